@@ -1,0 +1,203 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"google.golang.org/genproto/googleapis/rpc/errdetails"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/protoadapt"
+	"google.golang.org/protobuf/types/known/durationpb"
+
+	fjordv1 "github.com/fjordlog/fjord/gen/go/fjord/v1"
+	"github.com/fjordlog/fjord/storage"
+)
+
+// Reason is a stable, machine-readable error reason published in
+// google.rpc.ErrorInfo and fjord.v1.Error. Published reasons are never renamed.
+type Reason string
+
+// Published reasons.
+const (
+	ReasonUnknownTopicOrPartition   Reason = "UNKNOWN_TOPIC_OR_PARTITION"
+	ReasonNotLeaderOrFollower       Reason = "NOT_LEADER_OR_FOLLOWER"
+	ReasonLeaderNotAvailable        Reason = "LEADER_NOT_AVAILABLE"
+	ReasonOffsetOutOfRange          Reason = "OFFSET_OUT_OF_RANGE"
+	ReasonMessageTooLarge           Reason = "MESSAGE_TOO_LARGE"
+	ReasonInvalidRecord             Reason = "INVALID_RECORD"
+	ReasonCorruptMessage            Reason = "CORRUPT_MESSAGE"
+	ReasonInvalidConfig             Reason = "INVALID_CONFIG"
+	ReasonInvalidTopic              Reason = "INVALID_TOPIC"
+	ReasonInvalidPartitions         Reason = "INVALID_PARTITIONS"
+	ReasonInvalidReplicationFactor  Reason = "INVALID_REPLICATION_FACTOR"
+	ReasonTopicAlreadyExists        Reason = "TOPIC_ALREADY_EXISTS"
+	ReasonInvalidRequest            Reason = "INVALID_REQUEST"
+	ReasonRequestTimedOut           Reason = "REQUEST_TIMED_OUT"
+	ReasonNotEnoughReplicas         Reason = "NOT_ENOUGH_REPLICAS"
+	ReasonNotEnoughReplicasAppended Reason = "NOT_ENOUGH_REPLICAS_AFTER_APPEND"
+	ReasonStorageError              Reason = "STORAGE_ERROR"
+	ReasonBrokerShuttingDown        Reason = "BROKER_SHUTTING_DOWN"
+	ReasonFencedLeaderEpoch         Reason = "FENCED_LEADER_EPOCH"
+	ReasonUnknownLeaderEpoch        Reason = "UNKNOWN_LEADER_EPOCH"
+	ReasonCanceled                  Reason = "CANCELED"
+	ReasonInternal                  Reason = "INTERNAL"
+)
+
+// errorDomain is the google.rpc.ErrorInfo domain of every Fjord error.
+const errorDomain = "fjord"
+
+// reasonClass is one row of the error table.
+type reasonClass struct {
+	code      codes.Code
+	retriable bool
+	// retryAfter is the suggested back-off for retriable errors.
+	retryAfter time.Duration
+}
+
+// reasonTable is the one table mapping reasons to gRPC codes and retry hints.
+var reasonTable = map[Reason]reasonClass{
+	ReasonUnknownTopicOrPartition:   {code: codes.NotFound},
+	ReasonNotLeaderOrFollower:       {code: codes.FailedPrecondition, retriable: true, retryAfter: 100 * time.Millisecond},
+	ReasonLeaderNotAvailable:        {code: codes.Unavailable, retriable: true, retryAfter: 250 * time.Millisecond},
+	ReasonOffsetOutOfRange:          {code: codes.OutOfRange},
+	ReasonMessageTooLarge:           {code: codes.InvalidArgument},
+	ReasonInvalidRecord:             {code: codes.InvalidArgument},
+	ReasonCorruptMessage:            {code: codes.InvalidArgument},
+	ReasonInvalidConfig:             {code: codes.InvalidArgument},
+	ReasonInvalidTopic:              {code: codes.InvalidArgument},
+	ReasonInvalidPartitions:         {code: codes.InvalidArgument},
+	ReasonInvalidReplicationFactor:  {code: codes.InvalidArgument},
+	ReasonTopicAlreadyExists:        {code: codes.AlreadyExists},
+	ReasonInvalidRequest:            {code: codes.InvalidArgument},
+	ReasonRequestTimedOut:           {code: codes.DeadlineExceeded, retriable: true, retryAfter: 100 * time.Millisecond},
+	ReasonNotEnoughReplicas:         {code: codes.Unavailable, retriable: true, retryAfter: 250 * time.Millisecond},
+	ReasonNotEnoughReplicasAppended: {code: codes.Unavailable, retriable: true, retryAfter: 250 * time.Millisecond},
+	ReasonStorageError:              {code: codes.Unavailable, retriable: true, retryAfter: time.Second},
+	ReasonBrokerShuttingDown:        {code: codes.Unavailable, retriable: true, retryAfter: time.Second},
+	ReasonFencedLeaderEpoch:         {code: codes.FailedPrecondition, retriable: true, retryAfter: 100 * time.Millisecond},
+	ReasonUnknownLeaderEpoch:        {code: codes.FailedPrecondition, retriable: true, retryAfter: 100 * time.Millisecond},
+	ReasonCanceled:                  {code: codes.Canceled},
+	ReasonInternal:                  {code: codes.Internal},
+}
+
+// Error is a broker error with a published reason and context for clients.
+type Error struct {
+	Reason  Reason
+	Message string // lower-case, prefixed "server: "
+	// Indefinite is set on write errors where the write may have happened.
+	Indefinite bool
+	// Metadata is context for clients: topic, partition, offset, leader_id...
+	Metadata map[string]string
+	Err      error // cause, if any
+}
+
+func (e *Error) Error() string { return e.Message }
+
+// Unwrap returns the cause.
+func (e *Error) Unwrap() error { return e.Err }
+
+// errorf builds an *Error.
+func errorf(reason Reason, format string, args ...any) *Error {
+	return &Error{Reason: reason, Message: "server: " + fmt.Sprintf(format, args...)}
+}
+
+// with adds metadata; it returns e for chaining.
+func (e *Error) with(kv ...string) *Error {
+	if e.Metadata == nil {
+		e.Metadata = make(map[string]string, len(kv)/2)
+	}
+	for i := 0; i+1 < len(kv); i += 2 {
+		e.Metadata[kv[i]] = kv[i+1]
+	}
+	return e
+}
+
+// withPartition adds topic and partition metadata.
+func (e *Error) withPartition(topic string, partition int32) *Error {
+	return e.with("topic", topic, "partition", strconv.Itoa(int(partition)))
+}
+
+// asError classifies any error into an *Error: server errors pass through,
+// storage and context errors map to their reasons, anything else is INTERNAL.
+func asError(err error) *Error {
+	var e *Error
+	if errors.As(err, &e) {
+		return e
+	}
+	var oor *storage.OffsetOutOfRangeError
+	switch {
+	case errors.As(err, &oor):
+		return (&Error{Reason: ReasonOffsetOutOfRange, Message: err.Error(), Err: err}).with(
+			"log_start_offset", strconv.FormatInt(oor.Start, 10),
+			"log_end_offset", strconv.FormatInt(oor.End, 10),
+			"offset", strconv.FormatInt(oor.Offset, 10))
+	case errors.Is(err, storage.ErrOffsetOutOfRange):
+		return &Error{Reason: ReasonOffsetOutOfRange, Message: err.Error(), Err: err}
+	case errors.Is(err, storage.ErrBatchTooLarge):
+		return &Error{Reason: ReasonMessageTooLarge, Message: err.Error(), Err: err}
+	case errors.Is(err, storage.ErrInvalidBatch):
+		return &Error{Reason: ReasonInvalidRecord, Message: err.Error(), Err: err}
+	case errors.Is(err, storage.ErrStaleEpoch):
+		return &Error{Reason: ReasonFencedLeaderEpoch, Message: err.Error(), Err: err}
+	case errors.Is(err, storage.ErrClosed):
+		return &Error{Reason: ReasonBrokerShuttingDown, Message: err.Error(), Err: err}
+	case errors.Is(err, storage.ErrIO), errors.Is(err, storage.ErrFailed), errors.Is(err, storage.ErrCorruption):
+		return &Error{Reason: ReasonStorageError, Message: err.Error(), Err: err}
+	case errors.Is(err, context.DeadlineExceeded):
+		return &Error{Reason: ReasonRequestTimedOut, Message: "server: request timed out", Err: err}
+	case errors.Is(err, context.Canceled):
+		return &Error{Reason: ReasonCanceled, Message: "server: request canceled", Err: err}
+	}
+	return &Error{Reason: ReasonInternal, Message: "server: internal error: " + err.Error(), Err: err}
+}
+
+// toStatus converts err into a gRPC status error carrying ErrorInfo and, for
+// retriable errors, RetryInfo. A nil err returns nil.
+func toStatus(err error) error {
+	if err == nil {
+		return nil
+	}
+	if _, ok := status.FromError(err); ok {
+		return err
+	}
+	e := asError(err)
+	class := classOf(e.Reason)
+	st := status.New(class.code, e.Message)
+	details := []protoadapt.MessageV1{&errdetails.ErrorInfo{Reason: string(e.Reason), Domain: errorDomain, Metadata: e.Metadata}}
+	if class.retriable {
+		details = append(details, &errdetails.RetryInfo{RetryDelay: durationpb.New(class.retryAfter)})
+	}
+	if withDetails, derr := st.WithDetails(details...); derr == nil {
+		st = withDetails
+	}
+	return st.Err()
+}
+
+// toProto converts err into a per-item fjord.v1.Error. A nil err returns nil.
+func toProto(err error) *fjordv1.Error {
+	if err == nil {
+		return nil
+	}
+	e := asError(err)
+	class := classOf(e.Reason)
+	return &fjordv1.Error{
+		Code:         int32(class.code),
+		Reason:       string(e.Reason),
+		Message:      e.Message,
+		Retriable:    class.retriable,
+		Indefinite:   e.Indefinite,
+		RetryAfterMs: int32(class.retryAfter / time.Millisecond),
+		Metadata:     e.Metadata,
+	}
+}
+
+func classOf(r Reason) reasonClass {
+	if c, ok := reasonTable[r]; ok {
+		return c
+	}
+	return reasonClass{code: codes.Internal}
+}

@@ -1,0 +1,24 @@
+package server
+
+import (
+	"fmt"
+	"net/http"
+)
+
+// httpHandler serves the admin HTTP endpoints: /healthz (the process is up)
+// and /readyz (the broker serves its partitions).
+func (s *Server) httpHandler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprintln(w, "ok")
+	})
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-s.done:
+			http.Error(w, "shutting down", http.StatusServiceUnavailable)
+		default:
+			fmt.Fprintln(w, "ready")
+		}
+	})
+	return mux
+}

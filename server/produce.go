@@ -1,0 +1,236 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"io"
+	"strconv"
+	"time"
+
+	"google.golang.org/grpc"
+
+	fjordv1 "github.com/fjordlog/fjord/gen/go/fjord/v1"
+	wirev1 "github.com/fjordlog/fjord/gen/go/fjord/wire/v1"
+)
+
+// Produce defaults and limits.
+const (
+	defaultProduceTimeout = 30 * time.Second
+	maxProduceTimeout     = 5 * time.Minute
+	// maxStreamInFlight bounds the produce requests a stream has appended
+	// but not yet answered; the stream stops reading beyond it (backpressure).
+	maxStreamInFlight = 256
+)
+
+// produceService implements fjord.v1.ProduceService.
+type produceService struct {
+	b *broker
+}
+
+var _ produceServer = (*produceService)(nil)
+
+// pendingAck is a partition append waiting for the high watermark.
+type pendingAck struct {
+	p      *partition
+	until  int64 // high watermark to reach (last offset + 1)
+	result *fjordv1.ProducePartitionResponse
+}
+
+// appendRequest validates and appends every partition's batches and returns
+// the responses plus the acks=all waits still to do.
+func (s *produceService) appendRequest(acks fjordv1.Acks, topics []*wirev1.ProduceTopicData) ([]*fjordv1.ProduceTopicResponse, []pendingAck) {
+	out := make([]*fjordv1.ProduceTopicResponse, 0, len(topics))
+	var pending []pendingAck
+	for _, td := range topics {
+		tr := &fjordv1.ProduceTopicResponse{Topic: td.GetTopic(), Partitions: make([]*fjordv1.ProducePartitionResponse, 0, len(td.GetPartitions()))}
+		for _, pd := range td.GetPartitions() {
+			tp := topicPartition{td.GetTopic(), pd.GetPartition()}
+			res, p, err := s.appendPartition(acks, tp, pd.GetBatches())
+			if err != nil {
+				res.Error = toProto(err)
+			} else if acks == fjordv1.Acks_ACKS_ALL {
+				pending = append(pending, pendingAck{p: p, until: res.LastOffset + 1, result: res})
+			}
+			tr.Partitions = append(tr.Partitions, res)
+		}
+		out = append(out, tr)
+	}
+	return out, pending
+}
+
+func (s *produceService) appendPartition(acks fjordv1.Acks, tp topicPartition, batches [][]byte) (*fjordv1.ProducePartitionResponse, *partition, error) {
+	res := &fjordv1.ProducePartitionResponse{Partition: tp.partition, BaseOffset: -1, LastOffset: -1, LeaderId: -1}
+	p, err := s.b.leaderFor(tp)
+	if err != nil {
+		if e := asError(err); e.Metadata != nil {
+			if id, perr := strconv.Atoi(e.Metadata["leader_id"]); perr == nil {
+				res.LeaderId = int32(id)
+			}
+		}
+		return res, nil, err
+	}
+	leader, epoch, cfg := p.state()
+	res.LeaderId, res.LeaderEpoch = leader, epoch
+	if len(batches) == 0 {
+		return res, p, errorf(ReasonInvalidRequest, "no record batches for %s", tp).withPartition(tp.topic, tp.partition)
+	}
+	if acks == fjordv1.Acks_ACKS_ALL {
+		// In single-node mode the ISR is this broker; the check stays so a
+		// cluster's shrunken ISR takes the same path.
+		if isr := 1; isr < cfg.minInsync() {
+			return res, p, errorf(ReasonNotEnoughReplicas, "%s has %d in-sync replicas, min.insync.replicas is %d", tp, isr, cfg.minInsync()).withPartition(tp.topic, tp.partition)
+		}
+	}
+	for i, batch := range batches {
+		ar, err := p.log.AppendLeader(batch, epoch)
+		if err != nil {
+			e := asError(err)
+			e.withPartition(tp.topic, tp.partition)
+			if i > 0 {
+				// Earlier batches of this request are in the log.
+				e.with("appended_batches", strconv.Itoa(i))
+			}
+			s.b.appended(p)
+			return res, p, e
+		}
+		if i == 0 {
+			res.BaseOffset = ar.BaseOffset
+		}
+		res.LastOffset = ar.LastOffset
+		res.LogAppendTime = ar.LogAppendTime
+	}
+	res.LogStartOffset = p.log.LogStartOffset()
+	s.b.appended(p)
+	return res, p, nil
+}
+
+// awaitAcks waits until every pending append is below its partition's high
+// watermark; a partition that times out gets an indefinite error.
+func awaitAcks(ctx context.Context, pending []pendingAck, timeout time.Duration) {
+	deadline := time.Now().Add(timeout)
+	for _, pa := range pending {
+		err := pa.p.waitHighWatermark(ctx, pa.until, time.Until(deadline))
+		if err != nil {
+			e := asError(err)
+			e.Indefinite = true // the batch is in the leader's log and may yet commit
+			pa.result.Error = toProto(e)
+		}
+	}
+}
+
+func produceTimeout(ms int32) (time.Duration, error) {
+	switch {
+	case ms < 0:
+		return 0, errorf(ReasonInvalidRequest, "timeout_ms %d is negative", ms)
+	case ms == 0:
+		return defaultProduceTimeout, nil
+	}
+	d := time.Duration(ms) * time.Millisecond
+	if d > maxProduceTimeout {
+		d = maxProduceTimeout
+	}
+	return d, nil
+}
+
+func normalizeAcks(a fjordv1.Acks) (fjordv1.Acks, error) {
+	switch a {
+	case fjordv1.Acks_ACKS_UNSPECIFIED:
+		return fjordv1.Acks_ACKS_ALL, nil
+	case fjordv1.Acks_ACKS_NONE, fjordv1.Acks_ACKS_LEADER, fjordv1.Acks_ACKS_ALL:
+		return a, nil
+	}
+	return 0, errorf(ReasonInvalidRequest, "unknown acks value %d", a)
+}
+
+func (s *produceService) produce(ctx context.Context, req *wirev1.ProduceRequest) (*fjordv1.ProduceResponse, error) {
+	acks, err := normalizeAcks(req.GetAcks())
+	if err != nil {
+		return nil, toStatus(err)
+	}
+	timeout, err := produceTimeout(req.GetTimeoutMs())
+	if err != nil {
+		return nil, toStatus(err)
+	}
+	topics, pending := s.appendRequest(acks, req.GetTopics())
+	awaitAcks(ctx, pending, timeout)
+	if acks == fjordv1.Acks_ACKS_NONE {
+		return &fjordv1.ProduceResponse{}, nil
+	}
+	return &fjordv1.ProduceResponse{Topics: topics}, nil
+}
+
+// streamAck is an appended stream request waiting to be answered in order.
+type streamAck struct {
+	resp    *fjordv1.ProduceStreamResponse
+	pending []pendingAck
+	timeout time.Duration
+}
+
+// produceStream appends requests as they arrive and answers them in order
+// from a second goroutine, so appends of later requests overlap with the
+// acks=all waits of earlier ones.
+func (s *produceService) produceStream(stream grpc.ServerStream) error {
+	ctx, cancel := context.WithCancel(stream.Context())
+	defer cancel()
+	acks := make(chan streamAck, maxStreamInFlight)
+	sendErr := make(chan error, 1)
+	go func() {
+		err := s.sendAcks(ctx, stream, acks)
+		if err != nil {
+			cancel()
+		}
+		sendErr <- err
+	}()
+	recvErr := s.recvProduce(ctx, stream, acks)
+	close(acks)
+	err := <-sendErr
+	if recvErr != nil {
+		return recvErr
+	}
+	return err
+}
+
+func (s *produceService) recvProduce(ctx context.Context, stream grpc.ServerStream, acks chan<- streamAck) error {
+	for {
+		req := new(wirev1.ProduceStreamRequest)
+		if err := stream.RecvMsg(req); err != nil {
+			if errors.Is(err, io.EOF) {
+				return nil
+			}
+			return err
+		}
+		ack := streamAck{resp: &fjordv1.ProduceStreamResponse{CorrelationId: req.GetCorrelationId()}}
+		mode, err := normalizeAcks(req.GetAcks())
+		if err == nil {
+			ack.timeout, err = produceTimeout(req.GetTimeoutMs())
+		}
+		if err != nil {
+			// A malformed request ends the stream: later requests may depend on it.
+			return toStatus(asError(err).with("correlation_id", strconv.FormatUint(req.GetCorrelationId(), 10)))
+		}
+		ack.resp.Topics, ack.pending = s.appendRequest(mode, req.GetTopics())
+		if mode == fjordv1.Acks_ACKS_NONE {
+			continue
+		}
+		select {
+		case acks <- ack:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+}
+
+func (s *produceService) sendAcks(ctx context.Context, stream grpc.ServerStream, acks <-chan streamAck) error {
+	for ack := range acks {
+		awaitAcks(ctx, ack.pending, ack.timeout)
+		if err := stream.SendMsg(ack.resp); err != nil {
+			// Drain so the receiver never blocks on a dead stream.
+			go func() {
+				for range acks {
+				}
+			}()
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,345 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/grpc-ecosystem/go-grpc-middleware/v2/interceptors/logging"
+	"github.com/grpc-ecosystem/go-grpc-middleware/v2/interceptors/recovery"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/health"
+	healthpb "google.golang.org/grpc/health/grpc_health_v1"
+	"google.golang.org/grpc/keepalive"
+	"google.golang.org/grpc/reflection"
+	"google.golang.org/grpc/status"
+
+	fjordv1 "github.com/fjordlog/fjord/gen/go/fjord/v1"
+	"github.com/fjordlog/fjord/storage"
+)
+
+// Options configures a broker. The zero value works: a single node with
+// data in ./fjord-data listening on 127.0.0.1:9092.
+type Options struct {
+	// DataDir holds partition logs and metadata (default "fjord-data").
+	DataDir string
+	// ListenAddr is the gRPC listener (default "127.0.0.1:9092"; port 0 picks one).
+	ListenAddr string
+	// HTTPAddr is the admin HTTP listener serving /healthz and /readyz
+	// (default "127.0.0.1:8081"; "off" disables it).
+	HTTPAddr string
+	// NodeID is this broker's id (default 1).
+	NodeID int32
+	// AdvertisedAddr is the address clients are told to use (default: the
+	// bound ListenAddr).
+	AdvertisedAddr string
+	// Logger receives broker logs (default discards).
+	Logger *slog.Logger
+	// Clock stamps LogAppendTime and drives retention (default system clock).
+	Clock storage.Clock
+	// DefaultPartitions is used when a topic is created without a partition
+	// count (default 1).
+	DefaultPartitions int32
+	// DefaultReplicationFactor is used when a topic is created without one
+	// (default 1).
+	DefaultReplicationFactor int32
+	// AutoCreateTopics creates unknown topics on metadata requests (default false).
+	AutoCreateTopics bool
+	// MaxRecvMsgBytes bounds a gRPC request (default 64 MiB).
+	MaxRecvMsgBytes int
+	// MaxConcurrentStreams bounds streams per client connection (default 1024).
+	MaxConcurrentStreams uint32
+	// MaxOpenFiles bounds the segment read handles kept open across all
+	// partitions (default 1024).
+	MaxOpenFiles int
+	// MaintenanceInterval is how often retention, time-based rolls, scheduled
+	// flushes and compaction run (default 5s).
+	MaintenanceInterval time.Duration
+	// ShutdownTimeout bounds a graceful shutdown before in-flight calls are
+	// cut off (default 30s).
+	ShutdownTimeout time.Duration
+}
+
+// EnsureDefaults fills unset fields.
+func (o Options) EnsureDefaults() Options {
+	if o.DataDir == "" {
+		o.DataDir = "fjord-data"
+	}
+	if o.ListenAddr == "" {
+		o.ListenAddr = "127.0.0.1:9092"
+	}
+	if o.HTTPAddr == "" {
+		o.HTTPAddr = "127.0.0.1:8081"
+	}
+	if o.NodeID == 0 {
+		o.NodeID = 1
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	if o.Clock == nil {
+		o.Clock = storage.SystemClock{}
+	}
+	if o.DefaultPartitions == 0 {
+		o.DefaultPartitions = 1
+	}
+	if o.DefaultReplicationFactor == 0 {
+		o.DefaultReplicationFactor = 1
+	}
+	if o.MaxRecvMsgBytes == 0 {
+		o.MaxRecvMsgBytes = 64 << 20
+	}
+	if o.MaxConcurrentStreams == 0 {
+		o.MaxConcurrentStreams = 1024
+	}
+	if o.MaxOpenFiles == 0 {
+		o.MaxOpenFiles = 1024
+	}
+	if o.MaintenanceInterval == 0 {
+		o.MaintenanceInterval = 5 * time.Second
+	}
+	if o.ShutdownTimeout == 0 {
+		o.ShutdownTimeout = 30 * time.Second
+	}
+	return o
+}
+
+// Validate checks options after EnsureDefaults.
+func (o Options) Validate() error {
+	switch {
+	case o.NodeID < 0:
+		return fmt.Errorf("server: node id %d is negative", o.NodeID)
+	case o.DefaultPartitions < 1 || o.DefaultPartitions > maxPartitions:
+		return fmt.Errorf("server: default partitions %d is not in [1, %d]", o.DefaultPartitions, maxPartitions)
+	case o.DefaultReplicationFactor < 1:
+		return fmt.Errorf("server: default replication factor %d must be at least 1", o.DefaultReplicationFactor)
+	case o.MaxRecvMsgBytes < 1<<20:
+		return fmt.Errorf("server: max receive message size %d is below 1 MiB", o.MaxRecvMsgBytes)
+	case o.MaxOpenFiles < 16:
+		return fmt.Errorf("server: max open files %d is below 16", o.MaxOpenFiles)
+	case o.MaintenanceInterval < 0 || o.ShutdownTimeout < 0:
+		return errors.New("server: negative interval")
+	}
+	return nil
+}
+
+// configEntries lists the broker's settings for DescribeConfigs.
+func (o *Options) configEntries() []*fjordv1.ConfigEntry {
+	src := fjordv1.ConfigSource_CONFIG_SOURCE_BROKER
+	e := func(name, value string) *fjordv1.ConfigEntry {
+		return &fjordv1.ConfigEntry{Name: name, Value: value, Source: src, ReadOnly: true}
+	}
+	return []*fjordv1.ConfigEntry{
+		e("advertised.addr", o.AdvertisedAddr),
+		e("auto.create.topics", strconv.FormatBool(o.AutoCreateTopics)),
+		e("data.dir", o.DataDir),
+		e("default.partitions", strconv.Itoa(int(o.DefaultPartitions))),
+		e("default.replication.factor", strconv.Itoa(int(o.DefaultReplicationFactor))),
+		e("http.addr", o.HTTPAddr),
+		e("listen.addr", o.ListenAddr),
+		e("max.open.files", strconv.Itoa(o.MaxOpenFiles)),
+		e("max.recv.msg.bytes", strconv.Itoa(o.MaxRecvMsgBytes)),
+		e("node.id", strconv.Itoa(int(o.NodeID))),
+	}
+}
+
+// metaDirName is the folder in DataDir that holds cluster metadata.
+const metaDirName = "__metadata"
+
+// Server is a Fjord broker: the gRPC API, the admin HTTP endpoint and the
+// partitions this node hosts.
+type Server struct {
+	opts    Options
+	broker  *broker
+	grpc    *grpc.Server
+	health  *health.Server
+	lis     net.Listener
+	httpLis net.Listener
+	http    *http.Server
+
+	shutdownOnce sync.Once
+	shutdownErr  error
+	done         chan struct{}
+}
+
+// New opens the data directory (recovering logs after a crash), binds the
+// listeners and returns a broker ready to Serve.
+func New(opts Options) (*Server, error) {
+	opts = opts.EnsureDefaults()
+	if err := opts.Validate(); err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(opts.DataDir, 0o755); err != nil {
+		return nil, fmt.Errorf("server: create data dir: %w", err)
+	}
+	lis, err := net.Listen("tcp", opts.ListenAddr)
+	if err != nil {
+		return nil, fmt.Errorf("server: listen on %s: %w", opts.ListenAddr, err)
+	}
+	s := &Server{opts: opts, lis: lis, done: make(chan struct{})}
+	if opts.AdvertisedAddr == "" {
+		s.opts.AdvertisedAddr = lis.Addr().String()
+	}
+	if opts.HTTPAddr != "off" {
+		if s.httpLis, err = net.Listen("tcp", opts.HTTPAddr); err != nil {
+			lis.Close()
+			return nil, fmt.Errorf("server: listen on %s (http): %w", opts.HTTPAddr, err)
+		}
+	}
+	if err := s.openBroker(); err != nil {
+		s.closeListeners()
+		return nil, err
+	}
+	s.grpc = s.newGRPCServer()
+	if s.httpLis != nil {
+		s.http = &http.Server{Handler: s.httpHandler(), ReadHeaderTimeout: 10 * time.Second}
+	}
+	return s, nil
+}
+
+func (s *Server) closeListeners() {
+	s.lis.Close()
+	if s.httpLis != nil {
+		s.httpLis.Close()
+	}
+}
+
+func (s *Server) openBroker() error {
+	o := &s.opts
+	self := brokerMeta{ID: o.NodeID, Address: o.AdvertisedAddr}
+	ctrl, err := openLocalController(filepath.Join(o.DataDir, metaDirName), self)
+	if err != nil {
+		return err
+	}
+	base := storage.Options{Clock: o.Clock, Logger: o.Logger, Files: storage.NewFileCache(o.MaxOpenFiles)}
+	s.broker = newBroker(o.NodeID, o.DataDir, ctrl, base, o.Logger)
+	if err := s.broker.reconcile(ctrl.image()); err != nil {
+		s.broker.close()
+		return err
+	}
+	s.broker.removeOrphans()
+	s.broker.start(o.MaintenanceInterval)
+	return nil
+}
+
+func (s *Server) newGRPCServer() *grpc.Server {
+	logger := logging.LoggerFunc(func(ctx context.Context, lvl logging.Level, msg string, fields ...any) {
+		s.opts.Logger.Log(ctx, slog.Level(lvl), msg, fields...)
+	})
+	logOpts := []logging.Option{
+		logging.WithLogOnEvents(logging.FinishCall),
+		logging.WithLevels(func(c codes.Code) logging.Level {
+			switch c {
+			case codes.OK, codes.Canceled, codes.NotFound, codes.AlreadyExists, codes.InvalidArgument,
+				codes.FailedPrecondition, codes.OutOfRange, codes.DeadlineExceeded:
+				return logging.LevelDebug
+			case codes.Internal, codes.Unknown, codes.DataLoss:
+				return logging.LevelError
+			}
+			return logging.LevelWarn
+		}),
+	}
+	recoverOpts := []recovery.Option{recovery.WithRecoveryHandlerContext(func(ctx context.Context, p any) error {
+		s.opts.Logger.ErrorContext(ctx, "panic in handler", "panic", fmt.Sprint(p))
+		return status.Errorf(codes.Internal, "server: internal error (panic: %v)", p)
+	})}
+	g := grpc.NewServer(
+		grpc.MaxRecvMsgSize(s.opts.MaxRecvMsgBytes),
+		grpc.MaxSendMsgSize(s.opts.MaxRecvMsgBytes),
+		grpc.MaxConcurrentStreams(s.opts.MaxConcurrentStreams),
+		grpc.KeepaliveEnforcementPolicy(keepalive.EnforcementPolicy{MinTime: 10 * time.Second, PermitWithoutStream: true}),
+		grpc.ChainUnaryInterceptor(
+			logging.UnaryServerInterceptor(logger, logOpts...),
+			recovery.UnaryServerInterceptor(recoverOpts...),
+			validateUnary,
+		),
+		grpc.ChainStreamInterceptor(
+			logging.StreamServerInterceptor(logger, logOpts...),
+			recovery.StreamServerInterceptor(recoverOpts...),
+		),
+	)
+	g.RegisterService(&produceServiceDesc, &produceService{b: s.broker})
+	g.RegisterService(&fetchServiceDesc, &fetchService{b: s.broker})
+	fjordv1.RegisterMetadataServiceServer(g, &metadataService{b: s.broker, opts: &s.opts})
+	fjordv1.RegisterAdminServiceServer(g, &adminService{b: s.broker, opts: &s.opts})
+	s.health = health.NewServer()
+	healthpb.RegisterHealthServer(g, s.health)
+	reflection.Register(g)
+	return g
+}
+
+// Addr is the bound gRPC address.
+func (s *Server) Addr() net.Addr { return s.lis.Addr() }
+
+// HTTPAddr is the bound admin HTTP address, or nil if HTTP is off.
+func (s *Server) HTTPAddr() net.Addr {
+	if s.httpLis == nil {
+		return nil
+	}
+	return s.httpLis.Addr()
+}
+
+// Serve serves until Shutdown and returns nil after a graceful stop.
+func (s *Server) Serve() error {
+	errc := make(chan error, 2)
+	if s.http != nil {
+		go func() {
+			if err := s.http.Serve(s.httpLis); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				errc <- fmt.Errorf("server: http: %w", err)
+			}
+		}()
+	}
+	go func() {
+		if err := s.grpc.Serve(s.lis); err != nil {
+			errc <- fmt.Errorf("server: grpc: %w", err)
+		}
+	}()
+	s.opts.Logger.Info("fjord broker serving", "grpc", s.Addr().String(), "http", fmt.Sprint(s.HTTPAddr()), "data", s.opts.DataDir, "node_id", s.opts.NodeID)
+	select {
+	case <-s.done:
+		return s.shutdownErr
+	case err := <-errc:
+		s.Shutdown(context.Background())
+		return err
+	}
+}
+
+// Shutdown stops accepting calls, lets in-flight calls finish (until ctx
+// ends or ShutdownTimeout passes), then flushes and checkpoints every log.
+func (s *Server) Shutdown(ctx context.Context) error {
+	s.shutdownOnce.Do(func() {
+		s.health.Shutdown()
+		s.broker.beginShutdown()
+		ctx, cancel := context.WithTimeout(ctx, s.opts.ShutdownTimeout)
+		defer cancel()
+		stopped := make(chan struct{})
+		go func() {
+			s.grpc.GracefulStop()
+			close(stopped)
+		}()
+		select {
+		case <-stopped:
+		case <-ctx.Done():
+			s.opts.Logger.Warn("graceful shutdown timed out; closing open calls")
+			s.grpc.Stop()
+			<-stopped
+		}
+		if s.http != nil {
+			s.http.Shutdown(ctx)
+		}
+		s.shutdownErr = s.broker.close()
+		s.closeListeners()
+		close(s.done)
+	})
+	<-s.done
+	return s.shutdownErr
+}
