@@ -17,7 +17,7 @@ import (
 
 // testBroker is a real broker on a loopback port with a temp data dir.
 type testBroker struct {
-	t    *testing.T
+	t    testing.TB
 	srv  *Server
 	conn *grpc.ClientConn
 	dir  string
@@ -28,7 +28,7 @@ type testBroker struct {
 	meta    fjordv1.MetadataServiceClient
 }
 
-func startBroker(t *testing.T, dir string, mutate ...func(*Options)) *testBroker {
+func startBroker(t testing.TB, dir string, mutate ...func(*Options)) *testBroker {
 	t.Helper()
 	if dir == "" {
 		dir = t.TempDir()
@@ -70,7 +70,7 @@ func (tb *testBroker) stop() {
 	}
 }
 
-func ctx(t *testing.T) context.Context {
+func ctx(t testing.TB) context.Context {
 	c, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	t.Cleanup(cancel)
 	return c
