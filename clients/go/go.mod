@@ -1,7 +1,21 @@
 module github.com/fjordlog/fjord/clients/go
 
-go 1.26
+go 1.26.0
 
-require github.com/fjordlog/fjord/gen v0.0.0
+require (
+	github.com/fjordlog/fjord/gen v0.0.0
+	github.com/klauspost/compress v1.20.3
+	github.com/pierrec/lz4/v4 v4.1.33
+	go.uber.org/goleak v1.3.0
+	google.golang.org/genproto/googleapis/rpc v0.0.0-20261019180522-ce908d29299b
+	google.golang.org/grpc v1.85.0
+	google.golang.org/protobuf v1.36.12
+)
+
+require (
+	golang.org/x/net v0.60.0 // indirect
+	golang.org/x/sys v0.48.0 // indirect
+	golang.org/x/text v0.42.0 // indirect
+)
 
 replace github.com/fjordlog/fjord/gen => ../../gen

@@ -1,0 +1,145 @@
+package fjord
+
+import (
+	"bytes"
+	"errors"
+	"testing"
+	"time"
+
+	fjordv1 "github.com/fjordlog/fjord/gen/go/fjord/v1"
+	"google.golang.org/protobuf/encoding/protowire"
+	"google.golang.org/protobuf/proto"
+)
+
+var codecs = []fjordv1.Compression{
+	fjordv1.Compression_COMPRESSION_NONE,
+	fjordv1.Compression_COMPRESSION_GZIP,
+	fjordv1.Compression_COMPRESSION_SNAPPY,
+	fjordv1.Compression_COMPRESSION_LZ4,
+	fjordv1.Compression_COMPRESSION_ZSTD,
+}
+
+func sampleRecords() []*Record {
+	t0 := time.UnixMilli(1_700_000_000_000)
+	return []*Record{
+		{Key: []byte("k1"), Value: []byte("v1"), Timestamp: t0, Headers: []Header{{Key: "h", Value: []byte("x")}, {Key: "h", Value: nil}}},
+		{Key: nil, Value: bytes.Repeat([]byte("abc"), 200), Timestamp: t0.Add(5 * time.Millisecond)},
+		{Key: []byte{}, Value: nil, Timestamp: t0.Add(-3 * time.Millisecond)},
+	}
+}
+
+func TestBatchRoundTrip(t *testing.T) {
+	for _, codec := range codecs {
+		t.Run(codec.String(), func(t *testing.T) {
+			in := sampleRecords()
+			raw, err := encodeBatch(in, codec)
+			if err != nil {
+				t.Fatal(err)
+			}
+			// The generated type must read what we wrote, with the header we set.
+			var pb fjordv1.RecordBatch
+			if err := proto.Unmarshal(raw, &pb); err != nil {
+				t.Fatal(err)
+			}
+			if pb.GetRecordCount() != 3 || pb.GetLastOffsetDelta() != 2 {
+				t.Fatalf("count %d last delta %d", pb.GetRecordCount(), pb.GetLastOffsetDelta())
+			}
+			if pb.GetFirstTimestamp() != 1_700_000_000_000 || pb.GetMaxTimestamp() != 1_700_000_000_005 {
+				t.Fatalf("timestamps %d %d", pb.GetFirstTimestamp(), pb.GetMaxTimestamp())
+			}
+			_, isRecords := pb.GetPayload().(*fjordv1.RecordBatch_Records)
+			if compressed := codec != fjordv1.Compression_COMPRESSION_NONE; compressed == isRecords || (compressed && pb.GetCompression() != codec) {
+				t.Fatalf("payload %T compression %v", pb.GetPayload(), pb.GetCompression())
+			}
+			// The CRC covers the payload field's content exactly as on the wire.
+			crc, ok, payload, err := batchPayload(raw)
+			if err != nil || !ok || crc != crc32c(payload) || pb.GetCrc() != crc {
+				t.Fatalf("crc %08x ok %v payload crc %08x err %v", crc, ok, crc32c(payload), err)
+			}
+			if pb.GetUncompressedSize() <= 0 {
+				t.Fatal("uncompressed_size not set")
+			}
+
+			// A stored batch gets a base offset in front; decode from there.
+			stored := protowire.AppendVarint(protowire.AppendTag(nil, 1, protowire.VarintType), 100)
+			stored = append(stored, raw...)
+			b, recs, err := decodeBatch(stored)
+			if err != nil {
+				t.Fatal(err)
+			}
+			out := recordsFromBatch("t", 2, b, recs, 0)
+			if len(out) != len(in) {
+				t.Fatalf("got %d records", len(out))
+			}
+			for i, r := range out {
+				want := in[i]
+				if r.Offset != 100+int64(i) || r.Partition != 2 || r.Topic != "t" {
+					t.Errorf("record %d at %s/%d@%d", i, r.Topic, r.Partition, r.Offset)
+				}
+				if !bytes.Equal(r.Key, want.Key) || (r.Key == nil) != (want.Key == nil) {
+					t.Errorf("record %d key %q (nil %v), want %q (nil %v)", i, r.Key, r.Key == nil, want.Key, want.Key == nil)
+				}
+				if !bytes.Equal(r.Value, want.Value) || (r.Value == nil) != (want.Value == nil) {
+					t.Errorf("record %d value differs (nil %v want nil %v)", i, r.Value == nil, want.Value == nil)
+				}
+				if !r.Timestamp.Equal(want.Timestamp) {
+					t.Errorf("record %d timestamp %v want %v", i, r.Timestamp, want.Timestamp)
+				}
+				if len(r.Headers) != len(want.Headers) {
+					t.Errorf("record %d headers %v", i, r.Headers)
+				}
+			}
+		})
+	}
+}
+
+func TestBatchCorruptionDetected(t *testing.T) {
+	for _, codec := range codecs {
+		raw, err := encodeBatch(sampleRecords(), codec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		raw[len(raw)-1] ^= 0x01 // last byte is inside the payload
+		_, _, err = decodeBatch(raw)
+		if !errors.Is(err, ErrCorruptMessage) {
+			t.Errorf("%v: got %v, want ErrCorruptMessage", codec, err)
+		}
+	}
+}
+
+func TestRecordsFromBatchSkipsAndLogAppendTime(t *testing.T) {
+	raw, err := encodeBatch(sampleRecords(), fjordv1.Compression_COMPRESSION_NONE)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, recs, err := decodeBatch(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.BaseOffset = 10
+	b.TimestampType = fjordv1.TimestampType_TIMESTAMP_TYPE_LOG_APPEND_TIME
+	b.MaxTimestamp = 42
+	out := recordsFromBatch("t", 0, b, recs, 11)
+	if len(out) != 2 || out[0].Offset != 11 || out[1].Offset != 12 {
+		t.Fatalf("got %d records starting %d", len(out), out[0].Offset)
+	}
+	for _, r := range out {
+		if r.Timestamp.UnixMilli() != 42 {
+			t.Errorf("offset %d timestamp %d, want max_timestamp 42", r.Offset, r.Timestamp.UnixMilli())
+		}
+	}
+}
+
+func FuzzDecodeBatch(f *testing.F) {
+	for _, codec := range codecs {
+		raw, _ := encodeBatch(sampleRecords(), codec)
+		f.Add(raw)
+	}
+	f.Add([]byte{})
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		b, recs, err := decodeBatch(raw)
+		if err == nil {
+			recordsFromBatch("t", 0, b, recs, 0)
+		}
+	})
+}

@@ -1,0 +1,269 @@
+package fjord
+
+import (
+	"math/rand/v2"
+	"time"
+
+	fjordv1 "github.com/fjordlog/fjord/gen/go/fjord/v1"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials/insecure"
+)
+
+// Opt configures a Client. Every ProducerOpt and ConsumerOpt is also an Opt:
+// given to NewClient it sets the default for producers and consumers built
+// from that client.
+type Opt interface {
+	apply(*cfg)
+}
+
+// ProducerOpt configures a Producer (or, given to NewClient, the default for
+// every Producer of that client).
+type ProducerOpt interface {
+	Opt
+	producerOpt()
+}
+
+// ConsumerOpt configures a Consumer (or, given to NewClient, the default for
+// every Consumer of that client).
+type ConsumerOpt interface {
+	Opt
+	consumerOpt()
+}
+
+type clientOpt struct{ fn func(*cfg) }
+
+func (o clientOpt) apply(c *cfg) { o.fn(c) }
+
+type producerOpt struct{ fn func(*cfg) }
+
+func (o producerOpt) apply(c *cfg) { o.fn(c) }
+func (producerOpt) producerOpt()   {}
+
+type consumerOpt struct{ fn func(*cfg) }
+
+func (o consumerOpt) apply(c *cfg) { o.fn(c) }
+func (consumerOpt) consumerOpt()   {}
+
+// cfg holds every setting; producers and consumers copy the client's.
+type cfg struct {
+	// client
+	seeds          []string
+	clientID       string
+	dialOpts       []grpc.DialOption
+	requestTimeout time.Duration
+	backoff        func(attempt int) time.Duration
+	maxRetries     int // <0: unlimited
+	metadataMaxAge time.Duration
+
+	// producer
+	acks                fjordv1.Acks
+	linger              time.Duration
+	batchBytes          int
+	maxBufferedBytes    int
+	maxInFlight         int
+	compression         fjordv1.Compression
+	partitioner         Partitioner
+	deliveryTimeout     time.Duration
+	produceTimeout      time.Duration
+	unknownTopicRetries int
+
+	// consumer
+	fetchMaxWait           time.Duration
+	fetchMinBytes          int32
+	fetchMaxBytes          int32
+	fetchPartitionMaxBytes int32
+	resetOffset            Offset
+}
+
+func defaultCfg() cfg {
+	return cfg{
+		seeds:          []string{"127.0.0.1:9092"},
+		dialOpts:       []grpc.DialOption{grpc.WithTransportCredentials(insecure.NewCredentials())},
+		requestTimeout: 30 * time.Second,
+		backoff:        DefaultBackoff,
+		maxRetries:     -1,
+		metadataMaxAge: 5 * time.Minute,
+
+		acks:                fjordv1.Acks_ACKS_ALL,
+		linger:              5 * time.Millisecond,
+		batchBytes:          1 << 20,
+		maxBufferedBytes:    64 << 20,
+		maxInFlight:         5,
+		compression:         fjordv1.Compression_COMPRESSION_NONE,
+		deliveryTimeout:     2 * time.Minute,
+		produceTimeout:      30 * time.Second,
+		unknownTopicRetries: 3,
+
+		fetchMaxWait:           500 * time.Millisecond,
+		fetchMinBytes:          1,
+		fetchMaxBytes:          50 << 20,
+		fetchPartitionMaxBytes: 1 << 20,
+		resetOffset:            AtStart(),
+	}
+}
+
+// DefaultBackoff is the default RetryBackoff: exponential from 100ms,
+// doubling per attempt up to 1s, with ±20% jitter. attempt starts at 1.
+func DefaultBackoff(attempt int) time.Duration {
+	if attempt < 1 {
+		attempt = 1
+	}
+	d := 100 * time.Millisecond
+	for i := 1; i < attempt && d < time.Second; i++ {
+		d *= 2
+	}
+	d = min(d, time.Second)
+	jitter := time.Duration(rand.Int64N(int64(d)*2/5+1)) - d/5
+	return d + jitter
+}
+
+// ---- client options ----
+
+// SeedBrokers sets the addresses (host:port) used to bootstrap metadata.
+// Default: "127.0.0.1:9092".
+func SeedBrokers(addrs ...string) Opt {
+	return clientOpt{func(c *cfg) { c.seeds = append([]string(nil), addrs...) }}
+}
+
+// ClientID sets a name sent to brokers in the "fjord-client-id" request
+// metadata, for logs and quotas. Default: empty (not sent).
+func ClientID(id string) Opt {
+	return clientOpt{func(c *cfg) { c.clientID = id }}
+}
+
+// DialOptions replaces the gRPC dial options used for every broker
+// connection; include transport credentials. Default:
+// grpc.WithTransportCredentials(insecure.NewCredentials()).
+func DialOptions(opts ...grpc.DialOption) Opt {
+	return clientOpt{func(c *cfg) { c.dialOpts = append([]grpc.DialOption(nil), opts...) }}
+}
+
+// RequestTimeout bounds each RPC attempt (a Fetch gets FetchMaxWait on top;
+// a produce gets ProduceTimeout on top). Default: 30s.
+func RequestTimeout(d time.Duration) Opt {
+	return clientOpt{func(c *cfg) { c.requestTimeout = d }}
+}
+
+// MetadataMaxAge is how long cached metadata is used before it is refreshed
+// (it is also refreshed at once on leadership errors). Default: 5m.
+func MetadataMaxAge(d time.Duration) Opt {
+	return clientOpt{func(c *cfg) { c.metadataMaxAge = d }}
+}
+
+// RetryBackoff sets the delay before retry number attempt (1 for the first
+// retry) of a retriable failure. A broker's RetryInfo delay is used when
+// longer. It applies to the client's own RPCs and, as a producer option, to
+// produce retries. Default: DefaultBackoff (exponential 100ms..1s, jitter).
+func RetryBackoff(fn func(attempt int) time.Duration) ProducerOpt {
+	return producerOpt{func(c *cfg) { c.backoff = fn }}
+}
+
+// MaxRetries caps how many times a retriable failure is retried (0 = never
+// retry). It applies to the client's own RPCs and, as a producer option, to
+// produce retries. Default: unlimited; retries stop when the context ends,
+// or for produces, at the DeliveryTimeout.
+func MaxRetries(n int) ProducerOpt {
+	return producerOpt{func(c *cfg) { c.maxRetries = n }}
+}
+
+// ---- producer options ----
+
+// Acks sets when the broker acknowledges a produce. With ACKS_NONE the
+// promise gets Offset -1 once the request is written. Default: ACKS_ALL.
+func Acks(a fjordv1.Acks) ProducerOpt {
+	return producerOpt{func(c *cfg) { c.acks = a }}
+}
+
+// Linger is how long a partition's batch waits for more records before it
+// is sent; a full batch (BatchBytes) or Flush sends at once. Default: 5ms.
+func Linger(d time.Duration) ProducerOpt {
+	return producerOpt{func(c *cfg) { c.linger = d }}
+}
+
+// BatchBytes caps a batch's uncompressed size (estimated); a record larger
+// than this goes alone in its batch. Default: 1 MiB.
+func BatchBytes(n int) ProducerOpt {
+	return producerOpt{func(c *cfg) { c.batchBytes = n }}
+}
+
+// MaxBufferedBytes caps the bytes of records produced but not yet
+// acknowledged; Produce blocks while the buffer is full (until its ctx
+// ends). Default: 64 MiB.
+func MaxBufferedBytes(n int) ProducerOpt {
+	return producerOpt{func(c *cfg) { c.maxBufferedBytes = n }}
+}
+
+// MaxInFlight caps unacknowledged produce requests per broker stream.
+// Without idempotence, a retried batch can land after a later batch of the
+// same partition when more than one is in flight; use MaxInFlight(1) for
+// strict per-partition ordering. Default: 5.
+func MaxInFlight(n int) ProducerOpt {
+	return producerOpt{func(c *cfg) { c.maxInFlight = max(n, 1) }}
+}
+
+// Compression sets the batch codec. Default: COMPRESSION_NONE.
+func Compression(codec fjordv1.Compression) ProducerOpt {
+	return producerOpt{func(c *cfg) { c.compression = codec }}
+}
+
+// WithPartitioner sets how records are assigned to partitions. Default:
+// StickyKeyPartitioner().
+func WithPartitioner(p Partitioner) ProducerOpt {
+	return producerOpt{func(c *cfg) { c.partitioner = p }}
+}
+
+// DeliveryTimeout bounds the time from Produce to the promise: a record not
+// acknowledged by then fails with ErrDeliveryTimeout (wrapping the last
+// error). Default: 2m.
+func DeliveryTimeout(d time.Duration) ProducerOpt {
+	return producerOpt{func(c *cfg) { c.deliveryTimeout = d }}
+}
+
+// ProduceTimeout is how long the broker waits for acks=ALL replication
+// (the request's timeout_ms). Default: 30s.
+func ProduceTimeout(d time.Duration) ProducerOpt {
+	return producerOpt{func(c *cfg) { c.produceTimeout = d }}
+}
+
+// UnknownTopicRetries is how many metadata refreshes Produce makes for a
+// topic the brokers do not know (it may have just been created) before
+// failing the record with ErrUnknownTopicOrPartition. Default: 3.
+func UnknownTopicRetries(n int) ProducerOpt {
+	return producerOpt{func(c *cfg) { c.unknownTopicRetries = n }}
+}
+
+// ---- consumer options ----
+
+// FetchMaxWait is how long the broker may hold a fetch waiting for
+// FetchMinBytes. Default: 500ms.
+func FetchMaxWait(d time.Duration) ConsumerOpt {
+	return consumerOpt{func(c *cfg) { c.fetchMaxWait = d }}
+}
+
+// FetchMinBytes is how many bytes a fetch waits for. Default: 1.
+func FetchMinBytes(n int32) ConsumerOpt {
+	return consumerOpt{func(c *cfg) { c.fetchMinBytes = n }}
+}
+
+// FetchMaxBytes caps a fetch response (the first batch is returned even if
+// larger). Default: 50 MiB.
+func FetchMaxBytes(n int32) ConsumerOpt {
+	return consumerOpt{func(c *cfg) { c.fetchMaxBytes = n }}
+}
+
+// FetchPartitionMaxBytes caps one partition's share of a fetch response.
+// Default: 1 MiB.
+func FetchPartitionMaxBytes(n int32) ConsumerOpt {
+	return consumerOpt{func(c *cfg) { c.fetchPartitionMaxBytes = n }}
+}
+
+// ResetOffset says where a partition's position goes when the broker
+// answers OFFSET_OUT_OF_RANGE (e.g. retention deleted the records).
+// NoResetOffset() makes Poll return ErrOffsetOutOfRange instead.
+// Default: AtStart().
+func ResetOffset(at Offset) ConsumerOpt {
+	return consumerOpt{func(c *cfg) { c.resetOffset = at }}
+}
+
+// NoResetOffset is the Offset for ResetOffset that disables resetting.
+func NoResetOffset() Offset { return Offset{} }

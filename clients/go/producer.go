@@ -1,0 +1,544 @@
+package fjord
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"sync"
+	"time"
+
+	fjordv1 "github.com/fjordlog/fjord/gen/go/fjord/v1"
+	"google.golang.org/grpc"
+)
+
+const produceStreamMethod = "/fjord.v1.ProduceService/ProduceStream"
+
+// maxRequestBytes keeps a produce request under gRPC's default 4 MiB
+// message limit (a request always carries at least one batch).
+const maxRequestBytes = 4<<20 - 64<<10
+
+var produceStreamDesc = grpc.StreamDesc{StreamName: "ProduceStream", ServerStreams: true, ClientStreams: true}
+
+// Producer sends records asynchronously. Records are grouped per partition
+// into batches (closed after Linger, at BatchBytes, or on Flush), and each
+// broker gets one sender that pipelines up to MaxInFlight requests on one
+// ProduceStream, carrying one batch per partition per request. Retriable
+// failures are retried with RetryBackoff until DeliveryTimeout; leadership
+// errors re-route after a metadata refresh.
+//
+// Ordering: records of one partition are sent in Produce order. With more
+// than one request in flight and no idempotence yet, a batch that is retried
+// can land after a later batch of the same partition; MaxInFlight(1) keeps
+// strict order.
+//
+// A Producer is safe for concurrent use. Close it before its Client.
+type Producer struct {
+	c      *Client
+	cfg    cfg
+	ctx    context.Context // ends at Close; parent of every stream
+	cancel context.CancelFunc
+	wg     sync.WaitGroup // senders, receivers, the metadata loop
+
+	metaWake chan struct{} // cap 1: partitions need a leader
+
+	mu       sync.Mutex // guards every field below
+	closed   bool       // no new records
+	stopped  bool       // goroutines are stopping; start no more
+	buffered int        // bytes of records not yet promised
+	pending  int        // records not yet promised
+	spaceCh  chan struct{}
+	idleCh   chan struct{}
+	flushing int
+	parts    map[topicPartition]*producerPart
+	senders  map[int32]*sender
+}
+
+type promised struct {
+	r       *Record
+	promise func(*Record, error)
+	size    int
+}
+
+type producerBatch struct {
+	tp       topicPartition
+	seq      uint64 // order within the partition
+	recs     []promised
+	bytes    int
+	created  time.Time
+	attempts int
+	lastErr  error
+	sent     bool   // may have reached a broker
+	encoded  []byte // kept so retries send identical bytes
+}
+
+type producerPart struct {
+	tp           topicPartition
+	open         *producerBatch
+	ready        []*producerBatch // sealed, by seq
+	nextSeq      uint64
+	leader       int32 // -1: unknown
+	inflight     int
+	backoffUntil time.Time
+	linger       *time.Timer
+}
+
+// NewProducer returns a producer using c's connections. Options given here
+// override the client's.
+func NewProducer(c *Client, opts ...ProducerOpt) (*Producer, error) {
+	cfg := c.cfg
+	for _, o := range opts {
+		o.apply(&cfg)
+	}
+	if cfg.partitioner == nil {
+		cfg.partitioner = StickyKeyPartitioner()
+	}
+	if cfg.backoff == nil {
+		cfg.backoff = DefaultBackoff
+	}
+	switch cfg.compression {
+	case fjordv1.Compression_COMPRESSION_UNSPECIFIED, fjordv1.Compression_COMPRESSION_NONE,
+		fjordv1.Compression_COMPRESSION_GZIP, fjordv1.Compression_COMPRESSION_SNAPPY,
+		fjordv1.Compression_COMPRESSION_LZ4, fjordv1.Compression_COMPRESSION_ZSTD:
+	default:
+		return nil, fmt.Errorf("fjord: unsupported compression %v", cfg.compression)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	p := &Producer{
+		c: c, cfg: cfg, ctx: ctx, cancel: cancel,
+		metaWake: make(chan struct{}, 1),
+		spaceCh:  make(chan struct{}),
+		idleCh:   make(chan struct{}),
+		parts:    map[topicPartition]*producerPart{},
+		senders:  map[int32]*sender{},
+	}
+	p.wg.Add(1)
+	go p.metadataLoop()
+	return p, nil
+}
+
+// Produce buffers r for sending to r.Topic and calls promise exactly once
+// with r (Partition and Offset filled in on success) and the outcome.
+// Promises run on producer goroutines, in order per partition, and should
+// not block for long. A record rejected before it is buffered (producer
+// closed, unknown topic, record too large, ctx ended while Produce waited
+// for buffer space) gets its promise called before Produce returns, on the
+// caller's goroutine.
+//
+// Produce blocks while MaxBufferedBytes are buffered, and for a metadata
+// lookup the first time a topic is seen. If r.Context is nil it is set to
+// ctx; if that ends before the record is first sent, the record fails with
+// its error. A zero r.Timestamp is set to time.Now(). promise may be nil.
+func (p *Producer) Produce(ctx context.Context, r *Record, promise func(*Record, error)) {
+	if promise == nil {
+		promise = func(*Record, error) {}
+	}
+	if r.Context == nil {
+		r.Context = ctx
+	}
+	if r.Timestamp.IsZero() {
+		r.Timestamp = time.Now()
+	}
+	size := r.size()
+	if size > p.cfg.maxBufferedBytes {
+		promise(r, ErrRecordTooLarge)
+		return
+	}
+	md, err := p.topicMetadata(ctx, r.Topic)
+	if err != nil {
+		promise(r, err)
+		return
+	}
+	n := int32(len(md.GetPartitions()))
+
+	p.mu.Lock()
+	for !p.closed && p.buffered > 0 && p.buffered+size > p.cfg.maxBufferedBytes {
+		ch := p.spaceCh
+		p.mu.Unlock()
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			promise(r, ctx.Err())
+			return
+		}
+		p.mu.Lock()
+	}
+	if p.closed {
+		p.mu.Unlock()
+		promise(r, ErrClosed)
+		return
+	}
+	part := p.cfg.partitioner.Partition(r, n)
+	if part < 0 || part >= n {
+		p.mu.Unlock()
+		promise(r, &Error{Reason: ReasonUnknownTopicOrPartition, Message: fmt.Sprintf("partitioner chose %d of %d partitions", part, n), Topic: r.Topic, Partition: part})
+		return
+	}
+	r.Partition = part
+	p.buffered += size
+	p.pending++
+	tp := topicPartition{r.Topic, part}
+	pp, ok := p.parts[tp]
+	if !ok {
+		pp = &producerPart{tp: tp, leader: -1}
+		for _, pm := range md.GetPartitions() {
+			if pm.GetPartition() == part && pm.GetError().GetReason() == "" {
+				pp.leader = pm.GetLeaderId()
+			}
+		}
+		p.parts[tp] = pp
+	}
+	if pp.open != nil && pp.open.bytes+size > p.cfg.batchBytes {
+		p.sealLocked(pp)
+	}
+	if pp.open == nil {
+		pp.open = &producerBatch{tp: tp, created: time.Now()}
+		if p.cfg.linger > 0 && p.flushing == 0 {
+			b := pp.open
+			pp.linger = time.AfterFunc(p.cfg.linger, func() {
+				p.mu.Lock()
+				defer p.mu.Unlock()
+				if pp.open == b {
+					p.sealLocked(pp)
+				}
+			})
+		}
+	}
+	pp.open.recs = append(pp.open.recs, promised{r: r, promise: promise, size: size})
+	pp.open.bytes += size
+	if pp.open.bytes >= p.cfg.batchBytes || p.cfg.linger <= 0 || p.flushing > 0 {
+		p.sealLocked(pp)
+	}
+	p.mu.Unlock()
+}
+
+// topicMetadata finds a topic's partitions, refreshing a few times for a
+// topic the brokers do not know yet.
+func (p *Producer) topicMetadata(ctx context.Context, topic string) (*fjordv1.TopicMetadata, error) {
+	for attempt := 1; ; attempt++ {
+		md, err := p.c.topicMetadata(ctx, topic)
+		if err == nil && len(md.GetPartitions()) == 0 {
+			err = &Error{Reason: ReasonUnknownTopicOrPartition, Message: "topic has no partitions", Topic: topic, Partition: -1}
+		}
+		if err == nil || !errors.Is(err, ErrUnknownTopicOrPartition) || attempt > p.cfg.unknownTopicRetries {
+			return md, err
+		}
+		p.c.markStale(topic)
+		if err := sleepCtx(ctx, p.cfg.backoff(attempt)); err != nil {
+			return nil, err
+		}
+	}
+}
+
+// ProduceSync produces rs and waits for all of them; it returns every
+// failure joined (nil if all succeeded).
+func (p *Producer) ProduceSync(ctx context.Context, rs ...*Record) error {
+	var (
+		wg   sync.WaitGroup
+		mu   sync.Mutex
+		errs []error
+	)
+	wg.Add(len(rs))
+	for _, r := range rs {
+		p.Produce(ctx, r, func(_ *Record, err error) {
+			if err != nil {
+				mu.Lock()
+				errs = append(errs, err)
+				mu.Unlock()
+			}
+			wg.Done()
+		})
+	}
+	wg.Wait()
+	return errors.Join(errs...)
+}
+
+// Flush sends every buffered record at once (ignoring Linger, also for
+// records produced while it runs) and waits until all have been promised,
+// or ctx ends.
+func (p *Producer) Flush(ctx context.Context) error {
+	p.mu.Lock()
+	p.flushing++
+	for _, pp := range p.parts {
+		p.sealLocked(pp)
+	}
+	defer func() {
+		p.mu.Lock()
+		p.flushing--
+		p.mu.Unlock()
+	}()
+	for p.pending > 0 {
+		ch := p.idleCh
+		p.mu.Unlock()
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		p.mu.Lock()
+	}
+	p.mu.Unlock()
+	return nil
+}
+
+// Close rejects new records, flushes the buffered ones (bounded by
+// DeliveryTimeout), and stops every goroutine of the producer.
+func (p *Producer) Close() error {
+	p.mu.Lock()
+	if p.closed {
+		p.mu.Unlock()
+		return nil
+	}
+	p.closed = true
+	close(p.spaceCh) // wake blocked Produce calls
+	p.spaceCh = make(chan struct{})
+	p.mu.Unlock()
+
+	err := p.Flush(context.Background())
+
+	p.mu.Lock()
+	p.stopped = true
+	for _, pp := range p.parts {
+		if pp.linger != nil {
+			pp.linger.Stop()
+		}
+	}
+	p.mu.Unlock()
+	p.cancel()
+	p.wg.Wait()
+
+	// Nothing should be left; fail it all the same rather than drop it.
+	p.mu.Lock()
+	var left []*producerBatch
+	for _, pp := range p.parts {
+		if pp.open != nil {
+			left = append(left, pp.open)
+			pp.open = nil
+		}
+		left = append(left, pp.ready...)
+		pp.ready = nil
+	}
+	p.mu.Unlock()
+	for _, b := range left {
+		p.finish(b, ErrClosed, nil, false)
+	}
+	return err
+}
+
+// sealLocked closes a partition's open batch and queues it for sending.
+func (p *Producer) sealLocked(pp *producerPart) {
+	if pp.linger != nil {
+		pp.linger.Stop()
+		pp.linger = nil
+	}
+	b := pp.open
+	if b == nil || len(b.recs) == 0 {
+		return
+	}
+	pp.open = nil
+	b.seq = pp.nextSeq
+	pp.nextSeq++
+	pp.ready = append(pp.ready, b)
+	if o, ok := p.cfg.partitioner.(batchObserver); ok {
+		o.onBatchSealed(pp.tp.topic, pp.tp.partition)
+	}
+	p.wakeLocked(pp)
+}
+
+// wakeLocked tells whoever moves pp's batches next: its leader's sender,
+// or the metadata loop when the leader is unknown.
+func (p *Producer) wakeLocked(pp *producerPart) {
+	if p.stopped {
+		return
+	}
+	if pp.leader < 0 {
+		select {
+		case p.metaWake <- struct{}{}:
+		default:
+		}
+		return
+	}
+	s, ok := p.senders[pp.leader]
+	if !ok {
+		s = &sender{p: p, broker: pp.leader, wake: make(chan struct{}, 1), slots: make(chan struct{}, p.cfg.maxInFlight)}
+		p.senders[pp.leader] = s
+		p.wg.Add(1)
+		go s.run()
+	}
+	s.poke()
+}
+
+// finish completes a batch: success when err is nil (resp gives offsets).
+// inflight says whether the batch was counted in its partition's inflight.
+func (p *Producer) finish(b *producerBatch, err error, resp *fjordv1.ProducePartitionResponse, inflight bool) {
+	n, bytes := len(b.recs), 0
+	for i, pr := range b.recs {
+		bytes += pr.size
+		if err == nil {
+			pr.r.Offset = -1
+			if resp != nil {
+				pr.r.Offset = resp.GetBaseOffset() + int64(i)
+				if t := resp.GetLogAppendTime(); t > 0 {
+					pr.r.Timestamp = time.UnixMilli(t)
+				}
+			}
+		}
+	}
+	// Promises first: Flush returns only after they ran.
+	for _, pr := range b.recs {
+		pr.promise(pr.r, err)
+	}
+	p.release(b.tp, n, bytes, inflight)
+}
+
+// release returns buffer space and pending counts.
+func (p *Producer) release(tp topicPartition, n, bytes int, inflight bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if inflight {
+		if pp, ok := p.parts[tp]; ok {
+			pp.inflight--
+		}
+	}
+	p.buffered -= bytes
+	p.pending -= n
+	close(p.spaceCh)
+	p.spaceCh = make(chan struct{})
+	if p.pending == 0 {
+		close(p.idleCh)
+		p.idleCh = make(chan struct{})
+	}
+}
+
+// failed handles a failed attempt of an in-flight batch: it retries it
+// (re-queued in partition order after a backoff) or fails its records.
+func (p *Producer) failed(b *producerBatch, err error, leader, epoch int32) {
+	b.attempts++
+	b.lastErr = err
+	var fe *Error
+	retriable := errors.As(err, &fe) && fe.Retriable
+	p.mu.Lock()
+	pp := p.parts[b.tp]
+	backoff := p.cfg.backoff(b.attempts)
+	if fe != nil {
+		backoff = max(backoff, fe.RetryAfter)
+	}
+	var final error
+	switch {
+	case !retriable:
+		final = err
+	case p.stopped:
+		final = errors.Join(ErrClosed, err)
+	case p.cfg.maxRetries >= 0 && b.attempts > p.cfg.maxRetries:
+		final = err
+	case time.Since(b.created)+backoff > p.cfg.deliveryTimeout:
+		final = fmt.Errorf("%w: %w", ErrDeliveryTimeout, err)
+	}
+	if final != nil {
+		p.mu.Unlock()
+		p.finish(b, final, nil, true)
+		return
+	}
+	pp.inflight--
+	i, _ := slices.BinarySearchFunc(pp.ready, b.seq, func(x *producerBatch, seq uint64) int { return cmp.Compare(x.seq, seq) })
+	pp.ready = slices.Insert(pp.ready, i, b)
+	switch {
+	case leader >= 0:
+		p.c.setLeader(b.tp.topic, b.tp.partition, leader, epoch)
+		pp.leader = leader
+	case errors.Is(err, ErrNotLeader), errors.Is(err, ErrLeaderNotAvailable), errors.Is(err, ErrUnavailable),
+		errors.Is(err, ErrFencedLeaderEpoch), errors.Is(err, ErrUnknownLeaderEpoch), errors.Is(err, ErrBrokerShuttingDown):
+		p.c.markStale(b.tp.topic)
+		pp.leader = -1
+	}
+	until := time.Now().Add(backoff)
+	if until.After(pp.backoffUntil) {
+		pp.backoffUntil = until
+	}
+	p.mu.Unlock()
+	time.AfterFunc(backoff, func() {
+		p.mu.Lock()
+		defer p.mu.Unlock()
+		p.wakeLocked(pp)
+	})
+}
+
+// metadataLoop finds leaders for partitions that lost theirs and expires
+// batches stuck without a leader past DeliveryTimeout.
+func (p *Producer) metadataLoop() {
+	defer p.wg.Done()
+	for attempt := 1; ; {
+		select {
+		case <-p.metaWake:
+		case <-p.ctx.Done():
+			return
+		}
+		p.mu.Lock()
+		topics := map[string]bool{}
+		for tp, pp := range p.parts {
+			if pp.leader < 0 && (len(pp.ready) > 0 || pp.open != nil) {
+				topics[tp.topic] = true
+			}
+		}
+		p.mu.Unlock()
+		if len(topics) == 0 {
+			attempt = 1
+			continue
+		}
+		mds := map[string]*fjordv1.TopicMetadata{}
+		for t := range topics {
+			p.c.markStale(t)
+			md, err := p.c.topicMetadata(p.ctx, t)
+			if err == nil {
+				mds[t] = md
+			}
+		}
+		var expired []*producerBatch
+		unresolved := false
+		p.mu.Lock()
+		for tp, pp := range p.parts {
+			if pp.leader >= 0 || !topics[tp.topic] {
+				continue
+			}
+			for _, pm := range mds[tp.topic].GetPartitions() {
+				if pm.GetPartition() == tp.partition && pm.GetError().GetReason() == "" && pm.GetLeaderId() >= 0 {
+					pp.leader = pm.GetLeaderId()
+				}
+			}
+			if pp.leader >= 0 {
+				p.wakeLocked(pp)
+				continue
+			}
+			unresolved = true
+			pp.ready = slices.DeleteFunc(pp.ready, func(b *producerBatch) bool {
+				if time.Since(b.created) > p.cfg.deliveryTimeout {
+					expired = append(expired, b)
+					return true
+				}
+				return false
+			})
+		}
+		p.mu.Unlock()
+		for _, b := range expired {
+			err := b.lastErr
+			if err == nil {
+				err = &Error{Reason: ReasonLeaderNotAvailable, Message: "no leader", Topic: b.tp.topic, Partition: b.tp.partition, Retriable: true}
+			}
+			p.finish(b, fmt.Errorf("%w: %w", ErrDeliveryTimeout, err), nil, false)
+		}
+		if unresolved {
+			d := p.cfg.backoff(attempt)
+			attempt++
+			if sleepCtx(p.ctx, d) != nil {
+				return
+			}
+			select {
+			case p.metaWake <- struct{}{}:
+			default:
+			}
+		} else {
+			attempt = 1
+		}
+	}
+}

@@ -1,0 +1,359 @@
+package fjord
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"sync"
+	"time"
+
+	fjordv1 "github.com/fjordlog/fjord/gen/go/fjord/v1"
+	wirev1 "github.com/fjordlog/fjord/gen/go/fjord/wire/v1"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+)
+
+// sender moves the batches of the partitions one broker leads onto that
+// broker's ProduceStream. Its goroutine is the only writer of the stream.
+type sender struct {
+	p      *Producer
+	broker int32
+	wake   chan struct{} // cap 1
+	slots  chan struct{} // one per request in flight (cap MaxInFlight)
+
+	stream  *produceStream // owned by the run goroutine
+	nextCor uint64
+}
+
+// produceStream is one ProduceStream and the requests awaiting responses.
+type produceStream struct {
+	cs     grpc.ClientStream
+	cancel context.CancelFunc
+	done   chan struct{} // closed when the receiver returns
+
+	mu      sync.Mutex // guards dead, pending
+	dead    bool
+	pending []*produceReq // in send order
+}
+
+type produceReq struct {
+	cor     uint64
+	batches []*producerBatch
+	timer   *time.Timer
+}
+
+func (s *sender) poke() {
+	select {
+	case s.wake <- struct{}{}:
+	default:
+	}
+}
+
+func (s *sender) run() {
+	p := s.p
+	defer p.wg.Done()
+	defer s.closeStream()
+	for {
+		select {
+		case <-s.wake:
+		case <-p.ctx.Done():
+			return
+		}
+		for {
+			select {
+			case s.slots <- struct{}{}:
+			case <-p.ctx.Done():
+				return
+			}
+			batches := s.collect()
+			if len(batches) == 0 {
+				<-s.slots
+				break
+			}
+			s.send(batches)
+		}
+	}
+}
+
+// collect takes the next batch of every sendable partition this broker
+// leads, up to maxRequestBytes, failing expired or cancelled records.
+func (s *sender) collect() []*producerBatch {
+	p := s.p
+	now := time.Now()
+	var out []*producerBatch
+	var expired []*producerBatch
+	var cancelled []promised
+	size := 0
+	p.mu.Lock()
+	for _, pp := range p.parts {
+		if pp.leader != s.broker || len(pp.ready) == 0 || now.Before(pp.backoffUntil) {
+			continue
+		}
+		b := pp.ready[0]
+		if now.Sub(b.created) > p.cfg.deliveryTimeout {
+			pp.ready = pp.ready[1:]
+			expired = append(expired, b)
+			continue
+		}
+		if !b.sent {
+			// Records whose context ended before they were ever sent drop out.
+			kept := b.recs[:0]
+			for _, r := range b.recs {
+				if r.r.Context != nil && r.r.Context.Err() != nil {
+					cancelled = append(cancelled, r)
+					b.bytes -= r.size
+				} else {
+					kept = append(kept, r)
+				}
+			}
+			b.recs = kept
+			if len(b.recs) == 0 {
+				pp.ready = pp.ready[1:]
+				continue
+			}
+		}
+		if len(out) > 0 && size+b.bytes > maxRequestBytes {
+			continue
+		}
+		pp.ready = pp.ready[1:]
+		pp.inflight++
+		b.sent = true
+		size += b.bytes
+		out = append(out, b)
+	}
+	p.mu.Unlock()
+	for _, b := range expired {
+		err := b.lastErr
+		if err == nil {
+			err = errors.New("fjord: not sent in time")
+		}
+		p.finish(b, fmt.Errorf("%w: %w", ErrDeliveryTimeout, err), nil, false)
+	}
+	for _, r := range cancelled {
+		r.promise(r.r, r.r.Context.Err())
+		p.release(topicPartition{r.r.Topic, r.r.Partition}, 1, r.size, false)
+	}
+	return out
+}
+
+// send writes one request with batches (holding one slot).
+func (s *sender) send(batches []*producerBatch) {
+	p := s.p
+	req := &wirev1.ProduceStreamRequest{Acks: p.cfg.acks, TimeoutMs: int32(p.cfg.produceTimeout.Milliseconds())}
+	topics := map[string]*wirev1.ProduceTopicData{}
+	var sendable []*producerBatch
+	for _, b := range batches {
+		if b.encoded == nil {
+			recs := make([]*Record, len(b.recs))
+			for i, r := range b.recs {
+				recs[i] = r.r
+			}
+			enc, err := encodeBatch(recs, p.cfg.compression)
+			if err != nil {
+				p.finish(b, err, nil, true)
+				continue
+			}
+			b.encoded = enc
+		}
+		sendable = append(sendable, b)
+		t, ok := topics[b.tp.topic]
+		if !ok {
+			t = &wirev1.ProduceTopicData{Topic: b.tp.topic}
+			topics[b.tp.topic] = t
+			req.Topics = append(req.Topics, t)
+		}
+		t.Partitions = append(t.Partitions, &wirev1.ProducePartitionData{Partition: b.tp.partition, Batches: [][]byte{b.encoded}})
+	}
+	if len(sendable) == 0 {
+		<-s.slots
+		return
+	}
+	st, err := s.ensureStream()
+	if err != nil {
+		// Nothing was sent: a definite failure.
+		e := errorFromRPC(nil, err, false)
+		for _, b := range sendable {
+			p.failed(b, e, -1, 0)
+		}
+		<-s.slots
+		return
+	}
+	s.nextCor++
+	req.CorrelationId = s.nextCor
+
+	if p.cfg.acks == fjordv1.Acks_ACKS_NONE {
+		// No response will come: done once written.
+		err := st.cs.SendMsg(req)
+		<-s.slots
+		if err != nil {
+			st.kill()
+			e := errorFromRPC(nil, err, true)
+			for _, b := range sendable {
+				p.failed(b, e, -1, 0)
+			}
+			return
+		}
+		for _, b := range sendable {
+			p.finish(b, nil, nil, true)
+		}
+		return
+	}
+
+	pr := &produceReq{cor: req.CorrelationId, batches: sendable}
+	st.mu.Lock()
+	if st.dead {
+		st.mu.Unlock()
+		e := &Error{Code: codes.Unavailable, Reason: ReasonUnavailable, Message: "stream closed", Retriable: true, Partition: -1}
+		for _, b := range sendable {
+			p.failed(b, e, -1, 0)
+		}
+		<-s.slots
+		return
+	}
+	st.pending = append(st.pending, pr)
+	// A request that gets no answer in time breaks the stream, which fails
+	// (and so retries) everything pending on it.
+	pr.timer = time.AfterFunc(p.cfg.requestTimeout+p.cfg.produceTimeout, func() {
+		s.fail(st, &Error{Code: codes.DeadlineExceeded, Reason: ReasonRequestTimedOut, Message: "no produce response in time", Retriable: true, Indefinite: true, Partition: -1})
+	})
+	st.mu.Unlock()
+	if err := st.cs.SendMsg(req); err != nil {
+		st.kill() // the receiver fails the pending requests
+	}
+}
+
+func (st *produceStream) kill() { st.cancel() }
+
+// closeStream half-closes the stream and waits (up to RequestTimeout) for
+// the broker to finish it, then cancels it. Called when the sender stops.
+func (s *sender) closeStream() {
+	st := s.stream
+	if st == nil {
+		return
+	}
+	if err := st.cs.CloseSend(); err == nil {
+		t := time.NewTimer(s.p.cfg.requestTimeout)
+		select {
+		case <-st.done:
+		case <-t.C:
+		}
+		t.Stop()
+	}
+	st.cancel()
+}
+
+// ensureStream returns the live stream, opening one if needed.
+func (s *sender) ensureStream() (*produceStream, error) {
+	if s.stream != nil {
+		s.stream.mu.Lock()
+		dead := s.stream.dead
+		s.stream.mu.Unlock()
+		if !dead {
+			return s.stream, nil
+		}
+		s.stream.cancel()
+		s.stream = nil
+	}
+	cc, err := s.p.c.brokerConn(s.broker)
+	if err != nil {
+		return nil, err
+	}
+	// Not a child of p.ctx: Close ends streams gracefully (closeStream) so
+	// that acks=NONE requests already written are not cut off.
+	ctx, cancel := context.WithCancel(context.Background())
+	cs, err := cc.NewStream(ctx, &produceStreamDesc, produceStreamMethod)
+	if err != nil {
+		cancel()
+		return nil, err
+	}
+	st := &produceStream{cs: cs, cancel: cancel, done: make(chan struct{})}
+	s.stream = st
+	s.p.wg.Add(1)
+	go s.receive(st)
+	return st, nil
+}
+
+// receive reads responses in order and completes their requests.
+func (s *sender) receive(st *produceStream) {
+	defer s.p.wg.Done()
+	defer close(st.done)
+	for {
+		resp := new(fjordv1.ProduceStreamResponse)
+		if err := st.cs.RecvMsg(resp); err != nil {
+			s.fail(st, errorFromRPC(nil, err, true))
+			return
+		}
+		st.mu.Lock()
+		if st.dead || len(st.pending) == 0 || st.pending[0].cor != resp.GetCorrelationId() {
+			st.mu.Unlock()
+			s.fail(st, &Error{Code: codes.Internal, Reason: ReasonInternal, Message: fmt.Sprintf("unexpected produce response %d", resp.GetCorrelationId()), Retriable: true, Indefinite: true, Partition: -1})
+			return
+		}
+		pr := st.pending[0]
+		st.pending = st.pending[1:]
+		st.mu.Unlock()
+		pr.timer.Stop()
+		s.complete(pr, resp)
+		<-s.slots
+		s.poke()
+	}
+}
+
+// fail breaks a stream and fails (retrying) every request pending on it.
+func (s *sender) fail(st *produceStream, err error) {
+	st.mu.Lock()
+	if st.dead {
+		st.mu.Unlock()
+		return
+	}
+	st.dead = true
+	pending := st.pending
+	st.pending = nil
+	st.mu.Unlock()
+	st.cancel()
+	var fe *Error
+	if errors.As(err, &fe) && fe.Code == codes.Canceled && s.p.ctx.Err() != nil {
+		err = ErrClosed
+	}
+	for _, pr := range pending {
+		pr.timer.Stop()
+		for _, b := range pr.batches {
+			s.p.failed(b, err, -1, 0)
+		}
+		<-s.slots
+	}
+	s.poke()
+}
+
+// complete applies one response to its request's batches.
+func (s *sender) complete(pr *produceReq, resp *fjordv1.ProduceStreamResponse) {
+	results := map[topicPartition]*fjordv1.ProducePartitionResponse{}
+	for _, t := range resp.GetTopics() {
+		for _, r := range t.GetPartitions() {
+			results[topicPartition{t.GetTopic(), r.GetPartition()}] = r
+		}
+	}
+	for _, b := range pr.batches {
+		r, ok := results[b.tp]
+		if !ok {
+			s.p.finish(b, &Error{Reason: ReasonInternal, Message: "partition missing from produce response", Topic: b.tp.topic, Partition: b.tp.partition}, nil, true)
+			continue
+		}
+		if e := errorFromProto(r.GetError(), b.tp.topic, b.tp.partition); e != nil {
+			leader := int32(-1)
+			if errors.Is(e, ErrNotLeader) {
+				leader = r.GetLeaderId()
+				if id, err := strconv.ParseInt(e.Metadata["leader_id"], 10, 32); err == nil {
+					leader = int32(id)
+				}
+				if leader == s.broker {
+					leader = -1 // no usable hint: refresh metadata
+				}
+			}
+			s.p.failed(b, e, leader, r.GetLeaderEpoch())
+			continue
+		}
+		s.p.finish(b, nil, r, true)
+	}
+}
