@@ -185,9 +185,17 @@ func benchProduce(ctx context.Context, cl *fjord.Client, out io.Writer, s benchP
 	}
 	defer prod.Close()
 
-	payload := make([]byte, s.recordSize)
-	for i := range payload {
-		payload[i] = byte('A' + rand.IntN(26))
+	// Random uppercase letters as kafka-producer-perf-test uses, but each
+	// record takes a different window of a 1 MiB pool, so records are not
+	// identical and compression ratios stay realistic.
+	pool := make([]byte, 1<<20+s.recordSize)
+	for i := range pool {
+		pool[i] = byte('A' + rand.IntN(26))
+	}
+	window := 0
+	nextPayload := func() []byte {
+		window = (window + 7919) % (len(pool) - s.recordSize)
+		return pool[window : window+s.recordSize]
 	}
 	stats := &latencyStats{interval: newHistogram(), total: newHistogram()}
 
@@ -238,6 +246,7 @@ func benchProduce(ctx context.Context, cl *fjord.Client, out io.Writer, s benchP
 			}
 		}
 		at := sendAt
+		payload := nextPayload()
 		prod.Produce(ctx, &fjord.Record{Topic: s.topic, Value: payload}, func(_ *fjord.Record, err error) {
 			stats.ack(time.Since(at), len(payload), err)
 		})

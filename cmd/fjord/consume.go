@@ -125,7 +125,12 @@ func consume(ctx context.Context, cf *clientFlags, cl *fjord.Client, stdout io.W
 		return off, nil
 	}
 
-	cons, err := fjord.NewConsumer(cl)
+	var consOpts []fjord.ConsumerOpt
+	if s.from.kind == fromOffset {
+		// An explicit offset outside the log is an error, not a silent jump.
+		consOpts = append(consOpts, fjord.ResetOffset(fjord.NoResetOffset()))
+	}
+	cons, err := fjord.NewConsumer(cl, consOpts...)
 	if err != nil {
 		return fmt.Errorf("cannot create consumer: %w", err)
 	}
