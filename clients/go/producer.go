@@ -70,6 +70,7 @@ type producerBatch struct {
 	attempts int
 	lastErr  error
 	sent     bool   // may have reached a broker
+	split    bool   // piece of a batch split after MESSAGE_TOO_LARGE; sent alone to keep the pieces in order
 	encoded  []byte // kept so retries send identical bytes
 }
 
@@ -424,6 +425,14 @@ func (p *Producer) failed(b *producerBatch, err error, leader, epoch int32) {
 	if fe != nil {
 		backoff = max(backoff, fe.RetryAfter)
 	}
+	if errors.Is(err, ErrMessageTooLarge) && len(b.recs) > 1 && !p.stopped {
+		// The batch exceeds the topic's max.message.bytes (which BatchBytes
+		// does not know) but its records may fit alone: nothing was
+		// appended, so split it and send the halves in its place.
+		p.splitLocked(pp, b)
+		p.mu.Unlock()
+		return
+	}
 	var final error
 	switch {
 	case !retriable:
@@ -462,6 +471,27 @@ func (p *Producer) failed(b *producerBatch, err error, leader, epoch int32) {
 		defer p.mu.Unlock()
 		p.wakeLocked(pp)
 	})
+}
+
+// splitLocked replaces a rejected in-flight batch with its two halves,
+// queued in its place (both keep its seq, so they stay ahead of later
+// batches; a batch re-queued with that seq goes before them), re-encoded
+// when next sent, one at a time (see producerBatch.split). A single record still too large
+// fails on its own with MESSAGE_TOO_LARGE.
+func (p *Producer) splitLocked(pp *producerPart, b *producerBatch) {
+	pp.inflight--
+	half := len(b.recs) / 2
+	var halves [2]*producerBatch
+	for i, recs := range [2][]promised{b.recs[:half:half], b.recs[half:]} {
+		h := &producerBatch{tp: b.tp, seq: b.seq, recs: recs, created: b.created, attempts: b.attempts, lastErr: b.lastErr, split: true}
+		for _, r := range recs {
+			h.bytes += r.size
+		}
+		halves[i] = h
+	}
+	i, _ := slices.BinarySearchFunc(pp.ready, b.seq, func(x *producerBatch, seq uint64) int { return cmp.Compare(x.seq, seq) })
+	pp.ready = slices.Insert(pp.ready, i, halves[0], halves[1])
+	p.wakeLocked(pp)
 }
 
 // metadataLoop finds leaders for partitions that lost theirs and expires

@@ -96,6 +96,9 @@ func (s *sender) collect() []*producerBatch {
 			expired = append(expired, b)
 			continue
 		}
+		if b.split && pp.inflight > 0 {
+			continue
+		}
 		if !b.sent {
 			// Records whose context ended before they were ever sent drop out.
 			kept := b.recs[:0]
