@@ -253,6 +253,14 @@ func (c *Client) refreshMetadata(ctx context.Context, topics []string) (*fjordv1
 // topicMetadata returns a topic's cached metadata, refreshing it when
 // missing or stale. An unknown topic is an *Error.
 func (c *Client) topicMetadata(ctx context.Context, topic string) (*fjordv1.TopicMetadata, error) {
+	// Fast path for the producer's per-record lookup: no response to build.
+	c.mu.Lock()
+	tm, ok := c.topics[topic]
+	fresh := ok && !tm.stale && time.Since(tm.fetched) <= c.cfg.metadataMaxAge && tm.md.GetError() == nil
+	c.mu.Unlock()
+	if fresh {
+		return tm.md, nil
+	}
 	resp, err := c.Metadata(ctx, topic)
 	if err != nil {
 		return nil, err
