@@ -1,0 +1,147 @@
+// Package storage is one partition's log on disk: segments, sparse
+// indexes, checkpoints, crash recovery, retention and compaction. It owns
+// everything under the directory it is given and imports nothing of
+// Fjord's; the broker drives it through Log.
+//
+// # Batches
+//
+// A stored batch is the serialized bytes of the public fjord.v1.RecordBatch
+// message: header fields 1..13 written by storage in field-number order
+// (zero scalars omitted, crc always written), then the payload field (14 =
+// embedded Records, 15 = compressed_records) with the producer's content
+// bytes. ParseBatchHeader/AppendBatchHeader are a byte-compatible codec;
+// Records and RecordIterator walk the records (decompressing gzip, snappy
+// block, lz4 frame or zstd with pooled codecs); BatchBuilder makes producer
+// batches.
+//
+// AppendLeader validates a producer batch: size (MaxBatchBytes, applied to
+// the producer's serialized batch), wire structure, codec, crc (computed if
+// absent, *InvalidBatchError if wrong), offset_delta of record i == i,
+// record_count and last_offset_delta (filled in if absent, rejected if
+// wrong), max_timestamp >= first_timestamp, header keys valid UTF-8, and
+// timestamp_type not LOG_APPEND_TIME (only the broker sets that). It
+// then stamps base_offset = LEO and the leader epoch; if both timestamps
+// are 0 it stamps the clock's time in both; with LogAppendTime it sets
+// max_timestamp = now and timestamp_type = LOG_APPEND_TIME. AppendReplica
+// stores a leader's batch verbatim after checking its crc, counts, strictly
+// increasing offset deltas (compaction gaps allowed) and base offset == LEO.
+// Epochs may not go backwards (*StaleEpochError).
+//
+// # Files
+//
+// The directory holds segments, each named by its base offset:
+//
+//	00000000000000000000.log        frames (see below)
+//	00000000000000000000.index      sparse offset index
+//	00000000000000000000.timeindex  sparse time index
+//	offsets.checkpoint              recovery point, high watermark, log start
+//	leader-epoch.checkpoint         leader epoch -> start offset
+//
+// A .log file is a sequence of frames; each is a 32-byte header followed
+// by the RecordBatch bytes:
+//
+//	[uint32 length of the rest][uint32 CRC-32C of the rest after the crc]
+//	[int64 base offset][int32 last offset delta][int64 max timestamp]
+//	[int32 leader epoch][RecordBatch bytes]
+//
+// so scans and recovery need no protobuf parsing and corruption anywhere in
+// a frame, its header included, is detected. Reads return sub-slices
+// pointing at the RecordBatch bytes only. .index holds [uint32 offset -
+// base][uint32 position] and .timeindex [int64 max timestamp of all
+// earlier batches][uint32 offset - base], one entry pair per
+// IndexIntervalBytes of log (big-endian). The active segment's index lives
+// in memory and is written out on Sync, roll and Close; other segments'
+// indexes are binary searched with pread through the FileCache, so memory
+// per segment is constant. A segment rolls when the next batch would pass
+// SegmentBytes, when its first append is SegmentMs old, when an index is
+// full (MaxIndexBytes) or when offsets would overflow the 32-bit relative
+// offset. Checkpoints are small text files with a CRC line, replaced
+// atomically (temp file, fsync, rename, directory fsync). Compaction writes
+// <segment>.cleaned files, renames them to .swap (the .log last: the commit
+// point) and then over the originals; Open finishes a swap whose .log.swap
+// exists and deletes other .cleaned/.swap/.tmp leftovers.
+//
+// # Compaction
+//
+// Compact keeps, below min(HW, active segment base), the latest record of
+// each key plus keyless records; tombstones go once older than
+// DeleteRetention. Offsets never change: a rewritten batch keeps its base
+// offset, last offset delta and timestamps, with fewer records (gaps in
+// the offsets). A batch left without records is dropped, except the last
+// batch of a segment, which stays as a header with record_count 0 so every
+// segment still ends where the next begins (recovery relies on segments
+// being contiguous). Consumers must accept record-less batches. Each
+// segment is rewritten on its own (no merging of small segments yet).
+//
+// # Recovery
+//
+// Open re-reads every frame from the recovery point on (from the last
+// index entry below it whose frame checks out), verifying length, CRC,
+// monotonic offsets and epochs, and truncates at the first bad byte
+// whatever it is (torn write, zero-filled tail, garbage), deleting later
+// segments first (last to first) so that a crash during recovery recovers
+// to the same place. Indexes are rebuilt when missing or inconsistent.
+// Segments must be contiguous (each starts at the previous one's end); a
+// gap means a segment lost its tail and is handled like a bad frame.
+// Recovered data is fsynced and the recovery point set to the LEO. Invalid
+// data found below the recovery point means acknowledged-durable data is
+// gone: Open fails with a *CorruptionError (IsCorruption) rather than
+// truncate, so a replica with a damaged log never leads; the operator (or
+// broker) deletes the directory and re-replicates. Open does not re-read
+// data below the last index entry under the recovery point (that would
+// make every start read the whole log); such data is verified by its frame
+// CRC on every Read, which returns a *CorruptionError instead of bytes.
+//
+// # Durability
+//
+// Appends write to the page cache and return. Sync fdatasyncs every segment
+// with unsynced data and advances the recovery point; concurrent callers
+// share one fsync (group commit). SyncTo(o) returns once offsets below o
+// are durable. Under each flush setting:
+//
+//   - FlushMessages = N: the append that brings unsynced records to N
+//     syncs before returning. FlushMessages = 1 syncs every append.
+//   - FlushInterval = T: Maintain syncs when the oldest unsynced append is
+//     older than T.
+//   - Both 0 (default): no scheduled syncs; durability comes from
+//     replication plus explicit Sync/SyncTo (the broker calls SyncTo before
+//     counting a replica toward the HW for acks=all).
+//
+// Everything appended survives a process crash (it is in the page cache;
+// Open recovers and verifies it). A machine crash or power loss keeps
+// exactly what was synced (below RecoveryPoint); later appends may be lost
+// or torn and recovery truncates them. If all replicas lose power together,
+// only synced data survives anywhere. A failed fsync or a write that could
+// not be rolled back makes the log refuse further writes (ErrFailed) until
+// reopened, because the on-disk state is unknown. The offsets checkpoint is
+// written by Maintain, Close, retention and truncation, so after a crash
+// the recovery point may lag: recovery then re-verifies more data, never
+// less.
+//
+// # Concurrency
+//
+// All Log methods are safe for concurrent use; storage starts no
+// goroutines. Appends serialize on the log's lock; Sync fsyncs outside it
+// so appends continue during an fsync. Read snapshots the segment list
+// under a shared lock, takes reference-counted handles from the FileCache,
+// and copies the bytes into a fresh buffer, so a caller's bytes never
+// change. Deleted or replaced segment files are closed only when the last
+// reader releases its handle. TruncateTo waits for in-flight reads (it
+// rewrites bytes in place); retention and compaction do not.
+//
+// # Offsets and reads
+//
+// Read(offset, maxBytes, maxOffset) returns the batch containing offset
+// first (so its base may be below offset), then following batches while
+// the total stays <= maxBytes (the first is returned whole regardless), and
+// only batches whose last offset is < maxOffset. offset outside
+// [LogStartOffset, LogEndOffset] is an *OffsetOutOfRangeError; offset ==
+// LEO returns no batches. If no batch exists at or after offset (a
+// compaction gap at the end of the log), NextOffset is min(LEO, maxOffset)
+// so a consumer moves past the gap. OffsetForTimestamp returns the first offset whose
+// record timestamp is >= ts, or (LEO, -1) if there is none. TruncateTo
+// drops whole batches. Retention deletes only whole non-active segments
+// wholly below the high watermark; DeleteRecordsBefore moves the log start
+// anywhere up to the LEO. Offsets below the log start are unreadable even
+// while their segment still exists.
+package storage

@@ -1,0 +1,5 @@
+package storage_test
+
+import "runtime"
+
+func runtimeGosched() { runtime.Gosched() }

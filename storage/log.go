@@ -1,0 +1,332 @@
+package storage
+
+import (
+	"errors"
+	"math"
+	"path/filepath"
+	"sort"
+	"sync"
+	"time"
+)
+
+// Log is one partition's log. All methods are safe for concurrent use.
+type Log struct {
+	dir   string
+	fs    FS
+	files *FileCache
+
+	// truncMu is held shared by readers while they copy file bytes and
+	// exclusively by TruncateTo and compaction swaps, so bytes being read
+	// are never rewritten in place. Order: truncMu, compactMu, cpMu, syncMu, mu.
+	truncMu sync.RWMutex
+	// compactMu serializes Compact passes.
+	compactMu sync.Mutex
+	// cpMu serializes offsets-checkpoint writes so a stale snapshot never
+	// overwrites a newer one.
+	cpMu sync.Mutex
+	// syncMu serializes fsyncs: whoever holds it syncs for every append made
+	// before it snapshotted the LEO (group commit).
+	syncMu sync.Mutex
+
+	// mu guards every field below and every mutable field of the segments.
+	mu            sync.RWMutex
+	opts          Options
+	segs          []*segment // by base offset; the last is active
+	logStart      int64
+	hw            int64
+	recoveryPoint int64 // every offset below is durable
+	epochs        epochCache
+	closed        bool
+	failed        error     // set when a failed write left unknown state
+	unsyncedMsgs  int64     // records appended since the last sync
+	unsyncedSince time.Time // clock time of the oldest unsynced append
+	truncGen      uint64    // bumped by truncation: in-flight syncs must not advance the recovery point
+	scratch       []byte    // frame assembly buffer for appends
+	cp            offsetsState
+}
+
+// AppendResult describes an appended batch.
+type AppendResult struct {
+	BaseOffset    int64
+	LastOffset    int64
+	MaxTimestamp  int64
+	LogAppendTime int64 // -1 unless the log uses LogAppendTime
+	Records       int
+	Bytes         int // stored RecordBatch bytes (without framing)
+}
+
+// ReadResult is the outcome of Read.
+type ReadResult struct {
+	// Batches are stored RecordBatch bytes, sub-slices of one freshly
+	// allocated buffer owned by the caller.
+	Batches [][]byte
+	// NextOffset follows the last returned batch (the requested offset if
+	// none).
+	NextOffset int64
+	// Bytes is the sum of len(Batches[i]).
+	Bytes int
+	// SegmentBase and Position locate the first batch.
+	SegmentBase, Position int64
+	// Snapshot of the log's offsets at the time of the read.
+	LogStartOffset, LogEndOffset, HighWatermark int64
+}
+
+func (l *Log) active() *segment { return l.segs[len(l.segs)-1] }
+
+func (l *Log) leoLocked() int64 { return l.active().next }
+
+func (l *Log) checkOpenLocked() error {
+	if l.closed {
+		return ErrClosed
+	}
+	return nil
+}
+
+func (l *Log) checkWritableLocked() error {
+	if l.closed {
+		return ErrClosed
+	}
+	if l.failed != nil {
+		return l.failed
+	}
+	return nil
+}
+
+func (l *Log) fail(err error) error {
+	if l.failed == nil {
+		l.failed = errors.Join(ErrFailed, err)
+		l.opts.Logger.Error("storage: log failed", "dir", l.dir, "err", err)
+	}
+	return l.failed
+}
+
+// Dir returns the log's directory.
+func (l *Log) Dir() string { return l.dir }
+
+// LogStartOffset returns the first readable offset.
+func (l *Log) LogStartOffset() int64 { l.mu.RLock(); defer l.mu.RUnlock(); return l.logStart }
+
+// LogEndOffset returns the offset the next append gets (LEO).
+func (l *Log) LogEndOffset() int64 { l.mu.RLock(); defer l.mu.RUnlock(); return l.leoLocked() }
+
+// HighWatermark returns the last value given to SetHighWatermark (clamped
+// to the LEO).
+func (l *Log) HighWatermark() int64 { l.mu.RLock(); defer l.mu.RUnlock(); return l.hw }
+
+// RecoveryPoint returns the offset below which every batch is durable.
+func (l *Log) RecoveryPoint() int64 { l.mu.RLock(); defer l.mu.RUnlock(); return l.recoveryPoint }
+
+// NumSegments returns the number of segments, active one included.
+func (l *Log) NumSegments() int { l.mu.RLock(); defer l.mu.RUnlock(); return len(l.segs) }
+
+// Size returns the bytes of all segment .log files.
+func (l *Log) Size() int64 {
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	var n int64
+	for _, s := range l.segs {
+		n += s.size
+	}
+	return n
+}
+
+// SetHighWatermark sets the HW; it must be within [log start, LEO]. It is
+// checkpointed by Maintain and Close.
+func (l *Log) SetHighWatermark(hw int64) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if err := l.checkOpenLocked(); err != nil {
+		return err
+	}
+	if leo := l.leoLocked(); hw < l.logStart || hw > leo {
+		return &OffsetOutOfRangeError{Offset: hw, Start: l.logStart, End: leo}
+	}
+	l.hw = hw
+	return nil
+}
+
+// LatestEpoch returns the latest leader epoch in the log.
+func (l *Log) LatestEpoch() (int32, bool) {
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	e, ok := l.epochs.latest()
+	return e.epoch, ok
+}
+
+// EndOffsetForEpoch answers a follower's OffsetForLeaderEpoch (KIP-101,
+// KIP-279): the largest epoch <= epoch known here and the offset where it
+// ended (the start of the next epoch, or the LEO for the latest epoch).
+// (-1, -1) if epoch is above the latest or the log has no epochs.
+func (l *Log) EndOffsetForEpoch(epoch int32) (int32, int64) {
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	return l.epochs.endOffsetFor(epoch, l.leoLocked())
+}
+
+// SetOptions changes the configuration of an open log. FS and Files cannot
+// change (they are ignored); the rest take effect at the next operation.
+func (l *Log) SetOptions(opts Options) error {
+	opts.FS, opts.Files = l.fs, l.files
+	opts = opts.EnsureDefaults()
+	if err := opts.Validate(); err != nil {
+		return err
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if err := l.checkOpenLocked(); err != nil {
+		return err
+	}
+	l.opts = opts
+	return nil
+}
+
+// Options returns the options in effect.
+func (l *Log) Options() Options { l.mu.RLock(); defer l.mu.RUnlock(); return l.opts }
+
+// Close syncs, writes checkpoints and closes the log. Later calls of any
+// method return ErrClosed.
+func (l *Log) Close() error {
+	err := l.Sync()
+	if errors.Is(err, ErrClosed) {
+		return err
+	}
+	cpErr := l.writeCheckpoint()
+	l.truncMu.Lock()
+	defer l.truncMu.Unlock()
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.closed {
+		return ErrClosed
+	}
+	l.closed = true
+	a := l.active()
+	if ferr := a.flushIndexes(l.fs); err == nil {
+		err = ferr
+	}
+	if a.w != nil {
+		if cerr := a.w.unref(); err == nil {
+			err = ioErr("close", a.logPath, cerr)
+		}
+		a.w = nil
+	}
+	for _, s := range l.segs {
+		l.forgetFiles(s)
+	}
+	if err == nil {
+		err = cpErr
+	}
+	return err
+}
+
+// Delete closes the log and removes its directory.
+func (l *Log) Delete() error {
+	if err := l.Close(); err != nil && !errors.Is(err, ErrClosed) {
+		l.opts.Logger.Warn("storage: close before delete failed", "dir", l.dir, "err", err)
+	}
+	if err := l.fs.RemoveAll(l.dir); err != nil {
+		return ioErr("remove", l.dir, err)
+	}
+	return nil
+}
+
+func (l *Log) forgetFiles(s *segment) {
+	l.files.forget(l.fs, s.logPath)
+	l.files.forget(l.fs, s.idxPath)
+	l.files.forget(l.fs, s.tidxPath)
+}
+
+// writeCheckpoint persists the recovery point, HW and log start if they
+// changed.
+func (l *Log) writeCheckpoint() error {
+	l.cpMu.Lock()
+	defer l.cpMu.Unlock()
+	l.mu.RLock()
+	if l.closed {
+		l.mu.RUnlock()
+		return ErrClosed
+	}
+	st := offsetsState{recoveryPoint: l.recoveryPoint, highWatermark: l.hw, logStart: l.logStart}
+	same := st == l.cp
+	l.mu.RUnlock()
+	if same {
+		return nil
+	}
+	if err := writeOffsets(l.fs, l.dir, st); err != nil {
+		return err
+	}
+	l.mu.Lock()
+	l.cp = st
+	l.mu.Unlock()
+	return nil
+}
+
+// writeCheckpointLocked is writeCheckpoint for callers holding cpMu and mu.
+func (l *Log) writeCheckpointLocked() error {
+	st := offsetsState{recoveryPoint: l.recoveryPoint, highWatermark: l.hw, logStart: l.logStart}
+	if st == l.cp {
+		return nil
+	}
+	if err := writeOffsets(l.fs, l.dir, st); err != nil {
+		return err
+	}
+	l.cp = st
+	return nil
+}
+
+func (l *Log) writeEpochsLocked() error {
+	return writeCheckpointFile(l.fs, l.dir, epochCheckpoint, l.epochs.encode())
+}
+
+// segmentFor returns the index of the last segment with base <= offset
+// (0 if none).
+func (l *Log) segmentFor(offset int64) int {
+	i := sort.Search(len(l.segs), func(i int) bool { return l.segs[i].base > offset }) - 1
+	return max(i, 0)
+}
+
+// rollLocked makes a new empty active segment starting at the LEO.
+func (l *Log) rollLocked() error {
+	old := l.active()
+	base := old.next
+	if err := old.flushIndexes(l.fs); err != nil {
+		return err
+	}
+	s := newSegment(l.dir, base)
+	f, err := l.fs.Create(s.logPath)
+	if err != nil {
+		return ioErr("create", s.logPath, err)
+	}
+	if err := l.fs.SyncDir(l.dir); err != nil {
+		f.Close()
+		if rerr := l.fs.Remove(s.logPath); rerr != nil {
+			// A stray segment file could later overlap the active one.
+			return l.fail(ioErr("remove", s.logPath, rerr))
+		}
+		return ioErr("sync dir", l.dir, err)
+	}
+	s.w = newSharedFile(f)
+	s.idx, s.tidx = []indexEntry{}, []timeEntry{}
+	old.idx, old.tidx = nil, nil
+	if old.w != nil {
+		_ = old.w.unref()
+		old.w = nil
+	}
+	old.synced = old.next <= l.recoveryPoint
+	l.segs = append(l.segs, s)
+	return nil
+}
+
+// shouldRollLocked decides whether an append of frameLen bytes ending at
+// lastOffset must go to a new segment.
+func (l *Log) shouldRollLocked(frameLen int, lastOffset int64, now time.Time) bool {
+	a := l.active()
+	if a.empty() {
+		return false
+	}
+	return a.size+int64(frameLen) > l.opts.SegmentBytes ||
+		a.indexFull(l.opts.MaxIndexBytes) ||
+		lastOffset-a.base > math.MaxUint32 ||
+		(l.opts.SegmentMs > 0 && now.Sub(a.firstApp) >= l.opts.SegmentMs)
+}
+
+func joinPath(dir, name string) string { return filepath.Join(dir, name) }
