@@ -197,10 +197,10 @@ func (c topicConfig) storageOptions(base storage.Options) storage.Options {
 		}
 		return time.Duration(n) * time.Millisecond
 	}
-	o.RetentionMs = ms(cfgRetentionMs)
+	o.Retention = ms(cfgRetentionMs)
 	o.RetentionBytes = c.int(cfgRetentionBytes)
 	o.SegmentBytes = c.int(cfgSegmentBytes)
-	o.SegmentMs = ms(cfgSegmentMs)
+	o.SegmentAge = ms(cfgSegmentMs)
 	o.MaxIndexBytes = int(c.int(cfgSegmentIndexBytes))
 	o.IndexIntervalBytes = int(c.int(cfgIndexIntervalBytes))
 	o.MaxBatchBytes = int(c.int(cfgMaxMessageBytes))

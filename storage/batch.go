@@ -233,33 +233,6 @@ func AppendBatch(dst []byte, h *BatchHeader, payload []byte) []byte {
 	return AppendPayload(AppendBatchHeader(dst, h), h.Compressed, payload)
 }
 
-// batchSizeOf is len(AppendBatch(nil, h, payload)).
-func batchSizeOf(h *BatchHeader, payloadLen int) int {
-	var n int
-	add := func(num protowire.Number, v int64) {
-		if v != 0 {
-			n += protowire.SizeTag(num) + protowire.SizeVarint(uint64(v))
-		}
-	}
-	add(fieldBaseOffset, h.BaseOffset)
-	add(fieldLeaderEpoch, int64(h.LeaderEpoch))
-	add(fieldLastOffsetDelta, int64(h.LastOffsetDelta))
-	add(fieldRecordCount, int64(h.RecordCount))
-	add(fieldFirstTimestamp, h.FirstTimestamp)
-	add(fieldMaxTimestamp, h.MaxTimestamp)
-	add(fieldTimestampType, int64(h.TimestampType))
-	add(fieldCompression, int64(h.Compression))
-	add(fieldProducerID, h.ProducerID)
-	add(fieldProducerEpoch, int64(h.ProducerEpoch))
-	add(fieldBaseSequence, int64(h.BaseSequence))
-	if h.HasCRC {
-		n += protowire.SizeTag(fieldCRC) + 4
-	}
-	add(fieldUncompressedSize, int64(h.UncompressedSize))
-	n += protowire.SizeTag(fieldRecords) + protowire.SizeBytes(payloadLen)
-	return n
-}
-
 // batchInfo is what validation learns from a batch's records.
 type batchInfo struct {
 	count           int32

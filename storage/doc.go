@@ -53,7 +53,7 @@
 // in memory and is written out on Sync, roll and Close; other segments'
 // indexes are binary searched with pread through the FileCache, so memory
 // per segment is constant. A segment rolls when the next batch would pass
-// SegmentBytes, when its first append is SegmentMs old, when an index is
+// SegmentBytes, when its first append is SegmentAge old, when an index is
 // full (MaxIndexBytes) or when offsets would overflow the 32-bit relative
 // offset. Checkpoints are small text files with a CRC line, replaced
 // atomically (temp file, fsync, rename, directory fsync). Compaction writes

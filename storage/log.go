@@ -326,7 +326,7 @@ func (l *Log) shouldRollLocked(frameLen int, lastOffset int64, now time.Time) bo
 	return a.size+int64(frameLen) > l.opts.SegmentBytes ||
 		a.indexFull(l.opts.MaxIndexBytes) ||
 		lastOffset-a.base > math.MaxUint32 ||
-		(l.opts.SegmentMs > 0 && now.Sub(a.firstApp) >= l.opts.SegmentMs)
+		(l.opts.SegmentAge > 0 && now.Sub(a.firstApp) >= l.opts.SegmentAge)
 }
 
 func joinPath(dir, name string) string { return filepath.Join(dir, name) }

@@ -132,7 +132,7 @@ func TestRetention(t *testing.T) {
 	e := newEnv(t)
 	o := e.opts()
 	o.SegmentBytes = 600
-	o.RetentionMs = time.Hour
+	o.Retention = time.Hour
 	l := e.open(o)
 	defer l.Close()
 	base := epoch0.UnixMilli()
@@ -164,7 +164,7 @@ func TestRetention(t *testing.T) {
 		}
 	}
 	// Size retention.
-	o.RetentionMs = -1
+	o.Retention = -1
 	o.RetentionBytes = 1200
 	l.SetOptions(o)
 	if _, err := l.EnforceRetention(epoch0); err != nil {
@@ -189,7 +189,7 @@ func TestRetention(t *testing.T) {
 func TestSegmentMsAndFlushInterval(t *testing.T) {
 	e := newEnv(t)
 	o := e.opts()
-	o.SegmentMs = time.Minute
+	o.SegmentAge = time.Minute
 	o.FlushInterval = 10 * time.Second
 	l := e.open(o)
 	defer l.Close()

@@ -36,10 +36,10 @@ func (p CleanupPolicy) compacts() bool { return p == CleanupCompact || p == Clea
 // Defaults.
 const (
 	DefaultSegmentBytes       = 1 << 30
-	DefaultSegmentMs          = 7 * 24 * time.Hour
+	DefaultSegmentAge         = 7 * 24 * time.Hour
 	DefaultIndexIntervalBytes = 4096
 	DefaultMaxIndexBytes      = 10 << 20
-	DefaultRetentionMs        = 7 * 24 * time.Hour
+	DefaultRetention          = 7 * 24 * time.Hour
 	DefaultDeleteRetention    = 24 * time.Hour
 	// DefaultMaxBatchBytes is the largest serialized RecordBatch accepted
 	// from a producer or replica (1 MiB, the size of the producer's bytes,
@@ -69,18 +69,18 @@ type Options struct {
 	// SegmentBytes rolls the active segment once a batch would make it
 	// larger (default 1 GiB, max 2 GiB-1).
 	SegmentBytes int64
-	// SegmentMs rolls the active segment when its first batch was appended
+	// SegmentAge rolls the active segment when its first batch was appended
 	// this long ago (default 7 days; <0 never).
-	SegmentMs time.Duration
+	SegmentAge time.Duration
 	// IndexIntervalBytes is the number of log bytes between offset and time
 	// index entries (default 4096).
 	IndexIntervalBytes int
 	// MaxIndexBytes rolls the segment when its offset or time index reaches
 	// this size (default 10 MiB).
 	MaxIndexBytes int
-	// RetentionMs deletes non-active segments whose largest timestamp is
+	// Retention deletes non-active segments whose largest timestamp is
 	// older than this (0 = default 7 days; <0 = keep forever).
-	RetentionMs time.Duration
+	Retention time.Duration
 	// RetentionBytes deletes the oldest non-active segments while the log
 	// is larger than this (<=0 = unlimited).
 	RetentionBytes int64
@@ -122,8 +122,8 @@ func (o Options) EnsureDefaults() Options {
 	if o.SegmentBytes == 0 {
 		o.SegmentBytes = DefaultSegmentBytes
 	}
-	if o.SegmentMs == 0 {
-		o.SegmentMs = DefaultSegmentMs
+	if o.SegmentAge == 0 {
+		o.SegmentAge = DefaultSegmentAge
 	}
 	if o.IndexIntervalBytes == 0 {
 		o.IndexIntervalBytes = DefaultIndexIntervalBytes
@@ -131,8 +131,8 @@ func (o Options) EnsureDefaults() Options {
 	if o.MaxIndexBytes == 0 {
 		o.MaxIndexBytes = DefaultMaxIndexBytes
 	}
-	if o.RetentionMs == 0 {
-		o.RetentionMs = DefaultRetentionMs
+	if o.Retention == 0 {
+		o.Retention = DefaultRetention
 	}
 	if o.DeleteRetention == 0 {
 		o.DeleteRetention = DefaultDeleteRetention

@@ -71,7 +71,7 @@ func runProperty(t *testing.T, seed uint64, steps int) {
 	o.SegmentBytes = int64(300 + rng.IntN(2000))
 	o.IndexIntervalBytes = 1 + rng.IntN(400)
 	o.CleanupPolicy = storage.CleanupCompactDelete
-	o.RetentionMs = -1
+	o.Retention = -1
 	o.DeleteRetention = time.Hour
 	o.CompactionMapBytes = int64(100 + rng.IntN(1000))
 	l := e.open(o)
@@ -248,7 +248,7 @@ func runProperty(t *testing.T, seed uint64, steps int) {
 			}
 			check("compact")
 		case op < 90: // roll by time
-			o.SegmentMs = time.Minute
+			o.SegmentAge = time.Minute
 			l.SetOptions(o)
 			e.clock.Advance(2 * time.Minute)
 			if err := l.Maintain(e.clock.Now()); err != nil {

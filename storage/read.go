@@ -8,14 +8,13 @@ import (
 // segView is a snapshot of a segment taken under Log.mu, with the file
 // handles a read needs acquired so they outlive deletion or replacement.
 type segView struct {
-	seg   *segment
-	base  int64
-	next  int64
-	size  int64
-	log   *cachedFile
-	idx   indexSource
-	idxF  *cachedFile
-	tidxF *cachedFile
+	seg  *segment
+	base int64
+	next int64
+	size int64
+	log  *cachedFile
+	idx  indexSource
+	idxF *cachedFile
 }
 
 func (l *Log) viewLocked(s *segment, needTime bool) (*segView, error) {

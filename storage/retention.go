@@ -6,7 +6,7 @@ import (
 )
 
 // EnforceRetention deletes whole non-active segments from the front of the
-// log while they are past RetentionMs (by their largest timestamp) or the
+// log while they are past Retention (by their largest timestamp) or the
 // log is larger than RetentionBytes, and only segments wholly below the
 // high watermark. It advances the log start offset and is a no-op unless
 // the cleanup policy includes delete.
@@ -25,8 +25,8 @@ func (l *Log) EnforceRetention(now time.Time) (int, error) {
 		total += s.size
 	}
 	cutoff := int64(math.MinInt64)
-	if l.opts.RetentionMs > 0 {
-		cutoff = now.UnixMilli() - l.opts.RetentionMs.Milliseconds()
+	if l.opts.Retention > 0 {
+		cutoff = now.UnixMilli() - l.opts.Retention.Milliseconds()
 	}
 	n := 0
 	for n < len(l.segs)-1 && l.segs[n].next <= l.hw {

@@ -93,8 +93,6 @@ func newSegment(dir string, base int64) *segment {
 
 func (s *segment) empty() bool { return s.size == 0 }
 
-func (s *segment) active() bool { return s.w != nil }
-
 // indexFull reports whether another index entry would exceed maxBytes.
 func (s *segment) indexFull(maxBytes int) bool {
 	n, t := s.idxN, s.tidxN

@@ -118,7 +118,7 @@ func (l *Log) syncTo(offset int64) error {
 }
 
 // Maintain does the time-driven work: roll the active segment after
-// SegmentMs, sync when the oldest unsynced append is older than
+// SegmentAge, sync when the oldest unsynced append is older than
 // FlushInterval, enforce retention (delete policies), and checkpoint
 // offsets. The broker calls it periodically; it never blocks on other
 // logs.
@@ -129,7 +129,7 @@ func (l *Log) Maintain(now time.Time) error {
 		return err
 	}
 	var err error
-	if a := l.active(); !a.empty() && l.opts.SegmentMs > 0 && now.Sub(a.firstApp) >= l.opts.SegmentMs {
+	if a := l.active(); !a.empty() && l.opts.SegmentAge > 0 && now.Sub(a.firstApp) >= l.opts.SegmentAge {
 		err = l.rollLocked()
 	}
 	flush := l.opts.FlushInterval > 0 && l.unsyncedMsgs > 0 && now.Sub(l.unsyncedSince) >= l.opts.FlushInterval

@@ -224,7 +224,7 @@ func errorFromRPC(ctx context.Context, err error, write bool) error {
 	if errors.As(err, &fe) {
 		return err
 	}
-	if ctx != nil && ctx.Err() != nil {
+	if ctx.Err() != nil {
 		return ctx.Err()
 	}
 	if errors.Is(err, ErrClosed) {

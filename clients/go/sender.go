@@ -175,7 +175,7 @@ func (s *sender) send(batches []*producerBatch) {
 	st, err := s.ensureStream()
 	if err != nil {
 		// Nothing was sent: a definite failure.
-		e := errorFromRPC(nil, err, false)
+		e := errorFromRPC(context.Background(), err, false)
 		for _, b := range sendable {
 			p.failed(b, e, -1, 0)
 		}
@@ -191,7 +191,7 @@ func (s *sender) send(batches []*producerBatch) {
 		<-s.slots
 		if err != nil {
 			st.kill()
-			e := errorFromRPC(nil, err, true)
+			e := errorFromRPC(context.Background(), err, true)
 			for _, b := range sendable {
 				p.failed(b, e, -1, 0)
 			}
@@ -284,7 +284,7 @@ func (s *sender) receive(st *produceStream) {
 	for {
 		resp := new(fjordv1.ProduceStreamResponse)
 		if err := st.cs.RecvMsg(resp); err != nil {
-			s.fail(st, errorFromRPC(nil, err, true))
+			s.fail(st, errorFromRPC(context.Background(), err, true))
 			return
 		}
 		st.mu.Lock()
