@@ -14,7 +14,6 @@ import (
 	"github.com/klauspost/compress/zstd"
 	"github.com/pierrec/lz4/v4"
 	"google.golang.org/protobuf/encoding/protowire"
-	"google.golang.org/protobuf/proto"
 )
 
 // Batch wire format (fjord.v1.RecordBatch), written field by field so that
@@ -50,24 +49,11 @@ func encodeBatch(recs []*Record, codec fjordv1.Compression) ([]byte, error) {
 		return nil, fmt.Errorf("fjord: empty batch")
 	}
 	first := millis(recs[0].Timestamp)
-	maxTS := first
-	pb := &fjordv1.Records{Records: make([]*fjordv1.Record, len(recs))}
-	for i, r := range recs {
-		ts := millis(r.Timestamp)
-		maxTS = max(maxTS, ts)
-		pr := &fjordv1.Record{OffsetDelta: int32(i), TimestampDelta: ts - first, Key: r.Key, Value: r.Value}
-		if len(r.Headers) > 0 {
-			pr.Headers = make([]*fjordv1.RecordHeader, len(r.Headers))
-			for j, h := range r.Headers {
-				pr.Headers[j] = &fjordv1.RecordHeader{Key: h.Key, Value: h.Value}
-			}
-		}
-		pb.Records[i] = pr
-	}
-	raw, err := proto.Marshal(pb)
-	if err != nil {
-		return nil, fmt.Errorf("fjord: encoding records: %w", err)
-	}
+	scratch := scratchPool.Get().(*[]byte)
+	defer scratchPool.Put(scratch)
+	raw, maxTS := appendRecords((*scratch)[:0], recs, first)
+	*scratch = raw
+	var err error
 	payload, payloadField := raw, protowire.Number(fieldRecords)
 	compressed := codec != fjordv1.Compression_COMPRESSION_UNSPECIFIED && codec != fjordv1.Compression_COMPRESSION_NONE
 	if compressed {
@@ -78,7 +64,7 @@ func encodeBatch(recs []*Record, codec fjordv1.Compression) ([]byte, error) {
 		payloadField = fieldCompressed
 	}
 	n := int32(len(recs))
-	b := make([]byte, 0, len(payload)+64)
+	b := make([]byte, 0, len(payload)+64) // fresh: kept for retries after scratch is reused
 	b = appendVarintField(b, fieldLastOffsetDelta, uint64(n-1))
 	b = appendVarintField(b, fieldRecordCount, uint64(n))
 	b = appendVarintField(b, fieldFirstTimestamp, uint64(first))
@@ -135,38 +121,6 @@ func batchPayload(raw []byte) (crc uint32, hasCRC bool, payload []byte, err erro
 	return crc, hasCRC, payload, nil
 }
 
-// decodeBatch verifies a serialized RecordBatch's CRC (when present) and
-// decodes it with its records.
-func decodeBatch(raw []byte) (*fjordv1.RecordBatch, []*fjordv1.Record, error) {
-	crc, hasCRC, payload, err := batchPayload(raw)
-	if err != nil {
-		return nil, nil, &Error{Reason: ReasonCorruptMessage, Message: "malformed batch: " + err.Error(), Partition: -1}
-	}
-	if hasCRC {
-		if got := crc32c(payload); got != crc {
-			return nil, nil, &Error{Reason: ReasonCorruptMessage, Message: fmt.Sprintf("batch crc %08x, payload has %08x", crc, got), Partition: -1}
-		}
-	}
-	b := new(fjordv1.RecordBatch)
-	if err := proto.Unmarshal(raw, b); err != nil {
-		return nil, nil, &Error{Reason: ReasonCorruptMessage, Message: "decoding batch: " + err.Error(), Partition: -1}
-	}
-	switch p := b.GetPayload().(type) {
-	case *fjordv1.RecordBatch_Records:
-		return b, p.Records.GetRecords(), nil
-	case *fjordv1.RecordBatch_CompressedRecords:
-		raw, err := decompress(b.GetCompression(), p.CompressedRecords)
-		if err != nil {
-			return nil, nil, &Error{Reason: ReasonCorruptMessage, Message: err.Error(), Partition: -1}
-		}
-		rs := new(fjordv1.Records)
-		if err := proto.Unmarshal(raw, rs); err != nil {
-			return nil, nil, &Error{Reason: ReasonCorruptMessage, Message: "decoding records: " + err.Error(), Partition: -1}
-		}
-		return b, rs.GetRecords(), nil
-	}
-	return b, nil, nil
-}
 
 var (
 	zstdEnc = sync.OnceValues(func() (*zstd.Encoder, error) {
@@ -251,35 +205,274 @@ func readLimited(r io.Reader) ([]byte, error) {
 	return b, nil
 }
 
-// recordsFromBatch turns a decoded batch into Records at or above from.
-func recordsFromBatch(topic string, partition int32, b *fjordv1.RecordBatch, recs []*fjordv1.Record, from int64) []*Record {
-	out := make([]*Record, 0, len(recs))
-	logAppend := b.GetTimestampType() == fjordv1.TimestampType_TIMESTAMP_TYPE_LOG_APPEND_TIME
-	for _, pr := range recs {
-		off := b.GetBaseOffset() + int64(pr.GetOffsetDelta())
-		if off < from {
-			continue
+
+// scratchPool holds buffers for encoding records before they are
+// compressed or copied into a batch.
+var scratchPool = sync.Pool{New: func() any { b := make([]byte, 0, 64<<10); return &b }}
+
+// appendRecords encodes recs as a fjord.v1.Records message directly with
+// protowire, byte for byte what proto.Marshal produces for the same
+// records, without building message structs. It returns the bytes and the
+// largest timestamp.
+func appendRecords(dst []byte, recs []*Record, first int64) ([]byte, int64) {
+	maxTS := first
+	for i, r := range recs {
+		ts := millis(r.Timestamp)
+		maxTS = max(maxTS, ts)
+		dst = protowire.AppendTag(dst, 1, protowire.BytesType)
+		dst = protowire.AppendVarint(dst, uint64(recordSize(int32(i), ts-first, r)))
+		dst = appendVarintField(dst, 1, uint64(i))
+		dst = appendVarintField(dst, 2, uint64(ts-first))
+		if r.Key != nil {
+			dst = protowire.AppendTag(dst, 3, protowire.BytesType)
+			dst = protowire.AppendBytes(dst, r.Key)
 		}
-		ts := b.GetFirstTimestamp() + pr.GetTimestampDelta()
-		if logAppend {
-			ts = b.GetMaxTimestamp()
+		if r.Value != nil {
+			dst = protowire.AppendTag(dst, 4, protowire.BytesType)
+			dst = protowire.AppendBytes(dst, r.Value)
 		}
-		r := &Record{
-			Topic:       topic,
-			Partition:   partition,
-			Key:         pr.Key,
-			Value:       pr.Value,
-			Timestamp:   time.UnixMilli(ts),
-			Offset:      off,
-			LeaderEpoch: b.GetLeaderEpoch(),
-		}
-		if len(pr.GetHeaders()) > 0 {
-			r.Headers = make([]Header, len(pr.GetHeaders()))
-			for i, h := range pr.GetHeaders() {
-				r.Headers[i] = Header{Key: h.GetKey(), Value: h.GetValue()}
+		for _, h := range r.Headers {
+			dst = protowire.AppendTag(dst, 5, protowire.BytesType)
+			dst = protowire.AppendVarint(dst, uint64(headerSize(h)))
+			if h.Key != "" {
+				dst = protowire.AppendTag(dst, 1, protowire.BytesType)
+				dst = protowire.AppendString(dst, h.Key)
+			}
+			if len(h.Value) > 0 {
+				dst = protowire.AppendTag(dst, 2, protowire.BytesType)
+				dst = protowire.AppendBytes(dst, h.Value)
 			}
 		}
+	}
+	return dst, maxTS
+}
+
+func varintFieldSize(v uint64) int {
+	if v == 0 {
+		return 0
+	}
+	return 1 + protowire.SizeVarint(v)
+}
+
+func recordSize(delta int32, tsDelta int64, r *Record) int {
+	n := varintFieldSize(uint64(delta)) + varintFieldSize(uint64(tsDelta))
+	if r.Key != nil {
+		n += 1 + protowire.SizeBytes(len(r.Key))
+	}
+	if r.Value != nil {
+		n += 1 + protowire.SizeBytes(len(r.Value))
+	}
+	for _, h := range r.Headers {
+		n += 1 + protowire.SizeBytes(headerSize(h))
+	}
+	return n
+}
+
+func headerSize(h Header) int {
+	n := 0
+	if h.Key != "" {
+		n += 1 + protowire.SizeBytes(len(h.Key))
+	}
+	if len(h.Value) > 0 {
+		n += 1 + protowire.SizeBytes(len(h.Value))
+	}
+	return n
+}
+
+// batchInfo is the part of a stored batch's header a consumer needs.
+type batchInfo struct {
+	baseOffset      int64
+	leaderEpoch     int32
+	lastOffsetDelta int32
+	firstTimestamp  int64
+	maxTimestamp    int64
+	logAppendTime   bool
+	compression     fjordv1.Compression
+}
+
+// nextOffset is the offset after the batch's last record.
+func (b *batchInfo) nextOffset() int64 { return b.baseOffset + int64(b.lastOffsetDelta) + 1 }
+
+func corrupt(format string, args ...any) error {
+	return &Error{Reason: ReasonCorruptMessage, Message: fmt.Sprintf(format, args...), Partition: -1}
+}
+
+// decodeBatch verifies a stored RecordBatch's CRC and decodes the records
+// at or after from with protowire, without building generated messages.
+// Keys, values and header values alias raw (or the decompressed payload),
+// which the caller owns; a present-but-empty key or value is non-nil.
+func decodeBatch(raw []byte, topic string, partition int32, from int64) ([]*Record, batchInfo, error) {
+	var info batchInfo
+	var payload []byte
+	var crc uint32
+	hasCRC, compressed := false, false
+	for b := raw; len(b) > 0; {
+		num, typ, n := protowire.ConsumeTag(b)
+		if n < 0 {
+			return nil, info, corrupt("malformed batch: %v", protowire.ParseError(n))
+		}
+		b = b[n:]
+		var v uint64
+		switch typ {
+		case protowire.VarintType:
+			v, n = protowire.ConsumeVarint(b)
+		case protowire.Fixed32Type:
+			var v32 uint32
+			v32, n = protowire.ConsumeFixed32(b)
+			v = uint64(v32)
+		case protowire.BytesType:
+			var bs []byte
+			bs, n = protowire.ConsumeBytes(b)
+			if num == fieldRecords || num == fieldCompressed {
+				payload, compressed = bs, num == fieldCompressed
+			}
+		default:
+			n = protowire.ConsumeFieldValue(num, typ, b)
+		}
+		if n < 0 {
+			return nil, info, corrupt("malformed batch field %d: %v", num, protowire.ParseError(n))
+		}
+		b = b[n:]
+		switch num {
+		case fieldBaseOffset:
+			info.baseOffset = int64(v)
+		case fieldLeaderEpoch:
+			info.leaderEpoch = int32(v)
+		case fieldLastOffsetDelta:
+			info.lastOffsetDelta = int32(v)
+		case fieldFirstTimestamp:
+			info.firstTimestamp = int64(v)
+		case fieldMaxTimestamp:
+			info.maxTimestamp = int64(v)
+		case fieldTimestampType:
+			info.logAppendTime = fjordv1.TimestampType(v) == fjordv1.TimestampType_TIMESTAMP_TYPE_LOG_APPEND_TIME
+		case fieldCompression:
+			info.compression = fjordv1.Compression(v)
+		case fieldCRC:
+			crc, hasCRC = uint32(v), typ == protowire.Fixed32Type
+		}
+	}
+	if hasCRC {
+		if got := crc32c(payload); got != crc {
+			return nil, info, corrupt("batch crc %08x, payload has %08x", crc, got)
+		}
+	}
+	if compressed && info.compression != fjordv1.Compression_COMPRESSION_UNSPECIFIED && info.compression != fjordv1.Compression_COMPRESSION_NONE {
+		var err error
+		if payload, err = decompress(info.compression, payload); err != nil {
+			return nil, info, corrupt("%v", err)
+		}
+	}
+	// Count records to size one slab for them all.
+	count := 0
+	for b := payload; len(b) > 0; count++ {
+		num, typ, n := protowire.ConsumeField(b)
+		if n < 0 || num != 1 || typ != protowire.BytesType {
+			return nil, info, corrupt("malformed records at byte %d", len(payload)-len(b))
+		}
+		b = b[n:]
+	}
+	slab := make([]Record, count)
+	out := make([]*Record, 0, count)
+	for b, i := payload, 0; len(b) > 0; i++ {
+		_, _, n := protowire.ConsumeTag(b)
+		rb, m := protowire.ConsumeBytes(b[n:])
+		b = b[n+m:]
+		r := &slab[i]
+		delta, tsDelta, err := decodeRecord(rb, r)
+		if err != nil {
+			return nil, info, corrupt("record %d: %v", i, err)
+		}
+		r.Offset = info.baseOffset + int64(delta)
+		if r.Offset < from {
+			continue
+		}
+		ts := info.firstTimestamp + tsDelta
+		if info.logAppendTime {
+			ts = info.maxTimestamp
+		}
+		r.Topic, r.Partition, r.LeaderEpoch, r.Timestamp = topic, partition, info.leaderEpoch, time.UnixMilli(ts)
 		out = append(out, r)
 	}
-	return out
+	return out, info, nil
+}
+
+// decodeRecord fills r's key, value and headers from a serialized Record and
+// returns its offset and timestamp deltas.
+func decodeRecord(b []byte, r *Record) (int32, int64, error) {
+	var delta int32
+	var tsDelta int64
+	for len(b) > 0 {
+		num, typ, n := protowire.ConsumeTag(b)
+		if n < 0 {
+			return 0, 0, protowire.ParseError(n)
+		}
+		b = b[n:]
+		switch {
+		case num == 1 && typ == protowire.VarintType:
+			v, m := protowire.ConsumeVarint(b)
+			delta, n = int32(v), m
+		case num == 2 && typ == protowire.VarintType:
+			v, m := protowire.ConsumeVarint(b)
+			tsDelta, n = int64(v), m
+		case (num == 3 || num == 4 || num == 5) && typ == protowire.BytesType:
+			v, m := protowire.ConsumeBytes(b)
+			n = m
+			if m >= 0 {
+				v = v[:len(v):len(v)]
+				if v == nil {
+					v = []byte{}
+				}
+				switch num {
+				case 3:
+					r.Key = v
+				case 4:
+					r.Value = v
+				default:
+					h, err := decodeHeader(v)
+					if err != nil {
+						return 0, 0, err
+					}
+					r.Headers = append(r.Headers, h)
+				}
+			}
+		default:
+			n = protowire.ConsumeFieldValue(num, typ, b)
+		}
+		if n < 0 {
+			return 0, 0, protowire.ParseError(n)
+		}
+		b = b[n:]
+	}
+	return delta, tsDelta, nil
+}
+
+func decodeHeader(b []byte) (Header, error) {
+	var h Header
+	for len(b) > 0 {
+		num, typ, n := protowire.ConsumeTag(b)
+		if n < 0 {
+			return h, protowire.ParseError(n)
+		}
+		b = b[n:]
+		if (num == 1 || num == 2) && typ == protowire.BytesType {
+			v, m := protowire.ConsumeBytes(b)
+			if m < 0 {
+				return h, protowire.ParseError(m)
+			}
+			if num == 1 {
+				h.Key = string(v)
+			} else if len(v) > 0 {
+				h.Value = v[:len(v):len(v)]
+			}
+			b = b[m:]
+			continue
+		}
+		n = protowire.ConsumeFieldValue(num, typ, b)
+		if n < 0 {
+			return h, protowire.ParseError(n)
+		}
+		b = b[n:]
+	}
+	return h, nil
 }

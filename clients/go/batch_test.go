@@ -63,11 +63,10 @@ func TestBatchRoundTrip(t *testing.T) {
 			// A stored batch gets a base offset in front; decode from there.
 			stored := protowire.AppendVarint(protowire.AppendTag(nil, 1, protowire.VarintType), 100)
 			stored = append(stored, raw...)
-			b, recs, err := decodeBatch(stored)
+			out, _, err := decodeBatch(stored, "t", 2, 0)
 			if err != nil {
 				t.Fatal(err)
 			}
-			out := recordsFromBatch("t", 2, b, recs, 0)
 			if len(out) != len(in) {
 				t.Fatalf("got %d records", len(out))
 			}
@@ -100,28 +99,29 @@ func TestBatchCorruptionDetected(t *testing.T) {
 			t.Fatal(err)
 		}
 		raw[len(raw)-1] ^= 0x01 // last byte is inside the payload
-		_, _, err = decodeBatch(raw)
+		_, _, err = decodeBatch(raw, "t", 0, 0)
 		if !errors.Is(err, ErrCorruptMessage) {
 			t.Errorf("%v: got %v, want ErrCorruptMessage", codec, err)
 		}
 	}
 }
 
-func TestRecordsFromBatchSkipsAndLogAppendTime(t *testing.T) {
+func TestDecodeBatchSkipsAndLogAppendTime(t *testing.T) {
 	raw, err := encodeBatch(sampleRecords(), fjordv1.Compression_COMPRESSION_NONE)
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, recs, err := decodeBatch(raw)
+	// The broker's header: base offset 10, log append time 42 (appended
+	// last: in protobuf the last occurrence of a scalar field wins).
+	stored := appendVarintField(append([]byte(nil), raw...), fieldBaseOffset, 10)
+	stored = appendVarintField(stored, fieldTimestampType, uint64(fjordv1.TimestampType_TIMESTAMP_TYPE_LOG_APPEND_TIME))
+	stored = appendVarintField(stored, fieldMaxTimestamp, 42)
+	out, info, err := decodeBatch(stored, "t", 0, 11)
 	if err != nil {
 		t.Fatal(err)
 	}
-	b.BaseOffset = 10
-	b.TimestampType = fjordv1.TimestampType_TIMESTAMP_TYPE_LOG_APPEND_TIME
-	b.MaxTimestamp = 42
-	out := recordsFromBatch("t", 0, b, recs, 11)
-	if len(out) != 2 || out[0].Offset != 11 || out[1].Offset != 12 {
-		t.Fatalf("got %d records starting %d", len(out), out[0].Offset)
+	if len(out) != 2 || out[0].Offset != 11 || out[1].Offset != 12 || info.nextOffset() != 13 {
+		t.Fatalf("got %d records (next %d)", len(out), info.nextOffset())
 	}
 	for _, r := range out {
 		if r.Timestamp.UnixMilli() != 42 {
@@ -137,9 +137,37 @@ func FuzzDecodeBatch(f *testing.F) {
 	}
 	f.Add([]byte{})
 	f.Fuzz(func(t *testing.T, raw []byte) {
-		b, recs, err := decodeBatch(raw)
-		if err == nil {
-			recordsFromBatch("t", 0, b, recs, 0)
-		}
+		decodeBatch(raw, "t", 0, 0)
 	})
+}
+
+// TestAppendRecordsMatchesProtoMarshal pins the hand-rolled record encoder
+// to the generated code's encoding, byte for byte.
+func TestAppendRecordsMatchesProtoMarshal(t *testing.T) {
+	base := time.UnixMilli(1_700_000_000_000)
+	recs := []*Record{
+		{Key: []byte("k"), Value: []byte("v"), Timestamp: base},
+		{Key: nil, Value: []byte{}, Timestamp: base.Add(-5 * time.Millisecond)}, // negative delta, empty value
+		{Key: []byte{}, Value: nil, Timestamp: base.Add(time.Hour)},             // empty key, tombstone
+		{Value: make([]byte, 300), Headers: []Header{{Key: "a", Value: []byte("1")}, {Key: "a"}, {Key: "", Value: []byte("x")}}, Timestamp: base},
+	}
+	got, maxTS := appendRecords(nil, recs, millis(base))
+	want := &fjordv1.Records{}
+	for i, r := range recs {
+		pr := &fjordv1.Record{OffsetDelta: int32(i), TimestampDelta: millis(r.Timestamp) - millis(base), Key: r.Key, Value: r.Value}
+		for _, h := range r.Headers {
+			pr.Headers = append(pr.Headers, &fjordv1.RecordHeader{Key: h.Key, Value: h.Value})
+		}
+		want.Records = append(want.Records, pr)
+	}
+	wantBytes, err := proto.MarshalOptions{Deterministic: true}.Marshal(want)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, wantBytes) {
+		t.Fatalf("appendRecords differs from proto.Marshal:\n got %x\nwant %x", got, wantBytes)
+	}
+	if maxTS != millis(base.Add(time.Hour)) {
+		t.Errorf("max timestamp %d", maxTS)
+	}
 }

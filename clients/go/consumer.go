@@ -351,7 +351,7 @@ func (c *Consumer) apply(res fetchResult) (recs []*Record, errs []error, retry b
 			var out []*Record
 			var perr error
 			for _, raw := range pr.GetBatches() {
-				b, prs, err := decodeBatch(raw)
+				batchRecs, info, err := decodeBatch(raw, tp.topic, tp.partition, pos)
 				if err != nil {
 					var fe *Error
 					if errors.As(err, &fe) {
@@ -360,8 +360,8 @@ func (c *Consumer) apply(res fetchResult) (recs []*Record, errs []error, retry b
 					perr = err
 					break
 				}
-				out = append(out, recordsFromBatch(tp.topic, tp.partition, b, prs, pos)...)
-				next := b.GetBaseOffset() + int64(b.GetLastOffsetDelta()) + 1
+				out = append(out, batchRecs...)
+				next := info.nextOffset()
 				if n := len(out); n > 0 {
 					next = max(next, out[n-1].Offset+1)
 				}
