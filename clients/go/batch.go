@@ -121,7 +121,6 @@ func batchPayload(raw []byte) (crc uint32, hasCRC bool, payload []byte, err erro
 	return crc, hasCRC, payload, nil
 }
 
-
 var (
 	zstdEnc = sync.OnceValues(func() (*zstd.Encoder, error) {
 		return zstd.NewWriter(nil, zstd.WithEncoderConcurrency(1))
@@ -204,7 +203,6 @@ func readLimited(r io.Reader) ([]byte, error) {
 	}
 	return b, nil
 }
-
 
 // scratchPool holds buffers for encoding records before they are
 // compressed or copied into a batch.
