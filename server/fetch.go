@@ -17,7 +17,10 @@ import (
 const (
 	defaultFetchMaxBytes     = 50 << 20
 	defaultPartitionMaxBytes = 1 << 20
-	maxFetchWait             = 5 * time.Minute
+	// maxFetchResponseBytes caps max_bytes, bounding the memory one fetch
+	// holds.
+	maxFetchResponseBytes = defaultFetchMaxBytes
+	maxFetchWait          = 5 * time.Minute
 	// subscribeChunkBytes bounds one Subscribe response message.
 	subscribeChunkBytes = 1 << 20
 )
@@ -93,7 +96,7 @@ func validateFetch(req *fjordv1.FetchRequest) (wait time.Duration, minBytes, max
 	if maxBytes == 0 {
 		maxBytes = defaultFetchMaxBytes
 	}
-	return wait, minBytes, maxBytes, nil
+	return wait, minBytes, min(maxBytes, maxFetchResponseBytes), nil
 }
 
 // fetch reads every requested partition; if fewer than min_bytes are

@@ -254,7 +254,6 @@ func (s *Server) newGRPCServer() *grpc.Server {
 	})}
 	g := grpc.NewServer(
 		grpc.MaxRecvMsgSize(s.opts.MaxRecvMsgBytes),
-		grpc.MaxSendMsgSize(s.opts.MaxRecvMsgBytes),
 		grpc.MaxConcurrentStreams(s.opts.MaxConcurrentStreams),
 		grpc.KeepaliveEnforcementPolicy(keepalive.EnforcementPolicy{MinTime: 10 * time.Second, PermitWithoutStream: true}),
 		grpc.ChainUnaryInterceptor(

@@ -6,11 +6,18 @@ import (
 	"sync"
 	"time"
 
+	"google.golang.org/grpc"
+
 	fjordv1 "github.com/fjordlog/fjord/gen/go/fjord/v1"
 	wirev1 "github.com/fjordlog/fjord/gen/go/fjord/wire/v1"
 )
 
 const fetchMethod = "/fjord.v1.FetchService/Fetch"
+
+// maxBatchOverhead is the room a fetch response may need beyond
+// FetchMaxBytes: one batch up to the broker's largest accepted message
+// (64 MiB) plus per-partition framing.
+const maxBatchOverhead = 65 << 20
 
 // Consumer reads explicitly assigned partitions (there are no consumer
 // groups yet). Assign, Unassign, Seek and Position may be called from any
@@ -311,7 +318,11 @@ func (c *Consumer) fetch(ctx context.Context, leader int32, parts []fetchPart) f
 	actx, cancel := context.WithTimeout(ctx, c.cfg.requestTimeout+c.cfg.fetchMaxWait)
 	defer cancel()
 	resp := new(wirev1.FetchResponse)
-	if err := cc.Invoke(actx, fetchMethod, req, resp); err != nil {
+	// The response holds up to FetchMaxBytes, or one batch larger than that
+	// (the broker always returns a first batch whole): lift gRPC's 4 MiB
+	// default receive limit accordingly.
+	limit := grpc.MaxCallRecvMsgSize(int(c.cfg.fetchMaxBytes) + maxBatchOverhead)
+	if err := cc.Invoke(actx, fetchMethod, req, resp, limit); err != nil {
 		return fetchResult{parts: parts, err: err}
 	}
 	return fetchResult{parts: parts, resp: resp}

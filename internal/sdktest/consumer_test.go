@@ -168,3 +168,29 @@ func TestConsumerOffsetOutOfRangeAfterDeleteRecords(t *testing.T) {
 	lenient.Assign("trunc", 0, fjord.AtOffset(2))
 	wantOffsets(t, pollN(t, lenient, 5), 5)
 }
+
+// TestConsumerLargeFetchResponse reads partitions whose data together exceed
+// gRPC's default 4 MiB receive limit in a single fetch response.
+func TestConsumerLargeFetchResponse(t *testing.T) {
+	b := startBroker(t, "")
+	cl := newClient(t, b.addr())
+	createTopic(t, cl, "big", 8, nil)
+	p := newProducer(t, cl, fjord.WithPartitioner(fjord.ManualPartitioner()))
+	value := make([]byte, 64<<10)
+	var rs []*fjord.Record
+	for part := int32(0); part < 8; part++ {
+		for i := 0; i < 16; i++ { // 1 MiB per partition, 8 MiB in all
+			rs = append(rs, &fjord.Record{Topic: "big", Partition: part, Value: value})
+		}
+	}
+	if err := p.ProduceSync(ctxT(t), rs...); err != nil {
+		t.Fatal(err)
+	}
+	c := newConsumer(t, cl, fjord.FetchPartitionMaxBytes(2<<20))
+	for part := int32(0); part < 8; part++ {
+		c.Assign("big", part, fjord.AtStart())
+	}
+	if got := pollN(t, c, len(rs)); len(got) != len(rs) {
+		t.Fatalf("got %d records", len(got))
+	}
+}

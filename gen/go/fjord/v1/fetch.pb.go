@@ -135,8 +135,8 @@ type FetchRequest struct {
 	MaxWaitMs int32 `protobuf:"varint,1,opt,name=max_wait_ms,json=maxWaitMs,proto3" json:"max_wait_ms,omitempty"`
 	// Answer as soon as this many bytes are available (default 1).
 	MinBytes int32 `protobuf:"varint,2,opt,name=min_bytes,json=minBytes,proto3" json:"min_bytes,omitempty"`
-	// Most bytes in the whole response (default 52428800). The first batch of
-	// the first non-empty partition is returned even if larger.
+	// Most bytes in the whole response (default and cap 52428800). The first
+	// batch of the first non-empty partition is returned even if larger.
 	MaxBytes int32 `protobuf:"varint,3,opt,name=max_bytes,json=maxBytes,proto3" json:"max_bytes,omitempty"`
 	// How far to read.
 	IsolationLevel IsolationLevel `protobuf:"varint,4,opt,name=isolation_level,json=isolationLevel,proto3,enum=fjord.v1.IsolationLevel" json:"isolation_level,omitempty"`
