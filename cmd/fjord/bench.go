@@ -280,6 +280,7 @@ func benchProduce(ctx context.Context, cl *fjord.Client, out io.Writer, s benchP
 func newBenchConsumeCmd(env *cliEnv, cf *clientFlags) *cobra.Command {
 	var topic string
 	var records int64
+	var fetchBytes int
 	cmd := &cobra.Command{
 		Use:   "consume",
 		Short: "Consume a topic from the start and report throughput",
@@ -298,21 +299,25 @@ report records/s and MB/s (MiB) of keys plus values.`,
 				return err
 			}
 			defer cl.Close()
-			return benchConsume(ctx, cf, cl, c.OutOrStdout(), topic, records, time.Second)
+			if fetchBytes < 1 || fetchBytes > 64<<20 {
+				return usageErrorf(c, "--fetch-bytes must be in [1, 64MiB]")
+			}
+			return benchConsume(ctx, cf, cl, c.OutOrStdout(), topic, records, int32(fetchBytes), time.Second)
 		},
 	}
 	cmd.Flags().StringVar(&topic, "topic", "fjord-bench", "topic to read")
 	cmd.Flags().Int64Var(&records, "records", 0, "records to read (0: up to the high watermarks at start)")
+	cmd.Flags().IntVar(&fetchBytes, "fetch-bytes", 8<<20, "most bytes per partition per fetch (the consumer's FetchPartitionMaxBytes)")
 	return cmd
 }
 
-func benchConsume(ctx context.Context, cf *clientFlags, cl *fjord.Client, out io.Writer, topic string, records int64, every time.Duration) error {
+func benchConsume(ctx context.Context, cf *clientFlags, cl *fjord.Client, out io.Writer, topic string, records int64, fetchBytes int32, every time.Duration) error {
 	n, err := partitionCount(ctx, cf, cl, topic)
 	if err != nil {
 		return err
 	}
 	admin := fjord.NewAdmin(cl)
-	cons, err := fjord.NewConsumer(cl)
+	cons, err := fjord.NewConsumer(cl, fjord.FetchPartitionMaxBytes(fetchBytes))
 	if err != nil {
 		return fmt.Errorf("cannot create consumer: %w", err)
 	}
