@@ -247,7 +247,7 @@ func benchProduce(ctx context.Context, cl *fjord.Client, out io.Writer, s benchP
 		}
 		at := sendAt
 		payload := nextPayload()
-		prod.Produce(ctx, &fjord.Record{Topic: s.topic, Value: payload}, func(_ *fjord.Record, err error) {
+		prod.Produce(ctx, &fjord.Record{Topic: s.topic, Value: payload, Timestamp: at}, func(_ *fjord.Record, err error) {
 			stats.ack(time.Since(at), len(payload), err)
 		})
 	}
