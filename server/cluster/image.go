@@ -1,0 +1,230 @@
+package cluster
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+)
+
+// NoLeader is the leader id of an offline partition.
+const NoLeader int32 = -1
+
+// ConfigUncleanLeaderElection is the topic config that allows electing a
+// replica outside the ISR when no ISR member is alive (data loss).
+const ConfigUncleanLeaderElection = "unclean.leader.election.enable"
+
+// BrokerState is a registered broker's session state.
+type BrokerState string
+
+// Broker states. Only active brokers lead partitions or join ISRs.
+const (
+	// BrokerFenced: registered but not (or no longer) trusted: new, missed
+	// heartbeats past the session timeout, or replaced by a new incarnation.
+	BrokerFenced BrokerState = "fenced"
+	// BrokerActive: heartbeating and caught up.
+	BrokerActive BrokerState = "active"
+	// BrokerShuttingDown: in controlled shutdown; leaderships moved away.
+	BrokerShuttingDown BrokerState = "shutting_down"
+)
+
+// Broker is one registered broker incarnation.
+type Broker struct {
+	ID            int32       `json:"id"`
+	IncarnationID string      `json:"incarnation_id"`
+	Epoch         int64       `json:"epoch"`
+	Address       string      `json:"address"`
+	Rack          string      `json:"rack,omitempty"`
+	State         BrokerState `json:"state"`
+}
+
+// PartitionMeta is one partition's assignment and leadership. LeaderEpoch
+// increases on every leader change (including to NoLeader); PartitionEpoch
+// increases on every change of leader or ISR. ISR is kept in replica order.
+type PartitionMeta struct {
+	Leader         int32   `json:"leader"`
+	LeaderEpoch    int32   `json:"leader_epoch"`
+	PartitionEpoch int32   `json:"partition_epoch"`
+	Replicas       []int32 `json:"replicas"`
+	ISR            []int32 `json:"isr"`
+}
+
+// Preferred returns the preferred leader, the first replica.
+func (p PartitionMeta) Preferred() int32 {
+	if len(p.Replicas) == 0 {
+		return NoLeader
+	}
+	return p.Replicas[0]
+}
+
+// TopicMeta is one topic. Values reachable from an Image are shared between
+// images and must not be modified; use Clone for a private copy.
+type TopicMeta struct {
+	Name       string            `json:"name"`
+	ID         string            `json:"id"`
+	Internal   bool              `json:"internal,omitempty"`
+	Configs    map[string]string `json:"configs,omitempty"`
+	Partitions []PartitionMeta   `json:"partitions"`
+}
+
+// ReplicationFactor returns the replica count of the first partition.
+func (t *TopicMeta) ReplicationFactor() int {
+	if len(t.Partitions) == 0 {
+		return 0
+	}
+	return len(t.Partitions[0].Replicas)
+}
+
+// UncleanLeaderElection reports whether the topic enables unclean election.
+func (t *TopicMeta) UncleanLeaderElection() bool {
+	return strings.EqualFold(strings.TrimSpace(t.Configs[ConfigUncleanLeaderElection]), "true")
+}
+
+// Clone returns a deep copy the caller may modify.
+func (t *TopicMeta) Clone() *TopicMeta {
+	c := *t
+	if t.Configs != nil {
+		c.Configs = make(map[string]string, len(t.Configs))
+		for k, v := range t.Configs {
+			c.Configs[k] = v
+		}
+	}
+	c.Partitions = make([]PartitionMeta, len(t.Partitions))
+	for i, p := range t.Partitions {
+		p.Replicas = slices.Clone(p.Replicas)
+		p.ISR = slices.Clone(p.ISR)
+		c.Partitions[i] = p
+	}
+	return &c
+}
+
+// Image is an immutable snapshot of cluster metadata. Apply returns a new
+// Image sharing every unchanged broker and topic with its parent (copy on
+// write), so holding an Image is free and safe from any goroutine.
+type Image struct {
+	offset  uint64
+	brokers map[int32]*Broker
+	topics  map[string]*TopicMeta
+}
+
+// NewImage returns the empty image.
+func NewImage() *Image {
+	return &Image{brokers: map[int32]*Broker{}, topics: map[string]*TopicMeta{}}
+}
+
+// Offset returns the raft index of the last record that changed the image;
+// 0 for the empty image. Brokers report it to show how far they have caught
+// up.
+func (img *Image) Offset() uint64 { return img.offset }
+
+// Broker returns a registered broker.
+func (img *Image) Broker(id int32) (Broker, bool) {
+	b, ok := img.brokers[id]
+	if !ok {
+		return Broker{}, false
+	}
+	return *b, true
+}
+
+// Brokers returns every registered broker in id order.
+func (img *Image) Brokers() []Broker {
+	out := make([]Broker, 0, len(img.brokers))
+	for _, b := range img.brokers {
+		out = append(out, *b)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out
+}
+
+// Alive reports whether the broker is registered and active: only such a
+// broker may lead a partition or join an ISR.
+func (img *Image) Alive(id int32) bool {
+	b, ok := img.brokers[id]
+	return ok && b.State == BrokerActive
+}
+
+// Topic returns a topic; the result must not be modified.
+func (img *Image) Topic(name string) (*TopicMeta, bool) {
+	t, ok := img.topics[name]
+	return t, ok
+}
+
+// Topics returns every topic in name order; the results must not be
+// modified.
+func (img *Image) Topics() []*TopicMeta {
+	out := make([]*TopicMeta, 0, len(img.topics))
+	for _, t := range img.topics {
+		out = append(out, t)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
+}
+
+// Partition returns one partition's metadata.
+func (img *Image) Partition(topic string, p int32) (PartitionMeta, bool) {
+	t, ok := img.topics[topic]
+	if !ok || p < 0 || int(p) >= len(t.Partitions) {
+		return PartitionMeta{}, false
+	}
+	return t.Partitions[p], true
+}
+
+// cow returns a copy of img whose maps may be changed; the values they
+// point to are still shared and are replaced, never modified.
+func (img *Image) cow() *Image {
+	next := &Image{offset: img.offset,
+		brokers: make(map[int32]*Broker, len(img.brokers)),
+		topics:  make(map[string]*TopicMeta, len(img.topics))}
+	for id, b := range img.brokers {
+		next.brokers[id] = b
+	}
+	for n, t := range img.topics {
+		next.topics[n] = t
+	}
+	return next
+}
+
+// snapshotVersion is the snapshot format version.
+const snapshotVersion = 1
+
+type snapshotFile struct {
+	Version int          `json:"v"`
+	Offset  uint64       `json:"offset"`
+	Brokers []Broker     `json:"brokers"`
+	Topics  []*TopicMeta `json:"topics"`
+}
+
+// Snapshot encodes the image. Equal images encode to equal bytes.
+func (img *Image) Snapshot() ([]byte, error) {
+	return json.Marshal(snapshotFile{Version: snapshotVersion, Offset: img.offset, Brokers: img.Brokers(), Topics: img.Topics()})
+}
+
+// Restore decodes an image written by Snapshot.
+func Restore(data []byte) (*Image, error) {
+	var f snapshotFile
+	if err := json.Unmarshal(data, &f); err != nil {
+		return nil, fmt.Errorf("cluster: decode snapshot: %w", err)
+	}
+	if f.Version < 1 || f.Version > snapshotVersion {
+		return nil, fmt.Errorf("cluster: snapshot format version %d, this node reads up to %d", f.Version, snapshotVersion)
+	}
+	img := NewImage()
+	img.offset = f.Offset
+	for i := range f.Brokers {
+		b := f.Brokers[i]
+		img.brokers[b.ID] = &b
+	}
+	for _, t := range f.Topics {
+		if t == nil || t.Name == "" {
+			return nil, fmt.Errorf("cluster: decode snapshot: topic without a name")
+		}
+		for i := range t.Partitions {
+			if t.Partitions[i].ISR == nil {
+				t.Partitions[i].ISR = []int32{}
+			}
+		}
+		img.topics[t.Name] = t
+	}
+	return img, nil
+}
