@@ -53,31 +53,113 @@ func encodeBatch(recs []*Record, codec fjordv1.Compression) ([]byte, error) {
 	defer scratchPool.Put(scratch)
 	raw, maxTS := appendRecords((*scratch)[:0], recs, first)
 	*scratch = raw
-	var err error
+	return finishBatch(raw, int32(len(recs)), first, maxTS, codec)
+}
+
+// finishBatch builds a RecordBatch in a fresh buffer (kept for retries
+// after raw is reused) around raw, n records encoded by appendRecords.
+func finishBatch(raw []byte, n int32, first, maxTS int64, codec fjordv1.Compression) ([]byte, error) {
 	payload, payloadField := raw, protowire.Number(fieldRecords)
-	compressed := codec != fjordv1.Compression_COMPRESSION_UNSPECIFIED && codec != fjordv1.Compression_COMPRESSION_NONE
-	if compressed {
+	if compressed(codec) {
+		var err error
 		payload, err = compress(codec, raw)
 		if err != nil {
 			return nil, err
 		}
 		payloadField = fieldCompressed
 	}
-	n := int32(len(recs))
-	b := make([]byte, 0, len(payload)+64) // fresh: kept for retries after scratch is reused
+	b := make([]byte, 0, len(payload)+maxBatchHeader)
+	b = appendBatchHeader(b, n, first, maxTS, codec, crc32c(payload), len(raw), payloadField, len(payload))
+	return append(b, payload...), nil
+}
+
+func compressed(codec fjordv1.Compression) bool {
+	return codec != fjordv1.Compression_COMPRESSION_UNSPECIFIED && codec != fjordv1.Compression_COMPRESSION_NONE
+}
+
+// maxBatchHeader bounds what appendBatchHeader writes: six varint fields
+// of at most 11 bytes, the CRC (5) and the payload's tag and length (11).
+const maxBatchHeader = 6*11 + 5 + 11
+
+// appendBatchHeader appends a RecordBatch's fields up to and including the
+// payload field's tag and length; the payload's bytes follow.
+func appendBatchHeader(b []byte, n int32, first, maxTS int64, codec fjordv1.Compression, crc uint32, rawLen int, payloadField protowire.Number, payloadLen int) []byte {
 	b = appendVarintField(b, fieldLastOffsetDelta, uint64(n-1))
 	b = appendVarintField(b, fieldRecordCount, uint64(n))
 	b = appendVarintField(b, fieldFirstTimestamp, uint64(first))
 	b = appendVarintField(b, fieldMaxTimestamp, uint64(maxTS))
-	if compressed {
+	if compressed(codec) {
 		b = appendVarintField(b, fieldCompression, uint64(codec))
 	}
 	b = protowire.AppendTag(b, fieldCRC, protowire.Fixed32Type)
-	b = protowire.AppendFixed32(b, crc32c(payload))
-	b = appendVarintField(b, fieldUncompressedSize, uint64(len(raw)))
+	b = protowire.AppendFixed32(b, crc)
+	b = appendVarintField(b, fieldUncompressedSize, uint64(rawLen))
 	b = protowire.AppendTag(b, payloadField, protowire.BytesType)
-	b = protowire.AppendBytes(b, payload)
-	return b, nil
+	return protowire.AppendVarint(b, uint64(payloadLen))
+}
+
+// batchBuf is a batch encoded as its records arrive: maxBatchHeader bytes
+// of headroom, then the records as appendRecords writes them, so that the
+// header can be written in front of them without copying the records.
+type batchBuf struct {
+	buf          []byte
+	n            int32
+	first, maxTS int64
+}
+
+// batchBufs recycles the buffers of finished batches: at a million records
+// a second, page faults and zeroing of fresh megabyte buffers cost more than
+// encoding the records into them.
+var batchBufs sync.Pool // of *[]byte
+
+// newBatchBuf returns an empty batchBuf with room for about capHint bytes
+// of records.
+func newBatchBuf(capHint int) batchBuf {
+	if bp, _ := batchBufs.Get().(*[]byte); bp != nil && cap(*bp) >= maxBatchHeader+capHint {
+		return batchBuf{buf: (*bp)[:maxBatchHeader]}
+	}
+	return batchBuf{buf: make([]byte, maxBatchHeader, maxBatchHeader+capHint)}
+}
+
+// recycle hands bb's buffer back for reuse; nothing may use bb, or the
+// batch finish returned, afterwards.
+func (bb *batchBuf) recycle() {
+	if bb.buf != nil {
+		buf := bb.buf
+		batchBufs.Put(&buf)
+	}
+	*bb = batchBuf{}
+}
+
+// add appends r, whose timestamp must be set.
+func (bb *batchBuf) add(r *Record) {
+	ts := millis(r.Timestamp)
+	if bb.n == 0 {
+		bb.first, bb.maxTS = ts, ts
+	}
+	bb.maxTS = max(bb.maxTS, ts)
+	bb.buf = appendRecord(bb.buf, bb.n, ts-bb.first, r)
+	bb.n++
+}
+
+// payloadLen is the size of the records encoded so far.
+func (bb *batchBuf) payloadLen() int { return len(bb.buf) - maxBatchHeader }
+
+// finish returns the RecordBatch, byte for byte what encodeBatch returns
+// for the same records. Uncompressed, it aliases bb's buffer.
+func (bb *batchBuf) finish(codec fjordv1.Compression) ([]byte, error) {
+	if bb.n == 0 {
+		return nil, fmt.Errorf("fjord: empty batch")
+	}
+	raw := bb.buf[maxBatchHeader:]
+	if compressed(codec) {
+		return finishBatch(raw, bb.n, bb.first, bb.maxTS, codec)
+	}
+	var hdr [maxBatchHeader]byte
+	h := appendBatchHeader(hdr[:0], bb.n, bb.first, bb.maxTS, codec, crc32c(raw), len(raw), fieldRecords, len(raw))
+	start := maxBatchHeader - len(h)
+	copy(bb.buf[start:], h)
+	return bb.buf[start:], nil
 }
 
 func appendVarintField(b []byte, num protowire.Number, v uint64) []byte {
@@ -217,32 +299,39 @@ func appendRecords(dst []byte, recs []*Record, first int64) ([]byte, int64) {
 	for i, r := range recs {
 		ts := millis(r.Timestamp)
 		maxTS = max(maxTS, ts)
-		dst = protowire.AppendTag(dst, 1, protowire.BytesType)
-		dst = protowire.AppendVarint(dst, uint64(recordSize(int32(i), ts-first, r)))
-		dst = appendVarintField(dst, 1, uint64(i))
-		dst = appendVarintField(dst, 2, uint64(ts-first))
-		if r.Key != nil {
-			dst = protowire.AppendTag(dst, 3, protowire.BytesType)
-			dst = protowire.AppendBytes(dst, r.Key)
-		}
-		if r.Value != nil {
-			dst = protowire.AppendTag(dst, 4, protowire.BytesType)
-			dst = protowire.AppendBytes(dst, r.Value)
-		}
-		for _, h := range r.Headers {
-			dst = protowire.AppendTag(dst, 5, protowire.BytesType)
-			dst = protowire.AppendVarint(dst, uint64(headerSize(h)))
-			if h.Key != "" {
-				dst = protowire.AppendTag(dst, 1, protowire.BytesType)
-				dst = protowire.AppendString(dst, h.Key)
-			}
-			if len(h.Value) > 0 {
-				dst = protowire.AppendTag(dst, 2, protowire.BytesType)
-				dst = protowire.AppendBytes(dst, h.Value)
-			}
-		}
+		dst = appendRecord(dst, int32(i), ts-first, r)
 	}
 	return dst, maxTS
+}
+
+// appendRecord appends one Records.records entry: r with its offset delta
+// and timestamp delta.
+func appendRecord(dst []byte, delta int32, tsDelta int64, r *Record) []byte {
+	dst = protowire.AppendTag(dst, 1, protowire.BytesType)
+	dst = protowire.AppendVarint(dst, uint64(recordSize(delta, tsDelta, r)))
+	dst = appendVarintField(dst, 1, uint64(delta))
+	dst = appendVarintField(dst, 2, uint64(tsDelta))
+	if r.Key != nil {
+		dst = protowire.AppendTag(dst, 3, protowire.BytesType)
+		dst = protowire.AppendBytes(dst, r.Key)
+	}
+	if r.Value != nil {
+		dst = protowire.AppendTag(dst, 4, protowire.BytesType)
+		dst = protowire.AppendBytes(dst, r.Value)
+	}
+	for _, h := range r.Headers {
+		dst = protowire.AppendTag(dst, 5, protowire.BytesType)
+		dst = protowire.AppendVarint(dst, uint64(headerSize(h)))
+		if h.Key != "" {
+			dst = protowire.AppendTag(dst, 1, protowire.BytesType)
+			dst = protowire.AppendString(dst, h.Key)
+		}
+		if len(h.Value) > 0 {
+			dst = protowire.AppendTag(dst, 2, protowire.BytesType)
+			dst = protowire.AppendBytes(dst, h.Value)
+		}
+	}
+	return dst
 }
 
 func varintFieldSize(v uint64) int {

@@ -171,3 +171,37 @@ func TestAppendRecordsMatchesProtoMarshal(t *testing.T) {
 		t.Errorf("max timestamp %d", maxTS)
 	}
 }
+
+// TestBatchBufMatchesEncodeBatch checks that encoding records as Produce
+// buffers them gives encodeBatch's bytes, also in a recycled buffer and with
+// timestamps that make the header as long as it gets.
+func TestBatchBufMatchesEncodeBatch(t *testing.T) {
+	negative := []*Record{
+		{Value: []byte("old"), Timestamp: time.UnixMilli(-1)},
+		{Value: []byte("new"), Timestamp: time.UnixMilli(1 << 62)},
+	}
+	for _, codec := range codecs {
+		for name, recs := range map[string][]*Record{"sample": sampleRecords(), "extreme timestamps": negative} {
+			t.Run(codec.String()+"/"+name, func(t *testing.T) {
+				want, err := encodeBatch(recs, codec)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for round := range 2 {
+					bb := newBatchBuf(16)
+					for _, r := range recs {
+						bb.add(r)
+					}
+					got, err := bb.finish(codec)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if !bytes.Equal(got, want) {
+						t.Fatalf("round %d: batchBuf gives\n%x\nencodeBatch\n%x", round, got, want)
+					}
+					bb.recycle()
+				}
+			})
+		}
+	}
+}

@@ -77,8 +77,13 @@ func StickyKeyPartitioner() Partitioner {
 }
 
 type stickyPartitioner struct {
-	mu     sync.Mutex       // guards sticky
+	mu     sync.Mutex       // guards the fields below
 	sticky map[string]int32 // topic -> current partition for null keys
+	// The last topic looked up and its entry in sticky, if it has one:
+	// records mostly come in runs to one topic, and this skips hashing.
+	lastTopic string
+	lastP     int32
+	lastOK    bool
 }
 
 func (s *stickyPartitioner) Partition(r *Record, n int32) int32 {
@@ -87,11 +92,15 @@ func (s *stickyPartitioner) Partition(r *Record, n int32) int32 {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.lastOK && s.lastP < n && s.lastTopic == r.Topic {
+		return s.lastP
+	}
 	p, ok := s.sticky[r.Topic]
 	if !ok || p >= n {
 		p = rand.Int32N(n)
 		s.sticky[r.Topic] = p
 	}
+	s.lastTopic, s.lastP, s.lastOK = r.Topic, p, true
 	return p
 }
 
@@ -100,6 +109,9 @@ func (s *stickyPartitioner) onBatchSealed(topic string, partition int32) {
 	defer s.mu.Unlock()
 	if p, ok := s.sticky[topic]; ok && p == partition {
 		delete(s.sticky, topic) // the next null-key record picks anew
+		if s.lastTopic == topic {
+			s.lastOK = false
+		}
 	}
 }
 

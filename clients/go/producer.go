@@ -53,7 +53,19 @@ type Producer struct {
 	flushing int
 	parts    map[topicPartition]*producerPart
 	senders  map[int32]*sender
+
+	// A one-entry cache of Produce's lookups, for the common run of records
+	// to one topic (and, sticky, one partition).
+	lastPart  *producerPart
+	lastTopic string
+	lastMD    *fjordv1.TopicMetadata // nil: look up again
+	lastMDUse int                    // records since lastMD was looked up
 }
+
+// metadataReuse bounds how many records reuse a topic's metadata without
+// asking the Client's cache again (which checks MetadataMaxAge). Sealing a
+// batch also drops it.
+const metadataReuse = 256
 
 type promised struct {
 	r       *Record
@@ -72,6 +84,9 @@ type producerBatch struct {
 	sent     bool   // may have reached a broker
 	split    bool   // piece of a batch split after MESSAGE_TOO_LARGE; sent alone to keep the pieces in order
 	encoded  []byte // kept so retries send identical bytes
+	// enc holds recs encoded by Produce; enc.buf is nil once recs changed
+	// (cancelled records dropped, split), and send encodes recs then.
+	enc batchBuf
 }
 
 type producerPart struct {
@@ -83,6 +98,8 @@ type producerPart struct {
 	inflight     int
 	backoffUntil time.Time
 	linger       *time.Timer
+	// Sizes of the last sealed batch, to size the next one's buffers.
+	lastRecs, lastBytes int
 }
 
 // NewProducer returns a producer using c's connections. Options given here
@@ -146,14 +163,22 @@ func (p *Producer) Produce(ctx context.Context, r *Record, promise func(*Record,
 		promise(r, ErrRecordTooLarge)
 		return
 	}
-	md, err := p.topicMetadata(ctx, r.Topic)
-	if err != nil {
-		promise(r, err)
-		return
-	}
-	n := int32(len(md.GetPartitions()))
 
 	p.mu.Lock()
+	md := p.lastMD
+	if md == nil || p.lastTopic != r.Topic || p.lastMDUse >= metadataReuse {
+		p.mu.Unlock()
+		var err error
+		md, err = p.topicMetadata(ctx, r.Topic)
+		if err != nil {
+			promise(r, err)
+			return
+		}
+		p.mu.Lock()
+		p.lastTopic, p.lastMD, p.lastMDUse = r.Topic, md, 0
+	}
+	p.lastMDUse++
+	n := int32(len(md.GetPartitions()))
 	for !p.closed && p.buffered > 0 && p.buffered+size > p.cfg.maxBufferedBytes {
 		ch := p.spaceCh
 		p.mu.Unlock()
@@ -180,21 +205,30 @@ func (p *Producer) Produce(ctx context.Context, r *Record, promise func(*Record,
 	p.buffered += size
 	p.pending++
 	tp := topicPartition{r.Topic, part}
-	pp, ok := p.parts[tp]
-	if !ok {
-		pp = &producerPart{tp: tp, leader: -1}
-		for _, pm := range md.GetPartitions() {
-			if pm.GetPartition() == part && pm.GetError().GetReason() == "" {
-				pp.leader = pm.GetLeaderId()
+	pp := p.lastPart
+	if pp == nil || pp.tp != tp {
+		var ok bool
+		pp, ok = p.parts[tp]
+		if !ok {
+			pp = &producerPart{tp: tp, leader: -1}
+			for _, pm := range md.GetPartitions() {
+				if pm.GetPartition() == part && pm.GetError().GetReason() == "" {
+					pp.leader = pm.GetLeaderId()
+				}
 			}
+			p.parts[tp] = pp
 		}
-		p.parts[tp] = pp
+		p.lastPart = pp
 	}
 	if pp.open != nil && pp.open.bytes+size > p.cfg.batchBytes {
 		p.sealLocked(pp)
 	}
 	if pp.open == nil {
-		pp.open = &producerBatch{tp: tp, created: time.Now()}
+		// Size the buffers for twice the partition's last batch (up to a
+		// full one), so that a steady stream of records rarely grows them.
+		pp.open = &producerBatch{tp: tp, created: time.Now(),
+			recs: make([]promised, 0, min(max(2*pp.lastRecs, 8), p.cfg.batchBytes/16+1)),
+			enc:  newBatchBuf(min(max(2*pp.lastBytes, 4<<10), p.cfg.batchBytes+p.cfg.batchBytes/8))}
 		if p.cfg.linger > 0 && p.flushing == 0 {
 			b := pp.open
 			pp.linger = time.AfterFunc(p.cfg.linger, func() {
@@ -208,6 +242,7 @@ func (p *Producer) Produce(ctx context.Context, r *Record, promise func(*Record,
 	}
 	pp.open.recs = append(pp.open.recs, promised{r: r, promise: promise, size: size})
 	pp.open.bytes += size
+	pp.open.enc.add(r)
 	if pp.open.bytes >= p.cfg.batchBytes || p.cfg.linger <= 0 || p.flushing > 0 {
 		p.sealLocked(pp)
 	}
@@ -338,6 +373,8 @@ func (p *Producer) sealLocked(pp *producerPart) {
 		return
 	}
 	pp.open = nil
+	pp.lastRecs, pp.lastBytes = len(b.recs), b.enc.payloadLen()
+	p.lastMD = nil // look metadata up again now and then (see metadataReuse)
 	b.seq = pp.nextSeq
 	pp.nextSeq++
 	pp.ready = append(pp.ready, b)
@@ -374,14 +411,20 @@ func (p *Producer) wakeLocked(pp *producerPart) {
 // inflight says whether the batch was counted in its partition's inflight.
 func (p *Producer) finish(b *producerBatch, err error, resp *fjordv1.ProducePartitionResponse, inflight bool) {
 	n, bytes := len(b.recs), 0
-	for i, pr := range b.recs {
+	for _, pr := range b.recs {
 		bytes += pr.size
-		if err == nil {
+	}
+	if err == nil {
+		base, appendTime := int64(-1), resp.GetLogAppendTime()
+		if resp != nil {
+			base = resp.GetBaseOffset()
+		}
+		for i, pr := range b.recs {
 			pr.r.Offset = -1
 			if resp != nil {
-				pr.r.Offset = resp.GetBaseOffset() + int64(i)
-				if t := resp.GetLogAppendTime(); t > 0 {
-					pr.r.Timestamp = time.UnixMilli(t)
+				pr.r.Offset = base + int64(i)
+				if appendTime > 0 {
+					pr.r.Timestamp = time.UnixMilli(appendTime)
 				}
 			}
 		}
@@ -390,6 +433,10 @@ func (p *Producer) finish(b *producerBatch, err error, resp *fjordv1.ProducePart
 	for _, pr := range b.recs {
 		pr.promise(pr.r, err)
 	}
+	// The request that carried b.encoded was answered (or never sent), so
+	// its buffer is free.
+	b.encoded = nil
+	b.enc.recycle()
 	p.release(b.tp, n, bytes, inflight)
 }
 
@@ -571,4 +618,21 @@ func (p *Producer) metadataLoop() {
 			attempt = 1
 		}
 	}
+}
+
+// encode returns the batch's RecordBatch: the records Produce encoded when
+// they still match recs, else recs encoded now.
+func (b *producerBatch) encode(codec fjordv1.Compression) ([]byte, error) {
+	if b.enc.buf != nil && int(b.enc.n) == len(b.recs) {
+		enc, err := b.enc.finish(codec)
+		if compressed(codec) {
+			b.enc = batchBuf{} // the compressed copy is what is kept
+		}
+		return enc, err
+	}
+	recs := make([]*Record, len(b.recs))
+	for i, r := range b.recs {
+		recs[i] = r.r
+	}
+	return encodeBatch(recs, codec)
 }

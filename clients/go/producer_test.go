@@ -379,3 +379,35 @@ func TestAcksNone(t *testing.T) {
 	consumeN(t, cl, 1, "t", 0)
 	_ = fc
 }
+
+// TestCancelledRecordDropsOutOfItsBatch checks that a record whose context
+// ends before it is sent fails alone, and that the rest of its batch (encoded
+// again without it) lands with consecutive offsets.
+func TestCancelledRecordDropsOutOfItsBatch(t *testing.T) {
+	_, cl := newCluster(t, 1, map[string]int32{"t": 1})
+	p, err := fjord.NewProducer(cl, fjord.Linger(time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	ctx, cancel := context.WithCancel(testCtx(t))
+	errs := make([]error, 3)
+	for i := range 3 {
+		r := &fjord.Record{Topic: "t", Value: []byte{byte('a' + i)}}
+		if i == 1 {
+			r.Context = ctx
+		}
+		p.Produce(testCtx(t), r, func(_ *fjord.Record, err error) { errs[i] = err })
+	}
+	cancel()
+	if err := p.Flush(testCtx(t)); err != nil {
+		t.Fatal(err)
+	}
+	if errs[0] != nil || !errors.Is(errs[1], context.Canceled) || errs[2] != nil {
+		t.Fatalf("promise errors %v", errs)
+	}
+	got := consumeN(t, cl, 2, "t", 0)
+	if len(got) != 2 || string(got[0].Value) != "a" || string(got[1].Value) != "c" || got[1].Offset != 1 {
+		t.Fatalf("consumed %v", got)
+	}
+}

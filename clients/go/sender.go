@@ -110,6 +110,9 @@ func (s *sender) collect() []*producerBatch {
 					kept = append(kept, r)
 				}
 			}
+			if len(kept) < len(b.recs) {
+				b.enc = batchBuf{} // no longer matches recs
+			}
 			b.recs = kept
 			if len(b.recs) == 0 {
 				pp.ready = pp.ready[1:]
@@ -148,11 +151,7 @@ func (s *sender) send(batches []*producerBatch) {
 	var sendable []*producerBatch
 	for _, b := range batches {
 		if b.encoded == nil {
-			recs := make([]*Record, len(b.recs))
-			for i, r := range b.recs {
-				recs[i] = r.r
-			}
-			enc, err := encodeBatch(recs, p.cfg.compression)
+			enc, err := b.encode(p.cfg.compression)
 			if err != nil {
 				p.finish(b, err, nil, true)
 				continue
