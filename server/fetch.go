@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"strconv"
 	"time"
 
 	"google.golang.org/grpc"
@@ -256,6 +257,19 @@ func (s *fetchService) listOffsets(ctx context.Context, req *fjordv1.ListOffsets
 	return resp, nil
 }
 
+// checkInLog reports OFFSET_OUT_OF_RANGE for a position outside
+// [log start, log end], so a subscription fails at once instead of waiting
+// for credit first.
+func checkInLog(p *partition, pos int64) error {
+	start, end := p.log.LogStartOffset(), p.log.LogEndOffset()
+	if pos < start || pos > end {
+		return errorf(ReasonOffsetOutOfRange, "offset %d of %s is out of range [%d, %d]", pos, p.tp, start, end).
+			withPartition(p.tp.topic, p.tp.partition).with("offset", strconv.FormatInt(pos, 10),
+			"log_start_offset", strconv.FormatInt(start, 10), "log_end_offset", strconv.FormatInt(end, 10))
+	}
+	return nil
+}
+
 // subscribe streams one partition under client-granted credit.
 func (s *fetchService) subscribe(stream grpc.ServerStream) error {
 	ctx := stream.Context()
@@ -273,6 +287,9 @@ func (s *fetchService) subscribe(stream grpc.ServerStream) error {
 		return toStatus(err)
 	}
 	pos, _, err := resolveOffset(p, start.GetSpec(), start.GetOffset(), start.GetTimestampMs())
+	if err == nil {
+		err = checkInLog(p, pos)
+	}
 	if err != nil {
 		return toStatus(err)
 	}
@@ -343,6 +360,9 @@ func (s *fetchService) subscribe(stream grpc.ServerStream) error {
 				recordsCredit += k.Credit.GetRecords()
 			case *fjordv1.SubscribeRequest_Seek:
 				pos, _, err = resolveOffset(p, k.Seek.GetSpec(), k.Seek.GetOffset(), k.Seek.GetTimestampMs())
+				if err == nil {
+					err = checkInLog(p, pos)
+				}
 				if err != nil {
 					return toStatus(err)
 				}

@@ -587,3 +587,21 @@ func (tb *testBroker) parkFetch(t *testing.T, c context.Context) <-chan fetchRes
 		time.Sleep(time.Millisecond)
 	}
 }
+
+func TestSubscribeOutOfRangeFailsAtOnce(t *testing.T) {
+	tb := startBroker(t, "")
+	tb.createTopic("t", 1, nil)
+	tb.produceOne("t", 0, fjordv1.Acks_ACKS_ALL, batch("a"))
+	stream, err := tb.fetch.Subscribe(ctx(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// No credit granted: the error must not wait for it.
+	if err := stream.Send(&fjordv1.SubscribeRequest{Kind: &fjordv1.SubscribeRequest_Start{Start: &fjordv1.SubscribeStart{Topic: "t", Offset: 99}}}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = stream.Recv()
+	if code, reason, md := errorReason(t, err); code != codes.OutOfRange || reason != "OFFSET_OUT_OF_RANGE" || md["log_end_offset"] != "1" {
+		t.Fatalf("subscribe past the end: %v (%v)", err, md)
+	}
+}
