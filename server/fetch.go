@@ -57,7 +57,7 @@ func readCommitted(p *partition, offset int64, maxBytes int) (storage.ReadResult
 	}
 	rr, err := p.log.Read(offset, maxBytes, hw)
 	if err != nil {
-		return rr, hw, asError(err).withPartition(p.tp.topic, p.tp.partition)
+		return rr, hw, p.logError(err)
 	}
 	return rr, hw, nil
 }
@@ -217,7 +217,7 @@ func resolveOffset(p *partition, spec fjordv1.OffsetSpec, offset, ts int64) (int
 		hw := p.log.HighWatermark()
 		off, foundTS, err := p.log.OffsetForTimestamp(ts)
 		if err != nil {
-			return 0, -1, asError(err).withPartition(p.tp.topic, p.tp.partition)
+			return 0, -1, p.logError(err)
 		}
 		if off >= hw {
 			// Nothing visible at or after ts yet: start at the high watermark.

@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"errors"
 	"strconv"
 	"sync"
 	"time"
@@ -135,4 +136,16 @@ func (p *partition) waitHighWatermark(ctx context.Context, offset int64, timeout
 			return ctx.Err()
 		}
 	}
+}
+
+// logError classifies an error from p's log: a log closed because its topic
+// was deleted reports UNKNOWN_TOPIC_OR_PARTITION rather than a shutdown.
+func (p *partition) logError(err error) *Error {
+	p.mu.Lock()
+	deleted := p.deleted
+	p.mu.Unlock()
+	if deleted && errors.Is(err, storage.ErrClosed) {
+		return errorf(ReasonUnknownTopicOrPartition, "partition %s was deleted", p.tp).withPartition(p.tp.topic, p.tp.partition)
+	}
+	return asError(err).withPartition(p.tp.topic, p.tp.partition)
 }

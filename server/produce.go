@@ -84,8 +84,7 @@ func (s *produceService) appendPartition(acks fjordv1.Acks, tp topicPartition, b
 	for i, batch := range batches {
 		ar, err := p.log.AppendLeader(batch, epoch)
 		if err != nil {
-			e := asError(err)
-			e.withPartition(tp.topic, tp.partition)
+			e := p.logError(err)
 			if i > 0 {
 				// Earlier batches of this request are in the log.
 				e.with("appended_batches", strconv.Itoa(i))
