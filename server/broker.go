@@ -26,6 +26,8 @@ type broker struct {
 	ctrl    *localController
 	base    storage.Options
 
+	// reconcileMu serializes reconcile; it is taken before mu.
+	reconcileMu sync.Mutex
 	// mu guards partitions and closed.
 	mu         sync.RWMutex
 	partitions map[topicPartition]*partition
@@ -69,66 +71,99 @@ func (b *broker) start(maintainEvery time.Duration) {
 	go b.maintainLoop(maintainEvery)
 }
 
-// reconcile brings local replicas in line with img.
+// reconcile brings local replicas in line with img. Logs are opened
+// (recovering them) and deleted without holding b.mu, so creating or
+// deleting a large topic does not stall traffic to other partitions.
 func (b *broker) reconcile(img *image) error {
-	b.mu.Lock()
-	defer b.mu.Unlock()
+	b.reconcileMu.Lock()
+	defer b.reconcileMu.Unlock()
+
+	// Plan against the current replicas.
+	type wanted struct {
+		tp  topicPartition
+		t   *topicMeta
+		pm  partitionMeta
+		cur *partition // nil: open a log
+	}
+	var want []wanted
+	wantSet := make(map[topicPartition]bool)
+	var drop []*partition
+	b.mu.RLock()
 	if b.closed {
+		b.mu.RUnlock()
 		return errorf(ReasonBrokerShuttingDown, "broker is shutting down")
 	}
-	var errs []error
-	want := make(map[topicPartition]struct{})
 	for _, t := range img.Topics {
 		for i, pm := range t.Partitions {
 			if !contains(pm.Replicas, b.id) {
 				continue
 			}
 			tp := topicPartition{t.Name, int32(i)}
-			want[tp] = struct{}{}
-			cfg := t.config()
-			p, ok := b.partitions[tp]
-			if ok && p.topicID != t.ID {
+			wantSet[tp] = true
+			cur := b.partitions[tp]
+			if cur != nil && cur.topicID != t.ID {
 				// The topic was deleted and re-created under the same name.
-				b.dropLocked(p)
-				ok = false
+				drop = append(drop, cur)
+				cur = nil
 			}
-			if !ok {
-				l, err := storage.Open(b.logDir(tp), cfg.storageOptions(b.base))
-				if err != nil {
-					errs = append(errs, fmt.Errorf("server: open %s: %w", tp, err))
-					continue
-				}
-				p = &partition{tp: tp, topicID: t.ID, log: l, quit: b.quit}
-				b.partitions[tp] = p
-			} else if err := p.log.SetOptions(cfg.storageOptions(b.base)); err != nil {
-				errs = append(errs, fmt.Errorf("server: apply config to %s: %w", tp, err))
-			}
-			p.mu.Lock()
-			p.leader, p.leaderEpoch, p.cfg = pm.Leader, pm.LeaderEpoch, cfg
-			p.mu.Unlock()
-			if err := p.advanceHighWatermark(); err != nil {
-				errs = append(errs, err)
-			}
+			want = append(want, wanted{tp, t, pm, cur})
 		}
 	}
 	for tp, p := range b.partitions {
-		if _, ok := want[tp]; !ok {
-			b.dropLocked(p)
+		if !wantSet[tp] {
+			drop = append(drop, p)
+		}
+	}
+	b.mu.RUnlock()
+
+	// Retire dropped replicas first: a re-created topic reuses their dirs.
+	b.mu.Lock()
+	for _, p := range drop {
+		delete(b.partitions, p.tp)
+	}
+	b.mu.Unlock()
+	for _, p := range drop {
+		p.mu.Lock()
+		p.deleted = true
+		p.mu.Unlock()
+		p.notify()
+		if err := p.log.Delete(); err != nil {
+			b.logger.Error("delete partition log", "partition", p.tp.String(), "err", err)
+		}
+	}
+
+	var errs []error
+	for _, w := range want {
+		cfg := w.t.config()
+		p := w.cur
+		if p == nil {
+			l, err := storage.Open(b.logDir(w.tp), cfg.storageOptions(b.base))
+			if err != nil {
+				errs = append(errs, fmt.Errorf("server: open %s: %w", w.tp, err))
+				continue
+			}
+			p = &partition{tp: w.tp, topicID: w.t.ID, log: l, quit: b.quit}
+		} else if err := p.log.SetOptions(cfg.storageOptions(b.base)); err != nil {
+			errs = append(errs, fmt.Errorf("server: apply config to %s: %w", w.tp, err))
+		}
+		p.mu.Lock()
+		p.leader, p.leaderEpoch, p.cfg = w.pm.Leader, w.pm.LeaderEpoch, cfg
+		p.mu.Unlock()
+		if w.cur == nil {
+			b.mu.Lock()
+			if b.closed {
+				b.mu.Unlock()
+				p.log.Close()
+				return errorf(ReasonBrokerShuttingDown, "broker is shutting down")
+			}
+			b.partitions[w.tp] = p
+			b.mu.Unlock()
+		}
+		if err := p.advanceHighWatermark(); err != nil {
+			errs = append(errs, err)
 		}
 	}
 	return errors.Join(errs...)
-}
-
-// dropLocked deletes a partition's log. Callers hold b.mu.
-func (b *broker) dropLocked(p *partition) {
-	delete(b.partitions, p.tp)
-	p.mu.Lock()
-	p.deleted = true
-	p.mu.Unlock()
-	p.notify()
-	if err := p.log.Delete(); err != nil {
-		b.logger.Error("delete partition log", "partition", p.tp.String(), "err", err)
-	}
 }
 
 // removeOrphans deletes partition directories that no topic in img owns,
@@ -203,6 +238,11 @@ func (b *broker) lookup(tp topicPartition) (*partition, error) {
 		return nil, errorf(ReasonUnknownTopicOrPartition, "topic %q has no partition %d (it has %d)", tp.topic, tp.partition, len(t.Partitions)).withPartition(tp.topic, tp.partition)
 	}
 	pm := t.Partitions[tp.partition]
+	if pm.Leader == b.id {
+		// The image names this broker, but reconcile has not opened the log
+		// yet (a topic being created, or the broker starting).
+		return nil, errorf(ReasonLeaderNotAvailable, "partition %s is still being opened on broker %d", tp, b.id).withPartition(tp.topic, tp.partition)
+	}
 	return nil, b.notLeader(tp, pm.Leader, pm.LeaderEpoch)
 }
 
