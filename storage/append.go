@@ -36,9 +36,10 @@ func (l *Log) AppendLeader(batch []byte, leaderEpoch int32) (AppendResult, error
 	info := batchInfo{count: h.RecordCount}
 
 	l.mu.Lock()
-	res, err := l.appendLeaderLocked(&h, payload, leaderEpoch, tsType, info)
+	res, wb, err := l.appendLeaderLocked(&h, payload, leaderEpoch, tsType, info)
 	flush := err == nil && l.opts.FlushMessages > 0 && l.unsyncedMsgs >= l.opts.FlushMessages
 	l.mu.Unlock()
+	wb.run()
 	if err != nil {
 		return res, err
 	}
@@ -50,14 +51,14 @@ func (l *Log) AppendLeader(batch []byte, leaderEpoch int32) (AppendResult, error
 	return res, nil
 }
 
-func (l *Log) appendLeaderLocked(h *BatchHeader, payload []byte, epoch int32, tsType TimestampType, info batchInfo) (AppendResult, error) {
+func (l *Log) appendLeaderLocked(h *BatchHeader, payload []byte, epoch int32, tsType TimestampType, info batchInfo) (AppendResult, writeback, error) {
 	if err := l.checkWritableLocked(); err != nil {
-		return AppendResult{}, err
+		return AppendResult{}, writeback{}, err
 	}
 	leo := l.leoLocked()
 	res := AppendResult{BaseOffset: leo, LogAppendTime: -1}
 	if latest, ok := l.epochs.latest(); ok && epoch < latest.epoch {
-		return res, &StaleEpochError{Epoch: epoch, Latest: latest.epoch, Offset: leo}
+		return res, writeback{}, &StaleEpochError{Epoch: epoch, Latest: latest.epoch, Offset: leo}
 	}
 	nowT := l.opts.Clock.Now()
 	now := nowT.UnixMilli()
@@ -73,14 +74,15 @@ func (l *Log) appendLeaderLocked(h *BatchHeader, payload []byte, epoch int32, ts
 	frame = AppendBatchHeader(frame, h)
 	frame = AppendPayload(frame, h.Compressed, payload)
 	l.scratch = frame[:0]
-	if err := l.appendFrameLocked(frame, h, info.count, len(payload), nowT); err != nil {
-		return res, err
+	wb, err := l.appendFrameLocked(frame, h, info.count, len(payload), nowT)
+	if err != nil {
+		return res, writeback{}, err
 	}
 	res.LastOffset = h.LastOffset()
 	res.MaxTimestamp = h.MaxTimestamp
 	res.Records = int(info.count)
 	res.Bytes = len(frame) - frameHeaderSize
-	return res, nil
+	return res, wb, nil
 }
 
 // AppendReplica appends a batch fetched from the leader, which already
@@ -116,16 +118,31 @@ func (l *Log) AppendReplica(batch []byte) (AppendResult, error) {
 	}
 
 	l.mu.Lock()
-	defer l.mu.Unlock()
+	res, wb, err := l.appendReplicaLocked(batch, &h, payload, info)
+	flush := err == nil && l.opts.FlushMessages > 0 && l.unsyncedMsgs >= l.opts.FlushMessages
+	l.mu.Unlock()
+	wb.run()
+	if err != nil {
+		return res, err
+	}
+	if flush {
+		if err := l.Sync(); err != nil {
+			return res, err
+		}
+	}
+	return res, nil
+}
+
+func (l *Log) appendReplicaLocked(batch []byte, h *BatchHeader, payload []byte, info batchInfo) (AppendResult, writeback, error) {
 	if err := l.checkWritableLocked(); err != nil {
-		return AppendResult{}, err
+		return AppendResult{}, writeback{}, err
 	}
 	leo := l.leoLocked()
 	if h.BaseOffset != leo {
-		return AppendResult{}, &UnexpectedOffsetError{Got: h.BaseOffset, Want: leo}
+		return AppendResult{}, writeback{}, &UnexpectedOffsetError{Got: h.BaseOffset, Want: leo}
 	}
 	if latest, ok := l.epochs.latest(); ok && h.LeaderEpoch < latest.epoch {
-		return AppendResult{}, &StaleEpochError{Epoch: h.LeaderEpoch, Latest: latest.epoch, Offset: leo}
+		return AppendResult{}, writeback{}, &StaleEpochError{Epoch: h.LeaderEpoch, Latest: latest.epoch, Offset: leo}
 	}
 	frame := append(l.scratch[:0], make([]byte, frameHeaderSize)...)
 	frame = append(frame, batch...)
@@ -135,8 +152,9 @@ func (l *Log) AppendReplica(batch []byte) (AppendResult, error) {
 	if len(payload) > 0 && &payload[len(payload)-1] == &batch[len(batch)-1] {
 		tailLen = len(payload)
 	}
-	if err := l.appendFrameLocked(frame, &h, info.count, tailLen, l.opts.Clock.Now()); err != nil {
-		return AppendResult{}, err
+	wb, err := l.appendFrameLocked(frame, h, info.count, tailLen, l.opts.Clock.Now())
+	if err != nil {
+		return AppendResult{}, writeback{}, err
 	}
 	res := AppendResult{
 		BaseOffset: h.BaseOffset, LastOffset: h.LastOffset(), MaxTimestamp: h.MaxTimestamp,
@@ -145,25 +163,17 @@ func (l *Log) AppendReplica(batch []byte) (AppendResult, error) {
 	if h.TimestampType == LogAppendTime {
 		res.LogAppendTime = h.MaxTimestamp
 	}
-	flush := l.opts.FlushMessages > 0 && l.unsyncedMsgs >= l.opts.FlushMessages
-	if flush {
-		l.mu.Unlock()
-		err := l.Sync()
-		l.mu.Lock()
-		if err != nil {
-			return res, err
-		}
-	}
-	return res, nil
+	return res, wb, nil
 }
 
 // appendFrameLocked writes frame (header space + batch bytes) at the end of
 // the active segment, rolling first if needed. If tailLen >= 0 the frame
-// ends with a payload of that length whose CRC is h.CRC.
-func (l *Log) appendFrameLocked(frame []byte, h *BatchHeader, count int32, tailLen int, now time.Time) error {
+// ends with a payload of that length whose CRC is h.CRC. The caller runs
+// the returned writeback once it has released l.mu.
+func (l *Log) appendFrameLocked(frame []byte, h *BatchHeader, count int32, tailLen int, now time.Time) (writeback, error) {
 	if l.shouldRollLocked(len(frame), h.LastOffset(), now) {
 		if err := l.rollLocked(); err != nil {
-			return err
+			return writeback{}, err
 		}
 	}
 	a := l.active()
@@ -175,11 +185,11 @@ func (l *Log) appendFrameLocked(frame []byte, h *BatchHeader, count int32, tailL
 	if newEpoch {
 		if err := l.writeEpochsLocked(); err != nil {
 			l.epochs.truncateFromEnd(h.BaseOffset)
-			return err
+			return writeback{}, err
 		}
 	}
 	if tailLen >= 0 {
-		putFrameHeaderTail(frame, h.BaseOffset, h.LastOffsetDelta, h.MaxTimestamp, h.LeaderEpoch, h.CRC, tailLen)
+		putFrameHeaderTail(frame, h.BaseOffset, h.LastOffsetDelta, h.MaxTimestamp, h.LeaderEpoch, h.CRC, tailLen, &l.combiner)
 	} else {
 		putFrameHeader(frame, h.BaseOffset, h.LastOffsetDelta, h.MaxTimestamp, h.LeaderEpoch)
 	}
@@ -190,9 +200,9 @@ func (l *Log) appendFrameLocked(frame []byte, h *BatchHeader, count int32, tailL
 		// Cut off whatever part of the frame landed; if even that fails
 		// the file's tail is unknown and recovery must sort it out.
 		if terr := a.w.Truncate(a.size); terr != nil {
-			return l.fail(ioErr("write", a.logPath, err))
+			return writeback{}, l.fail(ioErr("write", a.logPath, err))
 		}
-		return ioErr("write", a.logPath, err)
+		return writeback{}, ioErr("write", a.logPath, err)
 	}
 	fh := frameHeader{length: uint32(len(frame) - 4), baseOffset: h.BaseOffset, lastOffsetDelta: h.LastOffsetDelta, maxTimestamp: h.MaxTimestamp, leaderEpoch: h.LeaderEpoch}
 	if a.empty() {
@@ -203,5 +213,5 @@ func (l *Log) appendFrameLocked(frame []byte, h *BatchHeader, count int32, tailL
 		l.unsyncedSince = now
 	}
 	l.unsyncedMsgs += int64(count)
-	return nil
+	return a.takeWriteback(l.opts.WritebackBytes), nil
 }

@@ -58,3 +58,18 @@ func x2nModP(n uint64, k uint) uint32 {
 func crc32cCombine(crcA, crcB uint32, lenB int) uint32 {
 	return multModP(x2nModP(uint64(lenB), 3), crcA) ^ crcB
 }
+
+// crcCombiner is crc32cCombine keeping the factor for the last lenB: a
+// log's batches come in few sizes, and computing the factor costs several
+// times the multiplication that applies it.
+type crcCombiner struct {
+	lenB int
+	op   uint32 // x^(8 lenB) mod P; never 0 once set
+}
+
+func (c *crcCombiner) combine(crcA, crcB uint32, lenB int) uint32 {
+	if c.op == 0 || c.lenB != lenB {
+		c.lenB, c.op = lenB, x2nModP(uint64(lenB), 3)
+	}
+	return multModP(c.op, crcA) ^ crcB
+}

@@ -94,7 +94,12 @@
 //
 // # Durability
 //
-// Appends write to the page cache and return. Sync fdatasyncs every segment
+// Appends write to the page cache and return; every WritebackBytes (1
+// MiB) of the active segment they also start its writeback
+// (sync_file_range, no waiting) after releasing the lock, so the disk
+// works while appends continue and a Sync finds little left to write. That
+// is only a hint: it makes nothing durable and its errors are ignored (a
+// failed write shows up in the next Sync). Sync fdatasyncs every segment
 // with unsynced data and advances the recovery point; concurrent callers
 // share one fsync (group commit). SyncTo(o) returns once offsets below o
 // are durable. Under each flush setting:

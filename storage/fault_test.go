@@ -36,6 +36,7 @@ func runFaults(t *testing.T, seed uint64) {
 	o.FS = efs
 	o.SegmentBytes = int64(400 + rng.IntN(1500))
 	o.IndexIntervalBytes = 1 + rng.IntN(300)
+	o.WritebackBytes = int64(seed%700) - 100 // some seeds never start writeback
 	l := e.open(o)
 	rate := 2 + rng.IntN(15) // percent of operations failing
 	efs.SetInjector(func(op storagefake.Op, path string) error {

@@ -47,14 +47,14 @@ func putFrameHeader(buf []byte, baseOffset int64, lastOffsetDelta int32, maxTs i
 // putFrameHeaderTail is putFrameHeader for a frame whose last tailLen
 // bytes have CRC tailCRC (the batch payload, checked or computed during
 // validation): only the bytes before it are read.
-func putFrameHeaderTail(buf []byte, baseOffset int64, lastOffsetDelta int32, maxTs int64, epoch int32, tailCRC uint32, tailLen int) {
+func putFrameHeaderTail(buf []byte, baseOffset int64, lastOffsetDelta int32, maxTs int64, epoch int32, tailCRC uint32, tailLen int, c *crcCombiner) {
 	be.PutUint32(buf[0:], uint32(len(buf)-4))
 	be.PutUint64(buf[8:], uint64(baseOffset))
 	be.PutUint32(buf[16:], uint32(lastOffsetDelta))
 	be.PutUint64(buf[20:], uint64(maxTs))
 	be.PutUint32(buf[28:], uint32(epoch))
 	head := CRC32C(buf[8 : len(buf)-tailLen])
-	be.PutUint32(buf[4:], crc32cCombine(head, tailCRC, tailLen))
+	be.PutUint32(buf[4:], c.combine(head, tailCRC, tailLen))
 }
 
 // parseFrameHeader decodes the fixed header; it checks the length's range

@@ -22,6 +22,17 @@ type File interface {
 	Size() (int64, error)
 }
 
+// WritebackFile is an optional File capability. StartWriteback starts
+// writing the dirty pages of [off, off+n) to disk and returns without
+// waiting for them (sync_file_range(SYNC_FILE_RANGE_WRITE) on Linux). It
+// makes nothing durable and reports no write errors (Sync does); it only
+// keeps the disk busy while appends continue, so a later Sync finds little
+// left to write instead of the gigabytes the kernel lets pile up before
+// its own background writeback starts.
+type WritebackFile interface {
+	StartWriteback(off, n int64) error
+}
+
 // FS is the file system storage runs on (pebble vfs style). Paths are
 // slash-separated joins of the log's directory and a file name.
 type FS interface {
@@ -50,7 +61,12 @@ var _ FS = OSFS{}
 
 type osFile struct{ *os.File }
 
+var _ WritebackFile = osFile{}
+
 func (f osFile) Sync() error { return fdatasync(f.File) }
+
+// StartWriteback implements WritebackFile.
+func (f osFile) StartWriteback(off, n int64) error { return startWriteback(f.File, off, n) }
 
 func (f osFile) Size() (int64, error) {
 	st, err := f.File.Stat()

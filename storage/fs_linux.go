@@ -14,3 +14,11 @@ func fdatasync(f *os.File) error {
 		}
 	}
 }
+
+// syncFileRangeWrite is SYNC_FILE_RANGE_WRITE: start writeback of the
+// range's dirty pages that are not already under writeback, no waiting.
+const syncFileRangeWrite = 0x2
+
+func startWriteback(f *os.File, off, n int64) error {
+	return syscall.SyncFileRange(int(f.Fd()), off, n, syncFileRangeWrite)
+}

@@ -193,14 +193,18 @@ func TestCRC32CCombine(t *testing.T) {
 	for i := range b {
 		b[i] = byte(i*7 + i/13)
 	}
-	for _, split := range []int{0, 1, 31, 32, 100, 2500, 4999, 5000} {
+	var comb crcCombiner
+	for _, split := range []int{0, 1, 31, 32, 100, 2500, 2500, 4999, 5000, 100, 100} {
 		a, c := b[:split], b[split:]
 		if got, want := crc32cCombine(CRC32C(a), CRC32C(c), len(c)), CRC32C(b); got != want {
 			t.Fatalf("split %d: %08x want %08x", split, got, want)
 		}
+		if got, want := comb.combine(CRC32C(a), CRC32C(c), len(c)), CRC32C(b); got != want {
+			t.Fatalf("combiner, split %d: %08x want %08x", split, got, want)
+		}
 	}
 	frame := append(make([]byte, frameHeaderSize), b...)
-	putFrameHeaderTail(frame, 9, 2, 77, 3, CRC32C(b[1000:]), 4000)
+	putFrameHeaderTail(frame, 9, 2, 77, 3, CRC32C(b[1000:]), 4000, &comb)
 	fh, bad := parseFrameHeader(frame)
 	if bad != "" || !fh.verify(frame) {
 		t.Fatal("frame crc from combine does not verify")

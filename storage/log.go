@@ -42,6 +42,7 @@ type Log struct {
 	unsyncedSince time.Time // clock time of the oldest unsynced append
 	truncGen      uint64    // bumped by truncation: in-flight syncs must not advance the recovery point
 	scratch       []byte    // frame assembly buffer for appends
+	combiner      crcCombiner
 	cp            offsetsState
 }
 

@@ -327,6 +327,7 @@ func TestConcurrent(t *testing.T) {
 	o.SegmentBytes = 2 << 10
 	o.RetentionBytes = 8 << 10
 	o.CleanupPolicy = storage.CleanupCompactDelete
+	o.WritebackBytes = 300 // writebacks race rolls, retention and compaction
 	l := e.open(o)
 	defer l.Close()
 	var wg sync.WaitGroup

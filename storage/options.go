@@ -47,6 +47,9 @@ const (
 	DefaultMaxBatchBytes = 1 << 20
 	// DefaultCompactionMapBytes bounds the key map of one compaction pass.
 	DefaultCompactionMapBytes = 32 << 20
+	// DefaultWritebackBytes is how much the active segment grows between
+	// writeback starts (see Options.WritebackBytes).
+	DefaultWritebackBytes = 1 << 20
 	// DefaultFileCacheSize is the size of the private FileCache used when
 	// Options.Files is nil.
 	DefaultFileCacheSize = 16
@@ -103,6 +106,13 @@ type Options struct {
 	// CompactionMapBytes bounds the memory of a compaction pass's key map
 	// (default 32 MiB); larger dirty sections take several passes.
 	CompactionMapBytes int64
+	// WritebackBytes starts writeback of the active segment's newest bytes
+	// each time it has grown by this much (WritebackFile, sync_file_range
+	// on Linux), so the disk writes while appends continue instead of
+	// sitting idle until the kernel's dirty-page threshold (10 % of memory
+	// by default) and a Sync then waiting for all of it (default 1 MiB; <0
+	// never). It changes nothing about what is durable: only Sync is.
+	WritebackBytes int64
 }
 
 // EnsureDefaults fills unset fields and returns the result.
@@ -145,6 +155,9 @@ func (o Options) EnsureDefaults() Options {
 	}
 	if o.CompactionMapBytes == 0 {
 		o.CompactionMapBytes = DefaultCompactionMapBytes
+	}
+	if o.WritebackBytes == 0 {
+		o.WritebackBytes = DefaultWritebackBytes
 	}
 	return o
 }

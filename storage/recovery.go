@@ -131,6 +131,7 @@ func Open(dir string, opts Options) (*Log, error) {
 		return nil, ioErr("open", a.logPath, err)
 	}
 	a.w = newSharedFile(f)
+	a.writebackFrom = a.size // recovery synced the rest
 	a.idxN, a.tidxN, a.indexesDirty = 0, 0, true
 	if err := a.flushIndexes(fs); err != nil {
 		l.closeLoaded()

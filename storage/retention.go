@@ -188,7 +188,7 @@ func (l *Log) TruncateTo(offset int64) error {
 	if _, err := l.loadSegment(fresh, math.MaxInt64, &prevEpoch); err != nil {
 		return l.fail(err)
 	}
-	fresh.w, fresh.firstApp = s.w, s.firstApp
+	fresh.w, fresh.firstApp, fresh.writebackFrom = s.w, s.firstApp, fresh.size
 	fresh.idxN, fresh.tidxN, fresh.indexesDirty = 0, 0, true
 	if fresh.next != newLEO {
 		// The epoch assignments loadSegment made are harmless (only ones

@@ -70,8 +70,10 @@ type segment struct {
 	tidx        []timeEntry
 	idxN, tidxN int
 	sinceIndex  int64 // log bytes since the last index entry
-	lastIndexTs int64 // timestamp of the last time index entry
-	w           *sharedFile
+	// writebackFrom is where the next writeback range starts.
+	writebackFrom int64
+	lastIndexTs   int64 // timestamp of the last time index entry
+	w             *sharedFile
 	// summary samples the .index file of a non-active segment (see
 	// indexSource); built lazily by readers, hence atomic.
 	summary      atomic.Pointer[[]indexEntry]
@@ -121,6 +123,44 @@ func (s *segment) noteFrame(f *frameHeader, interval int) {
 	if f.maxTimestamp > s.maxTs {
 		s.maxTs = f.maxTimestamp
 	}
+}
+
+// takeWriteback returns a writeback of the bytes appended since the last
+// one if they are at least every bytes (none if every < 1 or the file
+// cannot start writeback).
+func (s *segment) takeWriteback(every int64) writeback {
+	if every < 1 || s.size-s.writebackFrom < every {
+		return writeback{}
+	}
+	wf, ok := s.w.File.(WritebackFile)
+	if !ok {
+		return writeback{}
+	}
+	wb := writeback{w: s.w.ref(), wf: wf, off: s.writebackFrom, n: s.size - s.writebackFrom}
+	s.writebackFrom = s.size
+	return wb
+}
+
+// writeback is a WritebackFile.StartWriteback call prepared under the log
+// lock and made after it is released, so appends and reads proceed while
+// the kernel queues the I/O (which can block when the device queue is
+// full). It holds a reference so a roll cannot close the file first; a
+// truncation meanwhile is harmless (the range then has no dirty pages).
+type writeback struct {
+	w      *sharedFile
+	wf     WritebackFile
+	off, n int64
+}
+
+// run starts the writeback. An error is ignored: the call is only a hint,
+// and a failed write of those pages is reported by the next Sync (the
+// kernel records writeback errors for fsync whoever started the I/O).
+func (wb writeback) run() {
+	if wb.w == nil {
+		return
+	}
+	_ = wb.wf.StartWriteback(wb.off, wb.n)
+	_ = wb.w.unref()
 }
 
 // flushIndexes appends the in-memory entries not yet in the files.

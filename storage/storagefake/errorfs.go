@@ -23,6 +23,8 @@ const (
 	OpWrite
 	OpSync
 	OpTruncate
+	// OpWriteback is File.StartWriteback (storage.WritebackFile).
+	OpWriteback
 )
 
 // ErrInjected is the error ErrorFS returns unless the injector supplies one.
@@ -43,7 +45,10 @@ type ErrorFS struct {
 	inject Injector
 }
 
-var _ storage.FS = (*ErrorFS)(nil)
+var (
+	_ storage.FS            = (*ErrorFS)(nil)
+	_ storage.WritebackFile = (*errorFile)(nil)
+)
 
 // NewErrorFS wraps fs; SetInjector arms it.
 func NewErrorFS(fs storage.FS) *ErrorFS { return &ErrorFS{FS: fs} }
@@ -175,6 +180,18 @@ func (f *errorFile) Sync() error {
 		return err
 	}
 	return f.File.Sync()
+}
+
+// StartWriteback implements storage.WritebackFile, passing the call on if
+// the wrapped file implements it.
+func (f *errorFile) StartWriteback(off, n int64) error {
+	if err := f.fs.check(OpWriteback, f.name); err != nil {
+		return err
+	}
+	if wf, ok := f.File.(storage.WritebackFile); ok {
+		return wf.StartWriteback(off, n)
+	}
+	return nil
 }
 
 func (f *errorFile) Truncate(size int64) error {

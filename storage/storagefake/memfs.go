@@ -23,7 +23,10 @@ type MemFS struct {
 	dirs map[string]*memDir
 }
 
-var _ storage.FS = (*MemFS)(nil)
+var (
+	_ storage.FS            = (*MemFS)(nil)
+	_ storage.WritebackFile = (*memFile)(nil)
+)
 
 type memDir struct {
 	entries map[string]*memNode
@@ -343,6 +346,18 @@ func (f *memFile) Sync() error {
 		return fmt.Errorf("sync %s: file closed", f.name)
 	}
 	f.n.durable = bytes.Clone(f.n.data)
+	return nil
+}
+
+// StartWriteback implements storage.WritebackFile. MemFS has no disk to
+// start writing: only a machine crash (CrashClone) decides what of the
+// unsynced data survives, so the call changes nothing.
+func (f *memFile) StartWriteback(off, n int64) error {
+	f.fs.mu.Lock()
+	defer f.fs.mu.Unlock()
+	if f.closed || off < 0 || n < 0 {
+		return fmt.Errorf("writeback %s [%d, +%d): file closed or bad range", f.name, off, n)
+	}
 	return nil
 }
 
