@@ -380,6 +380,31 @@ type batchInfo struct {
 // nextOffset is the offset after the batch's last record.
 func (b *batchInfo) nextOffset() int64 { return b.baseOffset + int64(b.lastOffsetDelta) + 1 }
 
+// peekNextOffset reads only a stored batch's header fields and returns the
+// offset after it, as decodeBatch's info.nextOffset() would; ok is false if
+// the header does not parse. It does not check the CRC or touch records.
+func peekNextOffset(raw []byte) (next int64, ok bool) {
+	var base int64
+	var delta int32
+	for b := raw; len(b) > 0; {
+		num, typ, n := protowire.ConsumeField(b)
+		if n < 0 {
+			return 0, false
+		}
+		if typ == protowire.VarintType && (num == fieldBaseOffset || num == fieldLastOffsetDelta) {
+			_, _, m := protowire.ConsumeTag(b)
+			v, _ := protowire.ConsumeVarint(b[m:])
+			if num == fieldBaseOffset {
+				base = int64(v)
+			} else {
+				delta = int32(v)
+			}
+		}
+		b = b[n:]
+	}
+	return base + int64(delta) + 1, true
+}
+
 func corrupt(format string, args ...any) error {
 	return &Error{Reason: ReasonCorruptMessage, Message: fmt.Sprintf(format, args...), Partition: -1}
 }

@@ -22,11 +22,32 @@ const maxBatchOverhead = 65 << 20
 // Consumer reads explicitly assigned partitions (there are no consumer
 // groups yet). Assign, Unassign, Seek and Position may be called from any
 // goroutine, also while a Poll is running; Poll calls are serialized.
+//
+// When a Poll returns records, the consumer immediately sends the next
+// Fetch to each leader in the background (at most one per leader), so the
+// broker reads while the application processes and the next Poll usually
+// finds records waiting. Prefetched records are applied only inside Poll:
+// Position never runs ahead of what Poll returned, and Assign, Unassign,
+// Seek and Close discard prefetches made before them.
 type Consumer struct {
 	c   *Client
 	cfg cfg
 
-	pollMu sync.Mutex // serializes Poll
+	// ctx is cancelled by Close; prefetches run under it. wg counts the
+	// prefetch goroutines, which Close waits for.
+	ctx  context.Context
+	stop context.CancelFunc
+	wg   sync.WaitGroup
+
+	pollMu sync.Mutex // serializes Poll; guards pending
+	// pending holds the one in-flight prefetch per leader broker. Its
+	// goroutines deliver on prefetched (unbuffered: an undelivered
+	// result is the buffer) or exit when their context ends.
+	pending    map[int32]*prefetch
+	prefetched chan prefetchResult
+	// stashed holds a delivered response a Poll did not take (it had
+	// already taken one from that leader); its prefetch stays in pending.
+	stashed map[int32]prefetchResult
 
 	mu      sync.Mutex // guards parts, closed, changed, gen
 	gen     uint64
@@ -48,7 +69,15 @@ func NewConsumer(c *Client, opts ...ConsumerOpt) (*Consumer, error) {
 	for _, o := range opts {
 		o.apply(&cfg)
 	}
-	return &Consumer{c: c, cfg: cfg, parts: map[topicPartition]*consumerPart{}, changed: make(chan struct{})}, nil
+	ctx, stop := context.WithCancel(context.Background())
+	return &Consumer{
+		c: c, cfg: cfg, ctx: ctx, stop: stop,
+		pending:    map[int32]*prefetch{},
+		stashed:    map[int32]prefetchResult{},
+		prefetched: make(chan prefetchResult),
+		parts:      map[topicPartition]*consumerPart{},
+		changed:    make(chan struct{}),
+	}, nil
 }
 
 // notifyLocked wakes a Poll waiting for assignments. Callers hold mu.
@@ -92,14 +121,19 @@ func (c *Consumer) Position(topic string, partition int32) (int64, bool) {
 	return p.pos, true
 }
 
-// Close stops the consumer; a running Poll returns ErrClosed.
+// Close stops the consumer; a running Poll returns ErrClosed. It cancels
+// any prefetch and returns once the prefetch goroutines have stopped.
 func (c *Consumer) Close() error {
 	c.mu.Lock()
-	defer c.mu.Unlock()
 	if !c.closed {
 		c.closed = true
 		c.notifyLocked()
 	}
+	c.mu.Unlock()
+	// No prefetch starts once closed is set (see startPrefetch), so the
+	// Wait cannot race with an Add.
+	c.stop()
+	c.wg.Wait()
 	return nil
 }
 
@@ -110,9 +144,24 @@ type fetchPart struct {
 }
 
 type fetchResult struct {
-	parts []fetchPart
-	resp  *wirev1.FetchResponse
-	err   error
+	leader int32
+	parts  []fetchPart
+	resp   *wirev1.FetchResponse
+	err    error
+}
+
+// prefetch is a Fetch sent in the background to one leader.
+type prefetch struct {
+	leader  int32
+	parts   []fetchPart
+	ctx     context.Context
+	cancel  context.CancelFunc
+	changed chan struct{} // Consumer.changed when the fetch was planned
+}
+
+type prefetchResult struct {
+	pf  *prefetch
+	res fetchResult
 }
 
 // Poll long-polls the leaders of every assigned partition (one Fetch per
@@ -123,6 +172,10 @@ type fetchResult struct {
 // returned together: handle the records first. Retriable failures (a moved
 // leader, an unreachable broker) are retried inside Poll after a metadata
 // refresh.
+//
+// After returning records, Poll has the next Fetch to each leader sent in
+// the background (see Consumer); the next Poll takes its response first,
+// with errors reported exactly as for a fetch Poll made itself.
 func (c *Consumer) Poll(ctx context.Context) ([]*Record, error) {
 	c.pollMu.Lock()
 	defer c.pollMu.Unlock()
@@ -133,6 +186,7 @@ func (c *Consumer) Poll(ctx context.Context) ([]*Record, error) {
 		c.mu.Lock()
 		if c.closed {
 			c.mu.Unlock()
+			c.dropPrefetches()
 			return nil, ErrClosed
 		}
 		changed := c.changed
@@ -155,6 +209,26 @@ func (c *Consumer) Poll(ctx context.Context) ([]*Record, error) {
 		}
 		if len(errs) > 0 {
 			return nil, errors.Join(errs...)
+		}
+
+		if len(c.pending) > 0 {
+			recs, errs, retry, err := c.takePrefetched(ctx, changed)
+			if err != nil {
+				return nil, err
+			}
+			if len(recs) > 0 || len(errs) > 0 {
+				if len(recs) > 0 {
+					c.startPrefetch(ctx)
+				}
+				return recs, errors.Join(errs...)
+			}
+			if retry {
+				if err := sleepCtx(ctx, c.cfg.backoff(attempt)); err != nil {
+					return nil, err
+				}
+				attempt++
+			}
+			continue // nothing usable: fetch directly
 		}
 
 		byLeader, retry, err := c.plan(ctx)
@@ -180,8 +254,11 @@ func (c *Consumer) Poll(ctx context.Context) ([]*Record, error) {
 			continue
 		}
 
-		recs, errs, retry := c.fetchAll(ctx, byLeader)
+		recs, errs, retry := c.fetchAll(ctx, byLeader, changed)
 		if len(recs) > 0 || len(errs) > 0 {
+			if len(recs) > 0 {
+				c.startPrefetch(ctx)
+			}
 			return recs, errors.Join(errs...)
 		}
 		if ctx.Err() != nil {
@@ -259,7 +336,8 @@ func (c *Consumer) plan(ctx context.Context) (map[int32][]fetchPart, bool, error
 // fetchAll sends one Fetch per leader and processes the responses. When one
 // leader returns records the others are cancelled (their records, if any
 // arrived, are still used).
-func (c *Consumer) fetchAll(ctx context.Context, byLeader map[int32][]fetchPart) ([]*Record, []error, bool) {
+// changed is Consumer.changed from before byLeader was planned.
+func (c *Consumer) fetchAll(ctx context.Context, byLeader map[int32][]fetchPart, changed chan struct{}) ([]*Record, []error, bool) {
 	fctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	results := make(chan fetchResult, len(byLeader))
@@ -271,20 +349,9 @@ func (c *Consumer) fetchAll(ctx context.Context, byLeader map[int32][]fetchPart)
 	retry := false
 	for range byLeader {
 		res := <-results
-		if res.err != nil {
-			if fctx.Err() != nil {
-				continue // cancelled by us or the caller
-			}
-			err := errorFromRPC(fctx, res.err, false)
-			if IsRetriable(err) {
-				c.c.markStale("")
-				retry = true
-				continue
-			}
-			errs = append(errs, err)
-			continue
-		}
-		r, e, rt := c.apply(res)
+		next := c.prefetchNext(res, changed)
+		r, e, rt := c.handle(fctx, res)
+		c.keepPrefetch(next)
 		recs = append(recs, r...)
 		errs = append(errs, e...)
 		retry = retry || rt
@@ -293,6 +360,219 @@ func (c *Consumer) fetchAll(ctx context.Context, byLeader map[int32][]fetchPart)
 		}
 	}
 	return recs, errs, retry
+}
+
+// handle turns one fetch result into records, errors and whether to retry;
+// ctx is the context the fetch ran under (its end means we cancelled it).
+func (c *Consumer) handle(ctx context.Context, res fetchResult) ([]*Record, []error, bool) {
+	if res.err != nil {
+		if ctx.Err() != nil {
+			return nil, nil, false // cancelled by us or the caller
+		}
+		err := errorFromRPC(ctx, res.err, false)
+		if IsRetriable(err) {
+			c.c.markStale("")
+			return nil, nil, true
+		}
+		return nil, []error{err}, false
+	}
+	return c.apply(res)
+}
+
+// prefetchNext starts the next Fetch to res's leader before res is
+// decoded, so the broker reads while Poll decodes and the application
+// processes. The positions come from the batch headers: they are what
+// apply will set unless a batch turns out corrupt, and then the prefetch
+// would be stale, and keepPrefetch cancels it. Nothing is prefetched after
+// a failed fetch, a partition error or an empty response. It returns the
+// prefetch started, if any.
+func (c *Consumer) prefetchNext(res fetchResult, changed chan struct{}) *prefetch {
+	if res.err != nil {
+		return nil
+	}
+	next := make([]fetchPart, len(res.parts))
+	copy(next, res.parts)
+	idx := make(map[topicPartition]int, len(next))
+	for i, fp := range next {
+		idx[fp.tp] = i
+	}
+	moved := false
+	for _, t := range res.resp.GetTopics() {
+		for _, pr := range t.GetPartitions() {
+			i, ok := idx[topicPartition{t.GetTopic(), pr.GetPartition()}]
+			if !ok {
+				continue
+			}
+			if pr.GetError() != nil {
+				return nil
+			}
+			for _, raw := range pr.GetBatches() {
+				n, ok := peekNextOffset(raw)
+				if !ok {
+					return nil
+				}
+				if n > next[i].pos {
+					next[i].pos, moved = n, true
+				}
+			}
+		}
+	}
+	if !moved {
+		return nil
+	}
+	c.launch(map[int32][]fetchPart{res.leader: next}, changed)
+	return c.pending[res.leader]
+}
+
+// keepPrefetch cancels pf, started by prefetchNext before its response was
+// applied, unless every partition is now where pf fetches from: a corrupt
+// batch, a reset, a retry or a stale response leaves them elsewhere, and a
+// prefetch from there would only read ahead uselessly.
+func (c *Consumer) keepPrefetch(pf *prefetch) {
+	if pf == nil {
+		return
+	}
+	for _, fp := range pf.parts {
+		if !c.current(fp) {
+			if c.pending[pf.leader] == pf {
+				c.dropPrefetch(pf.leader)
+			}
+			pf.cancel()
+			return
+		}
+	}
+}
+
+// startPrefetch sends, in the background, a Fetch for the current
+// positions to every leader that has none in flight. Poll calls it (holding
+// pollMu) after returning records.
+func (c *Consumer) startPrefetch(ctx context.Context) {
+	c.mu.Lock()
+	changed := c.changed
+	c.mu.Unlock()
+	byLeader, _, err := c.plan(ctx)
+	if err != nil {
+		return // the next Poll plans again and reports it
+	}
+	c.launch(byLeader, changed)
+}
+
+// launch starts a prefetch for each leader in byLeader that has none in
+// flight; changed is Consumer.changed from before the parts were planned.
+func (c *Consumer) launch(byLeader map[int32][]fetchPart, changed chan struct{}) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.closed {
+		return
+	}
+	for leader, parts := range byLeader {
+		if _, busy := c.pending[leader]; busy {
+			continue
+		}
+		pctx, cancel := context.WithCancel(c.ctx)
+		pf := &prefetch{leader: leader, parts: parts, ctx: pctx, cancel: cancel, changed: changed}
+		c.pending[leader] = pf
+		c.wg.Add(1)
+		go func() {
+			defer c.wg.Done()
+			res := c.fetch(pctx, leader, parts)
+			select {
+			case c.prefetched <- prefetchResult{pf, res}:
+			case <-pctx.Done():
+			}
+		}()
+	}
+}
+
+// takePrefetched waits for the prefetches in flight and applies them,
+// exactly as fetchAll applies direct fetches. It returns as soon as some
+// records or errors arrived (taking also those already delivered, at most
+// one response per leader; the others stay in flight or stashed), or when
+// none is left. Prefetches planned before the latest assignment change
+// (changed is the current Consumer.changed) are discarded, and all of them
+// are if it changes while waiting. err is ctx's error if ctx ends first.
+func (c *Consumer) takePrefetched(ctx context.Context, changed chan struct{}) (recs []*Record, errs []error, retry bool, err error) {
+	for leader, pf := range c.pending {
+		if pf.changed != changed {
+			c.dropPrefetch(leader)
+		}
+	}
+	taken := map[int32]bool{} // leaders whose response gave records or errors
+	for len(c.pending) > 0 {
+		var pr prefetchResult
+		got := false
+		for leader, st := range c.stashed {
+			if !taken[leader] {
+				pr, got = st, true
+				delete(c.stashed, leader)
+				break
+			}
+		}
+		switch {
+		case got:
+		case len(recs) > 0 || len(errs) > 0:
+			select {
+			case pr = <-c.prefetched:
+			default:
+				return recs, errs, retry, nil
+			}
+		default:
+			select {
+			case pr = <-c.prefetched:
+			case <-changed:
+				c.dropPrefetches()
+				return nil, nil, false, nil
+			case <-ctx.Done():
+				return nil, nil, false, ctx.Err()
+			}
+		}
+		leader := pr.pf.leader
+		if c.pending[leader] != pr.pf {
+			continue // discarded while it was delivering
+		}
+		if taken[leader] {
+			// The prefetch started after this Poll's response from the
+			// same leader: keep it for the next Poll, so one Poll does not
+			// chain through the log.
+			c.stashed[leader] = pr
+			continue
+		}
+		delete(c.pending, leader)
+		var next *prefetch
+		if pr.pf.ctx.Err() == nil {
+			next = c.prefetchNext(pr.res, pr.pf.changed)
+		}
+		r, e, rt := c.handle(pr.pf.ctx, pr.res)
+		c.keepPrefetch(next)
+		pr.pf.cancel()
+		if len(r) > 0 || len(e) > 0 {
+			taken[leader] = true
+		} else if len(recs) == 0 && len(errs) == 0 && !rt && len(c.pending) > 0 {
+			// An empty long poll ended while other leaders' go on: poll
+			// this leader again rather than leave it unwatched.
+			c.startPrefetch(ctx)
+		}
+		recs = append(recs, r...)
+		errs = append(errs, e...)
+		retry = retry || rt
+	}
+	return recs, errs, retry, nil
+}
+
+// dropPrefetch cancels a leader's prefetch and forgets its response.
+func (c *Consumer) dropPrefetch(leader int32) {
+	if pf, ok := c.pending[leader]; ok {
+		pf.cancel()
+		delete(c.pending, leader)
+	}
+	delete(c.stashed, leader)
+}
+
+// dropPrefetches cancels every prefetch and forgets their responses.
+func (c *Consumer) dropPrefetches() {
+	for leader := range c.pending {
+		c.dropPrefetch(leader)
+	}
 }
 
 func (c *Consumer) fetch(ctx context.Context, leader int32, parts []fetchPart) fetchResult {
@@ -323,9 +603,9 @@ func (c *Consumer) fetch(ctx context.Context, leader int32, parts []fetchPart) f
 	// default receive limit accordingly.
 	limit := grpc.MaxCallRecvMsgSize(int(c.cfg.fetchMaxBytes) + maxBatchOverhead)
 	if err := cc.Invoke(actx, fetchMethod, req, resp, limit); err != nil {
-		return fetchResult{parts: parts, err: err}
+		return fetchResult{leader: leader, parts: parts, err: err}
 	}
-	return fetchResult{parts: parts, resp: resp}
+	return fetchResult{leader: leader, parts: parts, resp: resp}
 }
 
 // apply decodes one fetch response and advances positions.
@@ -354,7 +634,9 @@ func (c *Consumer) apply(res fetchResult) (recs []*Record, errs []error, retry b
 					}
 					retry = true
 				default:
-					errs = append(errs, e)
+					if c.current(fp) {
+						errs = append(errs, e)
+					}
 				}
 				continue
 			}
@@ -378,13 +660,13 @@ func (c *Consumer) apply(res fetchResult) (recs []*Record, errs []error, retry b
 				}
 				pos = max(pos, next)
 			}
-			if perr != nil {
-				errs = append(errs, perr)
-			}
 			c.mu.Lock()
 			if p, ok := c.parts[tp]; ok && p.gen == fp.gen && p.resolved && p.pos == fp.pos {
 				p.pos = pos
 				recs = append(recs, out...)
+				if perr != nil {
+					errs = append(errs, perr)
+				}
 			}
 			c.mu.Unlock()
 		}
@@ -392,11 +674,21 @@ func (c *Consumer) apply(res fetchResult) (recs []*Record, errs []error, retry b
 	return recs, errs, retry
 }
 
+// current reports whether a partition is still where fp fetched it from:
+// errors and records from a fetch made before a Seek, an Unassign or a
+// later fetch are stale.
+func (c *Consumer) current(fp fetchPart) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	p, ok := c.parts[fp.tp]
+	return ok && p.gen == fp.gen && p.resolved && p.pos == fp.pos
+}
+
 // reset moves a partition whose position fell out of range to ResetOffset.
 func (c *Consumer) reset(fp fetchPart) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if p, ok := c.parts[fp.tp]; ok && p.gen == fp.gen {
+	if p, ok := c.parts[fp.tp]; ok && p.gen == fp.gen && p.pos == fp.pos {
 		c.gen++
 		*p = consumerPart{at: c.cfg.resetOffset, gen: c.gen}
 	}

@@ -8,7 +8,9 @@
 //     compression, partitioning (Kafka-compatible murmur2 for keys), and
 //     pipelined sends on one ProduceStream per broker, with retries.
 //   - [Consumer]: explicit partition assignment (no consumer groups yet),
-//     long-poll fetches grouped by leader, CRC-checked batch decoding.
+//     long-poll fetches grouped by leader, the next fetch prefetched in the
+//     background while records are decoded and processed, CRC-checked batch
+//     decoding.
 //   - [Admin]: topic and cluster administration.
 //
 // Options follow the functional style of twmb/franz-go: [Opt] configures a

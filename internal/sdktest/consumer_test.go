@@ -194,3 +194,71 @@ func TestConsumerLargeFetchResponse(t *testing.T) {
 		t.Fatalf("got %d records", len(got))
 	}
 }
+
+// TestConsumerPrefetch reads with one batch per fetch, so every Poll after
+// the first is served by the fetch the consumer started in the background.
+func TestConsumerPrefetch(t *testing.T) {
+	t.Parallel()
+	b := startBroker(t, "")
+	cl := newClient(t, b.addr())
+	createTopic(t, cl, "pf", 1, nil)
+	p := newProducer(t, cl, fjord.WithPartitioner(fjord.ManualPartitioner()))
+	const batches, size = 30, 10
+	for i := range batches {
+		var rs []*fjord.Record
+		for j := range size {
+			rs = append(rs, &fjord.Record{Topic: "pf", Value: fmt.Appendf(nil, "%d", i*size+j)})
+		}
+		if err := p.ProduceSync(ctxT(t), rs...); err != nil {
+			t.Fatalf("ProduceSync: %v", err)
+		}
+	}
+
+	// The broker returns the first batch whole however small the limit.
+	c := newConsumer(t, cl, fjord.FetchPartitionMaxBytes(1), fjord.FetchMaxWait(time.Minute))
+	c.Assign("pf", 0, fjord.AtStart())
+	wantOffsets(t, pollN(t, c, size), 0)
+
+	// Records prefetched for offsets 10.. must not follow a Seek back.
+	c.Seek("pf", 0, fjord.AtOffset(3))
+	wantOffsets(t, pollN(t, c, size-3), 3)
+	// Nor a Seek forward to the records before.
+	c.Seek("pf", 0, fjord.AtOffset(25))
+	wantOffsets(t, pollN(t, c, 5), 25)
+
+	// Positions stay exact, Poll by Poll.
+	for next := int64(30); next < batches*size; {
+		recs, err := c.Poll(ctxT(t))
+		if err != nil {
+			t.Fatalf("Poll from %d: %v", next, err)
+		}
+		if len(recs) == 0 {
+			t.Fatalf("Poll from %d returned nothing", next)
+		}
+		wantOffsets(t, recs, next)
+		next += int64(len(recs))
+		if pos, ok := c.Position("pf", 0); !ok || pos != next {
+			t.Fatalf("Position = %d, %v; want %d", pos, ok, next)
+		}
+	}
+
+	// A prefetch now waits at the end of the log for up to a minute; Close
+	// cancels it and returns promptly (goleak checks it stopped).
+	done := make(chan time.Duration, 1)
+	go func() {
+		start := time.Now()
+		c.Close()
+		done <- time.Since(start)
+	}()
+	select {
+	case took := <-done:
+		if took > 5*time.Second {
+			t.Errorf("Close took %v", took)
+		}
+	case <-ctxT(t).Done():
+		t.Fatal("Close waited for the prefetch's long poll")
+	}
+	if _, err := c.Poll(ctxT(t)); !errors.Is(err, fjord.ErrClosed) {
+		t.Fatalf("Poll after Close = %v, want ErrClosed", err)
+	}
+}
