@@ -31,6 +31,7 @@ type serveConfig struct {
 	AutoCreateTopics         bool
 	MaxRecvMsgBytes          byteSize
 	MaxConcurrentStreams     uint32
+	MaxOpenFiles             int
 	ShutdownTimeout          time.Duration
 	LogLevel                 string
 	LogFormat                string
@@ -56,6 +57,7 @@ func (c *serveConfig) register(fs *pflag.FlagSet) {
 	c.MaxRecvMsgBytes = 64 << 20
 	fs.Var(&c.MaxRecvMsgBytes, "max-recv-msg-bytes", "largest gRPC request the broker accepts (bytes; KiB/MiB/GiB suffixes allowed)")
 	fs.Uint32Var(&c.MaxConcurrentStreams, "max-concurrent-streams", 1024, "gRPC streams per connection")
+	fs.IntVar(&c.MaxOpenFiles, "max-open-files", 1024, "segment read handles kept open across all partitions (each partition also holds its active segment open)")
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", 30*time.Second, "how long a graceful shutdown may take")
 	fs.StringVar(&c.LogLevel, "log-level", "info", "debug, info, warn or error")
 	fs.StringVar(&c.LogFormat, "log-format", "text", "text or json (written to stderr)")
@@ -91,6 +93,7 @@ var serveValidators = map[string]func(v string) error{
 	"default-replication-factor": atLeast(1),
 	"max-recv-msg-bytes":         atLeast(1 << 20),
 	"max-concurrent-streams":     atLeast(1),
+	"max-open-files":             atLeast(16),
 	"shutdown-timeout": func(v string) error {
 		if d, _ := time.ParseDuration(v); d <= 0 {
 			return errors.New("must be positive")

@@ -51,7 +51,7 @@ func TestServeConfigPrecedence(t *testing.T) {
 				want := serveConfig{
 					Data: "fjord-data", Listen: "127.0.0.1:9092", HTTP: "127.0.0.1:8081", NodeID: 1,
 					DefaultPartitions: 1, DefaultReplicationFactor: 1, MaxRecvMsgBytes: 64 << 20,
-					MaxConcurrentStreams: 1024, ShutdownTimeout: 30 * time.Second, LogLevel: "info", LogFormat: "text",
+					MaxConcurrentStreams: 1024, MaxOpenFiles: 1024, ShutdownTimeout: 30 * time.Second, LogLevel: "info", LogFormat: "text",
 				}
 				if *c != want {
 					t.Errorf("got %+v\nwant %+v", *c, want)

@@ -72,6 +72,7 @@ func (c *serveConfig) serverOptions(logger *slog.Logger) server.Options {
 		AutoCreateTopics:         c.AutoCreateTopics,
 		MaxRecvMsgBytes:          int(c.MaxRecvMsgBytes),
 		MaxConcurrentStreams:     c.MaxConcurrentStreams,
+		MaxOpenFiles:             c.MaxOpenFiles,
 		ShutdownTimeout:          c.ShutdownTimeout,
 	}
 }
