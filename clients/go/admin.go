@@ -184,19 +184,13 @@ func (a *Admin) DeleteRecords(ctx context.Context, topic string, partition int32
 		if err != nil {
 			return err
 		}
-		perr = nil
-		for _, t := range resp.GetTopics() {
-			for _, p := range t.GetPartitions() {
-				if t.GetTopic() == topic && p.GetPartition() == partition {
-					low = p.GetLowWatermark()
-					if e := errorFromProto(p.GetError(), topic, partition); e != nil {
-						if e.Retriable {
-							return e
-						}
-						perr = e
-					}
-				}
-			}
+		res, retry, failed := onePartition[*fjordv1.DeleteRecordsTopicResult](resp.GetTopics(), topic, partition)
+		if retry != nil {
+			return retry
+		}
+		perr = failed
+		if failed == nil {
+			low = res.GetLowWatermark()
 		}
 		return nil
 	})
@@ -257,21 +251,13 @@ func (c *Client) listOffset(ctx context.Context, topic string, partition int32, 
 		if err != nil {
 			return err
 		}
-		perr = &Error{Reason: ReasonInternal, Message: "partition missing from response", Topic: topic, Partition: partition}
-		for _, t := range resp.GetTopics() {
-			for _, p := range t.GetPartitions() {
-				if t.GetTopic() != topic || p.GetPartition() != partition {
-					continue
-				}
-				perr = nil
-				off = p.GetOffset()
-				if e := errorFromProto(p.GetError(), topic, partition); e != nil {
-					if e.Retriable {
-						return e
-					}
-					perr = e
-				}
-			}
+		res, retry, failed := onePartition[*fjordv1.ListOffsetsTopicResponse](resp.GetTopics(), topic, partition)
+		if retry != nil {
+			return retry
+		}
+		perr = failed
+		if failed == nil {
+			off = res.GetOffset()
 		}
 		return nil
 	})
@@ -282,4 +268,40 @@ func (c *Client) listOffset(ctx context.Context, topic string, partition int32, 
 		return 0, perr
 	}
 	return off, nil
+}
+
+// partitionResult is one partition's entry in a multi-partition response.
+type partitionResult interface {
+	GetPartition() int32
+	GetError() *fjordv1.Error
+}
+
+// topicResults is one topic's entry in a multi-partition response.
+type topicResults[P partitionResult] interface {
+	GetTopic() string
+	GetPartitions() []P
+}
+
+// onePartition finds topic/partition in a response. A retriable error comes
+// back as retry (for the caller's retry loop); any other failure, a missing
+// entry included, as failed.
+func onePartition[T topicResults[P], P partitionResult](topics []T, topic string, partition int32) (res P, retry error, failed *Error) {
+	for _, t := range topics {
+		if t.GetTopic() != topic {
+			continue
+		}
+		for _, p := range t.GetPartitions() {
+			if p.GetPartition() != partition {
+				continue
+			}
+			if e := errorFromProto(p.GetError(), topic, partition); e != nil {
+				if e.Retriable {
+					return res, e, nil
+				}
+				return res, nil, e
+			}
+			return p, nil, nil
+		}
+	}
+	return res, nil, &Error{Reason: ReasonInternal, Message: "partition missing from response", Topic: topic, Partition: partition}
 }
