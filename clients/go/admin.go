@@ -184,7 +184,7 @@ func (a *Admin) DeleteRecords(ctx context.Context, topic string, partition int32
 		if err != nil {
 			return err
 		}
-		res, retry, failed := onePartition[*fjordv1.DeleteRecordsTopicResult](resp.GetTopics(), topic, partition)
+		res, failed, retry := onePartition[*fjordv1.DeleteRecordsTopicResult](resp.GetTopics(), topic, partition)
 		if retry != nil {
 			return retry
 		}
@@ -251,7 +251,7 @@ func (c *Client) listOffset(ctx context.Context, topic string, partition int32, 
 		if err != nil {
 			return err
 		}
-		res, retry, failed := onePartition[*fjordv1.ListOffsetsTopicResponse](resp.GetTopics(), topic, partition)
+		res, failed, retry := onePartition[*fjordv1.ListOffsetsTopicResponse](resp.GetTopics(), topic, partition)
 		if retry != nil {
 			return retry
 		}
@@ -285,7 +285,7 @@ type topicResults[P partitionResult] interface {
 // onePartition finds topic/partition in a response. A retriable error comes
 // back as retry (for the caller's retry loop); any other failure, a missing
 // entry included, as failed.
-func onePartition[T topicResults[P], P partitionResult](topics []T, topic string, partition int32) (res P, retry error, failed *Error) {
+func onePartition[T topicResults[P], P partitionResult](topics []T, topic string, partition int32) (res P, failed *Error, retry error) {
 	for _, t := range topics {
 		if t.GetTopic() != topic {
 			continue
@@ -296,12 +296,12 @@ func onePartition[T topicResults[P], P partitionResult](topics []T, topic string
 			}
 			if e := errorFromProto(p.GetError(), topic, partition); e != nil {
 				if e.Retriable {
-					return res, e, nil
+					return res, nil, e
 				}
-				return res, nil, e
+				return res, e, nil
 			}
 			return p, nil, nil
 		}
 	}
-	return res, nil, &Error{Reason: ReasonInternal, Message: "partition missing from response", Topic: topic, Partition: partition}
+	return res, &Error{Reason: ReasonInternal, Message: "partition missing from response", Topic: topic, Partition: partition}, nil
 }
