@@ -4,6 +4,7 @@ import (
 	"context"
 
 	fjordv1 "github.com/fjordlog/fjord/gen/go/fjord/v1"
+	"google.golang.org/grpc"
 )
 
 // Admin manages topics and inspects the cluster. Each method retries
@@ -171,36 +172,16 @@ func (a *Admin) AddPartitions(ctx context.Context, name string, total int32) err
 // high watermark) and returns the new log start offset. It is sent to the
 // partition's leader.
 func (a *Admin) DeleteRecords(ctx context.Context, topic string, partition int32, before int64) (int64, error) {
-	var low int64
-	var perr *Error
-	err := a.c.do(ctx, false, 0, func(ctx context.Context) error {
-		cc, _, err := a.c.leaderConn(ctx, topic, partition)
-		if err != nil {
-			return err
-		}
+	res, err := partitionCall(ctx, a.c, topic, partition, func(ctx context.Context, cc *grpc.ClientConn) ([]*fjordv1.DeleteRecordsTopicResult, error) {
 		resp, err := fjordv1.NewAdminServiceClient(cc).DeleteRecords(ctx, &fjordv1.DeleteRecordsRequest{Topics: []*fjordv1.DeleteRecordsTopic{{
 			Topic: topic, Partitions: []*fjordv1.DeleteRecordsPartition{{Partition: partition, Offset: before}},
 		}}})
-		if err != nil {
-			return err
-		}
-		res, failed, retry := onePartition[*fjordv1.DeleteRecordsTopicResult](resp.GetTopics(), topic, partition)
-		if retry != nil {
-			return retry
-		}
-		perr = failed
-		if failed == nil {
-			low = res.GetLowWatermark()
-		}
-		return nil
+		return resp.GetTopics(), err
 	})
 	if err != nil {
 		return 0, err
 	}
-	if perr != nil {
-		return 0, perr
-	}
-	return low, nil
+	return res.GetLowWatermark(), nil
 }
 
 // ListOffset resolves at to an offset in a partition: AtStart is the log
@@ -238,36 +219,16 @@ func (c *Client) listOffset(ctx context.Context, topic string, partition int32, 
 	default:
 		return 0, &Error{Reason: ReasonInvalidRequest, Message: "no offset given", Topic: topic, Partition: partition}
 	}
-	var off int64
-	var perr *Error
-	err := c.do(ctx, false, 0, func(ctx context.Context) error {
-		cc, _, err := c.leaderConn(ctx, topic, partition)
-		if err != nil {
-			return err
-		}
+	res, err := partitionCall(ctx, c, topic, partition, func(ctx context.Context, cc *grpc.ClientConn) ([]*fjordv1.ListOffsetsTopicResponse, error) {
 		resp, err := fjordv1.NewFetchServiceClient(cc).ListOffsets(ctx, &fjordv1.ListOffsetsRequest{Topics: []*fjordv1.ListOffsetsTopic{{
 			Topic: topic, Partitions: []*fjordv1.ListOffsetsPartition{req},
 		}}})
-		if err != nil {
-			return err
-		}
-		res, failed, retry := onePartition[*fjordv1.ListOffsetsTopicResponse](resp.GetTopics(), topic, partition)
-		if retry != nil {
-			return retry
-		}
-		perr = failed
-		if failed == nil {
-			off = res.GetOffset()
-		}
-		return nil
+		return resp.GetTopics(), err
 	})
 	if err != nil {
 		return 0, err
 	}
-	if perr != nil {
-		return 0, perr
-	}
-	return off, nil
+	return res.GetOffset(), nil
 }
 
 // partitionResult is one partition's entry in a multi-partition response.
@@ -304,4 +265,32 @@ func onePartition[T topicResults[P], P partitionResult](topics []T, topic string
 		}
 	}
 	return res, &Error{Reason: ReasonInternal, Message: "partition missing from response", Topic: topic, Partition: partition}, nil
+}
+
+// partitionCall sends call to the partition's leader, retrying retriable
+// failures (per-partition ones included), and returns the partition's entry
+// of the response.
+func partitionCall[T topicResults[P], P partitionResult](ctx context.Context, c *Client, topic string, partition int32, call func(context.Context, *grpc.ClientConn) ([]T, error)) (P, error) {
+	var res P
+	var failed *Error
+	err := c.do(ctx, false, 0, func(ctx context.Context) error {
+		cc, _, err := c.leaderConn(ctx, topic, partition)
+		if err != nil {
+			return err
+		}
+		topics, err := call(ctx, cc)
+		if err != nil {
+			return err
+		}
+		var retry error
+		res, failed, retry = onePartition[T](topics, topic, partition)
+		return retry
+	})
+	if err != nil {
+		return res, err
+	}
+	if failed != nil {
+		return res, failed
+	}
+	return res, nil
 }
