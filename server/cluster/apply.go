@@ -18,6 +18,9 @@ type Result struct {
 	// Elections is set by ElectPreferredLeaders, one per partition asked
 	// about (or changed, when all partitions were asked about).
 	Elections []Election
+	// Reassignments is set by ReassignPartitions, one per listed
+	// partition, in order.
+	Reassignments []ReassignmentResult
 }
 
 // Election is the outcome of a preferred-leader election for one partition.
@@ -65,6 +68,8 @@ func (img *Image) Apply(index uint64, rec Record) (*Image, Result, error) {
 		res, changed, err = next.changePartition(rec.ChangePartition)
 	case TypeElectPreferredLeaders:
 		res, changed, err = next.electPreferred(rec.ElectPreferredLeaders)
+	case TypeReassignPartitions:
+		res, changed, err = next.reassignPartitions(rec.ReassignPartitions)
 	}
 	if err != nil {
 		return img, Result{}, err
@@ -152,6 +157,8 @@ func (img *Image) retireLocked(id int32) {
 			if p.Leader == id {
 				img.elect(t, &np)
 			}
+			// An unclean election can make a one-replica target the ISR.
+			img.maybeCompleteReassignment(&np)
 			np.PartitionEpoch++
 			if nt == nil {
 				nt = shallowTopic(t)
@@ -220,6 +227,8 @@ func (img *Image) unfenceBroker(ref BrokerRef) (Result, bool, error) {
 			if np.Leader == NoLeader {
 				continue
 			}
+			// A target that was wholly in the ISR but offline can finish.
+			img.maybeCompleteReassignment(&np)
 			np.PartitionEpoch++
 			if nt == nil {
 				nt = shallowTopic(t)
@@ -256,22 +265,31 @@ func without(s []int32, id int32) []int32 {
 // is positive, of distinct registered brokers.
 func (img *Image) checkAssignment(topic string, asg [][]int32, rf int) error {
 	for i, replicas := range asg {
-		if len(replicas) == 0 {
-			return topicErr(ErrInvalidAssignment, topic, "partition %d has no replicas", i)
-		}
-		if rf > 0 && len(replicas) != rf {
+		if rf > 0 && len(replicas) != rf && len(replicas) > 0 {
 			return topicErr(ErrInvalidAssignment, topic, "partition %d has %d replicas, want %d", i, len(replicas), rf)
 		}
-		for j, r := range replicas {
-			if _, ok := img.brokers[r]; !ok {
-				return topicErr(ErrInvalidAssignment, topic, "partition %d names unknown broker %d", i, r)
-			}
-			if slices.Contains(replicas[:j], r) {
-				return topicErr(ErrInvalidAssignment, topic, "partition %d names broker %d twice", i, r)
-			}
+		if problem := img.replicaListProblem(replicas); problem != "" {
+			return topicErr(ErrInvalidAssignment, topic, "partition %d %s", i, problem)
 		}
 	}
 	return nil
+}
+
+// replicaListProblem describes what makes replicas an invalid replica list
+// (empty, an unknown broker, a repeated broker), or returns "".
+func (img *Image) replicaListProblem(replicas []int32) string {
+	if len(replicas) == 0 {
+		return "has no replicas"
+	}
+	for j, r := range replicas {
+		if _, ok := img.brokers[r]; !ok {
+			return fmt.Sprintf("names unknown broker %d", r)
+		}
+		if slices.Contains(replicas[:j], r) {
+			return fmt.Sprintf("names broker %d twice", r)
+		}
+	}
+	return ""
 }
 
 // newPartitions builds partitions for replica lists: the ISR is the live
@@ -444,6 +462,8 @@ func (img *Image) changePartition(r *ChangePartition) (Result, bool, error) {
 	if np.Leader != cur.Leader {
 		np.LeaderEpoch++
 	}
+	// An ISR expansion that completes the target finishes a reassignment.
+	img.maybeCompleteReassignment(&np)
 	np.PartitionEpoch++
 	nt := shallowTopic(t)
 	nt.Partitions[r.Partition] = np
@@ -541,7 +561,11 @@ func (img *Image) String() string {
 		}
 		s = append(s, '\n')
 		for i, p := range t.Partitions {
-			s = fmt.Appendf(s, "  %d leader=%d le=%d pe=%d replicas=%v isr=%v\n", i, p.Leader, p.LeaderEpoch, p.PartitionEpoch, p.Replicas, p.ISR)
+			s = fmt.Appendf(s, "  %d leader=%d le=%d pe=%d replicas=%v isr=%v", i, p.Leader, p.LeaderEpoch, p.PartitionEpoch, p.Replicas, p.ISR)
+			if p.Reassigning() {
+				s = fmt.Appendf(s, " adding=%v removing=%v original=%v", p.AddingReplicas, p.RemovingReplicas, p.OriginalReplicas)
+			}
+			s = append(s, '\n')
 		}
 	}
 	return string(s)

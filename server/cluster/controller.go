@@ -591,6 +591,20 @@ func (c *Controller) ElectPreferredLeaders(ctx context.Context, tps []TopicParti
 	return res.Elections, nil
 }
 
+// ReassignPartitions starts, replaces or cancels partition reassignments
+// (see the ReassignPartitions record) and returns one result per listed
+// partition, in order; each partition succeeds or fails on its own. The
+// error is for the proposal as a whole. Ongoing reassignments are listed
+// by Image.Reassigning; each completes once its target replicas are in
+// the ISR.
+func (c *Controller) ReassignPartitions(ctx context.Context, rs []Reassignment) ([]ReassignmentResult, error) {
+	res, err := c.Propose(ctx, NewRecord(&ReassignPartitions{Partitions: rs}))
+	if err != nil {
+		return nil, err
+	}
+	return res.Reassignments, nil
+}
+
 // AddVoter adds a node to the quorum (the --join path).
 func (c *Controller) AddVoter(ctx context.Context, id int32, addr string) error {
 	if !c.IsLeader() {

@@ -7,8 +7,9 @@
 // Broker registrations and sessions (incarnation id, broker epoch, state
 // fenced / active / shutting_down), topics (id, configs, partitions), and
 // per partition the replica assignment, leader, leader epoch, partition
-// epoch and ISR. It decides replica placement, leader election on broker
-// loss, preferred-leader elections and broker fencing. It does not own
+// epoch, ISR and any ongoing reassignment. It decides replica placement,
+// leader election on broker loss, preferred-leader elections, when a
+// reassignment completes, and broker fencing. It does not own
 // partition data, replication or the network API: brokers act on the image,
 // and the server package maps requests and errors to gRPC.
 //
@@ -62,6 +63,11 @@
 //	                         leader epoch) changes the ISR; the controller
 //	                         may also move leadership to a live ISR member.
 //	elect_preferred_leaders  listed partitions, or all.
+//	reassign_partitions      {partitions: [{topic, partition, replicas}]}:
+//	                         per partition a target replica list (starts,
+//	                         or replaces, a reassignment) or no replicas
+//	                         (cancels it). Each partition succeeds or fails
+//	                         on its own (Result.Reassignments).
 //
 // Heartbeats are deliberately not logged (as in Kafka's KRaft): liveness is
 // the leader's soft state, and only the transitions it causes are records.
@@ -78,8 +84,29 @@
 // it returns when that broker does. Only a topic with
 // unclean.leader.election.enable=true elects a live replica outside the
 // ISR, which then becomes the whole ISR. The leader epoch increases on every
-// leader change (to -1 included); the partition epoch on every leader or
-// ISR change. ISRs are kept in replica order.
+// leader change (to -1 included); the partition epoch on every leader, ISR
+// or replica change. ISRs are kept in replica order.
+//
+// Reassignment follows Kafka's KIP-455. A target T (any length of at least
+// one, distinct registered brokers, fenced ones allowed) is compared with
+// the original replicas O: AddingReplicas = T\O, RemovingReplicas = O\T,
+// and Replicas becomes T followed by the removing replicas, so every
+// replica of either set replicates, elections (which go in replica order)
+// prefer the target, and the preferred leader is T's first. The original
+// list is kept in OriginalReplicas. A target equal to the current one is a
+// no-op; a new target replaces an ongoing reassignment (still measured
+// against O); nothing to add or remove only reorders Replicas. The
+// reassignment completes within whichever record puts all of T in the ISR
+// (usually the leader's ChangePartition adding the last new replica):
+// Replicas and ISR become T, the reassignment fields are cleared, and a
+// leader outside T hands over to the first live replica of T; with none
+// alive it waits. A cancellation restores O in its order: replicas that
+// only the reassignment added leave the ISR, and leadership if they hold
+// it. A replacement or cancellation that would drop every ISR member, or
+// the leader with no live ISR member left to lead, is refused
+// (ErrUnsafeReassignment) and changes nothing. Snapshots holding an
+// ongoing reassignment use format version 2, so a node that predates
+// reassignment refuses them instead of dropping the fields.
 //
 // # How a broker uses it
 //
@@ -91,7 +118,10 @@
 //     the channel, repeat. Images may be skipped, never reordered.
 //  4. As a partition leader, propose ISR changes with ChangePartition using
 //     the partition epoch and leader epoch of the image it acts on; on
-//     ErrStalePartitionEpoch re-read the image and decide again.
+//     ErrStalePartitionEpoch re-read the image and decide again. Adding
+//     replicas of a reassignment are followers like any other: add them to
+//     the ISR once caught up, which completes the reassignment; a broker
+//     that no longer appears in Replicas drops its copy.
 //
 // Proposals only succeed on the controller leader. Elsewhere they return a
 // *NotLeaderError naming the leader (id and raft address; in combined mode
@@ -105,7 +135,8 @@
 // Image values are immutable and safe to share. Controller methods are safe
 // for concurrent use; proposals that plan against the image (CreateTopic,
 // CreatePartitions) are serialized and preceded by a raft barrier so each
-// plans on a current image. The only goroutines are raft's, the leader's
+// plans on a current image. ReassignPartitions plans nothing (the record
+// carries the targets and apply validates them), so it is not serialized. The only goroutines are raft's, the leader's
 // timer loop and one waiter per in-flight proposal; Close stops them all.
 //
 // # Left for wiring (issue 4)
@@ -114,7 +145,10 @@
 //     heartbeat and reconcile against Watch (leader/follower roles, leader
 //     epochs, deletion by topic id); map this package's errors in the one
 //     error table (ErrStalePartitionEpoch, ErrFencedLeaderEpoch,
+//     ErrNoReassignmentInProgress, ErrUnsafeReassignment,
 //     *NotLeaderError -> NOT_CONTROLLER with the leader in details).
+//   - admin RPCs to alter and list partition reassignments, on
+//     Controller.ReassignPartitions and Image.Reassigning.
 //   - an internal RPC carrying heartbeats and ChangePartition to the leader,
 //     and flags (--node-id, --raft, --peers, --bootstrap/--join via
 //     AddVoter).

@@ -49,6 +49,14 @@ var (
 	// ErrPreferredLeaderNotAvailable: the preferred replica is not alive
 	// or not in the ISR.
 	ErrPreferredLeaderNotAvailable = errors.New("cluster: preferred leader not available")
+	// ErrNoReassignmentInProgress: a cancellation named a partition that
+	// is not being reassigned.
+	ErrNoReassignmentInProgress = errors.New("cluster: no reassignment in progress")
+	// ErrUnsafeReassignment: replacing or cancelling a reassignment would
+	// drop every in-sync replica, or drop the leader with no live in-sync
+	// replica left to take over. Nothing changed; retry once the remaining
+	// replicas have caught up, or let the reassignment complete.
+	ErrUnsafeReassignment = errors.New("cluster: reassignment change would leave no in-sync replica or live leader")
 	// ErrInvalidRecord: a record is malformed, of an unknown type or of a
 	// newer format version.
 	ErrInvalidRecord = errors.New("cluster: invalid metadata record")

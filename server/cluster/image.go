@@ -41,21 +41,68 @@ type Broker struct {
 
 // PartitionMeta is one partition's assignment and leadership. LeaderEpoch
 // increases on every leader change (including to NoLeader); PartitionEpoch
-// increases on every change of leader or ISR. ISR is kept in replica order.
+// increases on every change of leader, ISR or replicas. ISR is kept in
+// replica order.
+//
+// While the partition is being reassigned, Replicas is the target replica
+// list followed by RemovingReplicas, so that every replica of either
+// assignment replicates and the preferred leader is the target's first.
+// AddingReplicas are the target replicas outside the original assignment,
+// RemovingReplicas the original replicas outside the target (in original
+// order), and OriginalReplicas the assignment before the reassignment,
+// which a cancellation restores in its order. All three are nil otherwise.
 type PartitionMeta struct {
-	Leader         int32   `json:"leader"`
-	LeaderEpoch    int32   `json:"leader_epoch"`
-	PartitionEpoch int32   `json:"partition_epoch"`
-	Replicas       []int32 `json:"replicas"`
-	ISR            []int32 `json:"isr"`
+	Leader           int32   `json:"leader"`
+	LeaderEpoch      int32   `json:"leader_epoch"`
+	PartitionEpoch   int32   `json:"partition_epoch"`
+	Replicas         []int32 `json:"replicas"`
+	ISR              []int32 `json:"isr"`
+	AddingReplicas   []int32 `json:"adding_replicas,omitempty"`
+	RemovingReplicas []int32 `json:"removing_replicas,omitempty"`
+	OriginalReplicas []int32 `json:"original_replicas,omitempty"`
 }
 
-// Preferred returns the preferred leader, the first replica.
+// Preferred returns the preferred leader, the first replica (during a
+// reassignment, the target's first).
 func (p PartitionMeta) Preferred() int32 {
 	if len(p.Replicas) == 0 {
 		return NoLeader
 	}
 	return p.Replicas[0]
+}
+
+// Reassigning reports whether a reassignment of the partition is ongoing.
+func (p PartitionMeta) Reassigning() bool {
+	return len(p.AddingReplicas) > 0 || len(p.RemovingReplicas) > 0
+}
+
+// Target returns the replica list the partition is moving to: Replicas
+// without RemovingReplicas, which is Replicas itself when no reassignment
+// is ongoing. The result must not be modified.
+func (p PartitionMeta) Target() []int32 {
+	if len(p.RemovingReplicas) == 0 {
+		return p.Replicas
+	}
+	out := make([]int32, 0, len(p.Replicas))
+	for _, r := range p.Replicas {
+		if !slices.Contains(p.RemovingReplicas, r) {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// Original returns the assignment before the ongoing reassignment, or
+// Replicas when none is ongoing. The result must not be modified.
+func (p PartitionMeta) Original() []int32 {
+	switch {
+	case !p.Reassigning():
+		return p.Replicas
+	case len(p.OriginalReplicas) > 0:
+		return p.OriginalReplicas
+	default: // not written by this package; the best order left
+		return minus(p.Replicas, p.AddingReplicas)
+	}
 }
 
 // TopicMeta is one topic. Values reachable from an Image are shared between
@@ -68,12 +115,13 @@ type TopicMeta struct {
 	Partitions []PartitionMeta   `json:"partitions"`
 }
 
-// ReplicationFactor returns the replica count of the first partition.
+// ReplicationFactor returns the replica count of the first partition (of
+// its target when it is being reassigned).
 func (t *TopicMeta) ReplicationFactor() int {
 	if len(t.Partitions) == 0 {
 		return 0
 	}
-	return len(t.Partitions[0].Replicas)
+	return len(t.Partitions[0].Target())
 }
 
 // UncleanLeaderElection reports whether the topic enables unclean election.
@@ -94,6 +142,9 @@ func (t *TopicMeta) Clone() *TopicMeta {
 	for i, p := range t.Partitions {
 		p.Replicas = slices.Clone(p.Replicas)
 		p.ISR = slices.Clone(p.ISR)
+		p.AddingReplicas = slices.Clone(p.AddingReplicas)
+		p.RemovingReplicas = slices.Clone(p.RemovingReplicas)
+		p.OriginalReplicas = slices.Clone(p.OriginalReplicas)
 		c.Partitions[i] = p
 	}
 	return &c
@@ -185,8 +236,12 @@ func (img *Image) cow() *Image {
 	return next
 }
 
-// snapshotVersion is the snapshot format version.
-const snapshotVersion = 1
+// snapshotVersion is the newest snapshot format version. Version 2 added
+// the reassignment fields of PartitionMeta; Snapshot still writes version
+// 1 when no partition is being reassigned, so such snapshots stay readable
+// by nodes that predate reassignment, and a node that would drop an
+// ongoing reassignment refuses the snapshot instead.
+const snapshotVersion = 2
 
 type snapshotFile struct {
 	Version int          `json:"v"`
@@ -197,7 +252,11 @@ type snapshotFile struct {
 
 // Snapshot encodes the image. Equal images encode to equal bytes.
 func (img *Image) Snapshot() ([]byte, error) {
-	return json.Marshal(snapshotFile{Version: snapshotVersion, Offset: img.offset, Brokers: img.Brokers(), Topics: img.Topics()})
+	version := 1
+	if len(img.Reassigning()) > 0 {
+		version = snapshotVersion
+	}
+	return json.Marshal(snapshotFile{Version: version, Offset: img.offset, Brokers: img.Brokers(), Topics: img.Topics()})
 }
 
 // Restore decodes an image written by Snapshot.

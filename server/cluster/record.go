@@ -26,6 +26,7 @@ const (
 	TypeCreatePartitions      RecordType = "create_partitions"
 	TypeChangePartition       RecordType = "change_partition"
 	TypeElectPreferredLeaders RecordType = "elect_preferred_leaders"
+	TypeReassignPartitions    RecordType = "reassign_partitions"
 )
 
 // Record is one entry of the metadata log: a version, a type and exactly
@@ -44,6 +45,7 @@ type Record struct {
 	CreatePartitions      *CreatePartitions      `json:"create_partitions,omitempty"`
 	ChangePartition       *ChangePartition       `json:"change_partition,omitempty"`
 	ElectPreferredLeaders *ElectPreferredLeaders `json:"elect_preferred_leaders,omitempty"`
+	ReassignPartitions    *ReassignPartitions    `json:"reassign_partitions,omitempty"`
 }
 
 // RegisterBroker announces a broker incarnation. Applied, it assigns the
@@ -103,7 +105,9 @@ type CreatePartitions struct {
 //
 // A partition leader proposing an ISR shrink or expand sets Broker (its id
 // and broker epoch) and LeaderEpoch, and may not change the leader. The
-// controller (Broker nil) may also move leadership with Leader.
+// controller (Broker nil) may also move leadership with Leader. A change
+// that puts a reassignment's whole target in the ISR also completes the
+// reassignment.
 type ChangePartition struct {
 	Topic          string     `json:"topic"`
 	Partition      int32      `json:"partition"`
@@ -127,6 +131,22 @@ type ElectPreferredLeaders struct {
 	Partitions []TopicPartition `json:"partitions,omitempty"`
 }
 
+// ReassignPartitions starts, replaces or cancels the reassignment of each
+// listed partition (see Reassignment). Each partition succeeds or fails on
+// its own; Result.Reassignments reports every one, in order.
+type ReassignPartitions struct {
+	Partitions []Reassignment `json:"partitions"`
+}
+
+// Reassignment asks to move one partition to the target replica list
+// Replicas (preferred leader first; any length of at least one, of
+// distinct registered brokers, fenced ones included). An empty Replicas
+// cancels the partition's ongoing reassignment.
+type Reassignment struct {
+	TopicPartition
+	Replicas []int32 `json:"replicas,omitempty"`
+}
+
 // NewRecord wraps body, one of the record body types, into a Record.
 func NewRecord(body any) Record {
 	r := Record{Version: RecordVersion}
@@ -145,6 +165,8 @@ func NewRecord(body any) Record {
 		r.Type, r.ChangePartition = TypeChangePartition, b
 	case *ElectPreferredLeaders:
 		r.Type, r.ElectPreferredLeaders = TypeElectPreferredLeaders, b
+	case *ReassignPartitions:
+		r.Type, r.ReassignPartitions = TypeReassignPartitions, b
 	default:
 		panic(fmt.Sprintf("cluster: NewRecord of %T; use FenceRecord, UnfenceRecord or ShutdownRecord for broker refs", body))
 	}
@@ -202,6 +224,7 @@ func (r Record) validate() error {
 		TypeCreatePartitions:      r.CreatePartitions != nil,
 		TypeChangePartition:       r.ChangePartition != nil,
 		TypeElectPreferredLeaders: r.ElectPreferredLeaders != nil,
+		TypeReassignPartitions:    r.ReassignPartitions != nil,
 	}
 	set, ok := bodies[r.Type]
 	if !ok {

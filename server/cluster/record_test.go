@@ -50,6 +50,7 @@ func FuzzApply(f *testing.F) {
 		NewRecord(&CreateTopic{Name: "t", ID: "i", Assignment: [][]int32{{1}}}),
 		NewRecord(&ChangePartition{Topic: "t", ISR: []int32{1}}),
 		NewRecord(&ElectPreferredLeaders{}),
+		NewRecord(&ReassignPartitions{Partitions: []Reassignment{{TopicPartition: TopicPartition{"t", 0}, Replicas: []int32{1}}}}),
 		FenceRecord(1, 1),
 	}
 	for _, r := range seeds {

@@ -20,6 +20,8 @@ import (
 //	create-partitions topic=S total=N [from=N]
 //	change-partition topic=S p=N epoch=N [broker=N [broker-epoch=N] leader-epoch=N] [leader=N] [isr=(N, ...)]
 //	elect-preferred [tp=(t/0, ...)]
+//	reassign t/0=(N, ...) [t/1=() ...]    one record; an empty list cancels
+//	reassigning   partitions with an ongoing reassignment
 //	show          the whole image
 //	load          leaders and replicas per broker
 //	imbalanced    partitions an automatic preferred election would move
@@ -179,6 +181,30 @@ func run(t *testing.T, td *datadriven.TestData, img *Image, apply func(Record) s
 			}
 		}
 		return apply(NewRecord(r))
+	case "reassign":
+		r := &ReassignPartitions{}
+		for _, arg := range td.CmdArgs {
+			topic, p, ok := strings.Cut(arg.Key, "/")
+			n, err := strconv.Atoi(p)
+			if !ok || err != nil {
+				td.Fatalf(t, "reassign: want topic/partition, got %q", arg.Key)
+			}
+			ra := Reassignment{TopicPartition: TopicPartition{topic, int32(n)}}
+			for _, v := range arg.Vals {
+				if v == "" {
+					continue
+				}
+				id, err := strconv.Atoi(v)
+				if err != nil {
+					td.Fatalf(t, "reassign %s: %v", arg.Key, err)
+				}
+				ra.Replicas = append(ra.Replicas, int32(id))
+			}
+			r.Partitions = append(r.Partitions, ra)
+		}
+		return apply(NewRecord(r))
+	case "reassigning":
+		return fmt.Sprintf("%v\n", img.Reassigning())
 	case "show":
 		return img.String()
 	case "load":
@@ -223,6 +249,19 @@ func describe(res Result) string {
 		}
 		s = append(s, line)
 	}
+	for _, r := range res.Reassignments {
+		line := fmt.Sprintf("%s/%d", r.Topic, r.Partition)
+		if r.Err != nil {
+			line += " err=" + r.Err.Error()
+		} else {
+			m := r.Meta
+			line += fmt.Sprintf(" leader=%d le=%d pe=%d replicas=%v isr=%v", m.Leader, m.LeaderEpoch, m.PartitionEpoch, m.Replicas, m.ISR)
+			if m.Reassigning() {
+				line += fmt.Sprintf(" adding=%v removing=%v", m.AddingReplicas, m.RemovingReplicas)
+			}
+		}
+		s = append(s, line)
+	}
 	if len(s) == 0 {
 		return ""
 	}
@@ -260,6 +299,10 @@ func checkInvariants(t *testing.T, img *Image) {
 					t.Fatalf("%s: isr member %d is not a replica", where, m)
 				}
 			}
+			if !slices.Equal(p.ISR, intersect(p.Replicas, p.ISR)) {
+				t.Fatalf("%s: isr not in replica order", where)
+			}
+			checkReassignment(t, img, where, p)
 			if p.Leader != NoLeader {
 				if !slices.Contains(p.ISR, p.Leader) {
 					t.Fatalf("%s: leader outside isr", where)
@@ -274,6 +317,54 @@ func checkInvariants(t *testing.T, img *Image) {
 					}
 				}
 			}
+		}
+	}
+}
+
+// intersect returns the members of a that are in b, in a's order.
+func intersect(a, b []int32) []int32 {
+	var out []int32
+	for _, v := range a {
+		if slices.Contains(b, v) {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// checkReassignment asserts the shape of the reassignment fields: during a
+// reassignment Replicas = target ++ removing, adding = target \ original,
+// removing = original \ target; otherwise none of them is set.
+func checkReassignment(t *testing.T, img *Image, where string, p PartitionMeta) {
+	t.Helper()
+	if !p.Reassigning() {
+		if p.AddingReplicas != nil || p.RemovingReplicas != nil || p.OriginalReplicas != nil {
+			t.Fatalf("%s: reassignment fields without a reassignment", where)
+		}
+		return
+	}
+	target, orig := p.Target(), p.OriginalReplicas
+	if len(target) == 0 || len(orig) == 0 {
+		t.Fatalf("%s: empty target or original", where)
+	}
+	if !slices.Equal(p.Replicas, append(slices.Clone(target), p.RemovingReplicas...)) {
+		t.Fatalf("%s: replicas are not target ++ removing", where)
+	}
+	if !slices.Equal(p.AddingReplicas, minus(target, orig)) || !slices.Equal(p.RemovingReplicas, minus(orig, target)) {
+		t.Fatalf("%s: adding/removing do not match target %v and original %v", where, target, orig)
+	}
+	if len(p.AddingReplicas) == 0 && len(p.RemovingReplicas) == 0 {
+		t.Fatalf("%s: reassigning with nothing to add or remove", where)
+	}
+	for _, r := range target {
+		if !slices.Contains(p.ISR, r) {
+			return
+		}
+	}
+	// A target wholly in sync completes unless no target replica is alive.
+	for _, r := range target {
+		if img.Alive(r) {
+			t.Fatalf("%s: target in sync with live replica %d but not completed", where, r)
 		}
 	}
 }
