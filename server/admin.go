@@ -2,19 +2,75 @@ package server
 
 import (
 	"context"
+	"slices"
 	"strconv"
+	"strings"
+
+	"google.golang.org/grpc"
 
 	fjordv1 "github.com/fjordlog/fjord/gen/go/fjord/v1"
+	"github.com/fjordlog/fjord/server/cluster"
 )
 
-// adminService implements fjord.v1.AdminService.
+// adminService implements fjord.v1.AdminService. Reads answer from the
+// local metadata image; changes are proposed to the controller quorum on
+// the controller leader, and other brokers forward them there.
 type adminService struct {
 	fjordv1.UnimplementedAdminServiceServer
 	b    *broker
 	opts *Options
 }
 
+// forward reports whether a change must go to the controller leader, and
+// returns the connection to it. A nil connection with forward true comes
+// with an error (no leader known).
+func (s *adminService) forward() (bool, *grpc.ClientConn, error) {
+	if s.b.ctl.ctrl.IsLeader() {
+		return false, nil, nil
+	}
+	cc, err := s.b.ctl.leaderConn()
+	return true, cc, err
+}
+
+// validateTopicSpec checks what the broker owns (names, configs) before
+// the controller plans placement.
+func validateTopicSpec(spec topicSpec) (map[string]string, error) {
+	if err := validateTopicName(spec.Name); err != nil {
+		return nil, err
+	}
+	if !spec.Internal && strings.HasPrefix(spec.Name, "__") {
+		return nil, errorf(ReasonInvalidTopic, "topic names starting with \"__\" are reserved for internal topics").with("topic", spec.Name)
+	}
+	if spec.Partitions < 1 || spec.Partitions > maxPartitions {
+		return nil, errorf(ReasonInvalidPartitions, "partition count %d is not in [1, %d]", spec.Partitions, maxPartitions).with("topic", spec.Name)
+	}
+	if spec.ReplicationFactor < 1 {
+		return nil, errorf(ReasonInvalidReplicationFactor, "replication factor %d must be at least 1", spec.ReplicationFactor).with("topic", spec.Name)
+	}
+	cfg, err := validateConfigs(spec.Configs)
+	if err != nil {
+		return nil, err.(*Error).with("topic", spec.Name)
+	}
+	if mi := (topicConfig{overrides: cfg}).minInsync(); mi > int(spec.ReplicationFactor) {
+		return nil, errorf(ReasonInvalidConfig, "min.insync.replicas %d is larger than the replication factor %d", mi, spec.ReplicationFactor).with("topic", spec.Name, "config", cfgMinInsyncReplicas)
+	}
+	return cfg, nil
+}
+
 func (s *adminService) CreateTopics(ctx context.Context, req *fjordv1.CreateTopicsRequest) (*fjordv1.CreateTopicsResponse, error) {
+	if fwd, cc, err := s.forward(); fwd {
+		if err != nil {
+			return nil, toStatus(err)
+		}
+		resp, err := fjordv1.NewAdminServiceClient(cc).CreateTopics(ctx, req)
+		if err != nil {
+			return nil, toStatus(fromStatus(err))
+		}
+		if !req.GetValidateOnly() {
+			s.awaitTopics(ctx, resp)
+		}
+		return resp, nil
+	}
 	resp := &fjordv1.CreateTopicsResponse{}
 	for _, nt := range req.GetTopics() {
 		spec := topicSpec{Name: nt.GetName(), Partitions: nt.GetPartitions(), ReplicationFactor: nt.GetReplicationFactor(), Configs: nt.GetConfigs()}
@@ -25,32 +81,91 @@ func (s *adminService) CreateTopics(ctx context.Context, req *fjordv1.CreateTopi
 			spec.ReplicationFactor = s.opts.DefaultReplicationFactor
 		}
 		res := &fjordv1.CreateTopicResult{Name: nt.GetName()}
-		var t *topicMeta
-		var err error
-		if req.GetValidateOnly() {
-			t, err = s.b.ctrl.createTopic(spec, true)
-		} else {
-			t, err = s.b.createTopic(spec)
-		}
+		t, err := s.b.createTopic(ctx, spec, req.GetValidateOnly())
 		if err != nil {
 			res.Error = toProto(err)
 		}
 		if t != nil {
-			res.TopicId, res.Partitions, res.ReplicationFactor = t.ID, int32(len(t.Partitions)), t.replicationFactor()
-			res.Configs = t.config().entries(false)
+			res.TopicId, res.Partitions, res.ReplicationFactor = t.ID, int32(len(t.Partitions)), int32(t.ReplicationFactor())
+			res.Configs = topicConfigOf(t).entries(false)
 		}
 		resp.Results = append(resp.Results, res)
 	}
 	return resp, nil
 }
 
+// awaitTopics waits until this broker's image has the topics the leader
+// created, so the caller's next request here sees them.
+func (s *adminService) awaitTopics(ctx context.Context, resp *fjordv1.CreateTopicsResponse) {
+	_, _ = s.b.ctl.waitImage(ctx, func(img *cluster.Image) bool {
+		for _, r := range resp.GetResults() {
+			if r.GetError() != nil {
+				continue
+			}
+			if t, ok := img.Topic(r.GetName()); !ok || t.ID != r.GetTopicId() {
+				return false
+			}
+		}
+		return true
+	})
+}
+
+// createTopic creates a topic on the controller leader (this broker) and
+// opens the local replicas before returning, so the topic is usable at once.
+func (b *broker) createTopic(ctx context.Context, spec topicSpec, validateOnly bool) (*cluster.TopicMeta, error) {
+	cfg, err := validateTopicSpec(spec)
+	if err != nil {
+		return nil, err
+	}
+	cspec := cluster.TopicSpec{Name: spec.Name, Partitions: spec.Partitions, ReplicationFactor: spec.ReplicationFactor, Configs: cfg, Internal: spec.Internal}
+	if validateOnly {
+		img := b.ctl.image()
+		if _, ok := img.Topic(spec.Name); ok {
+			return nil, errorf(ReasonTopicAlreadyExists, "topic %q already exists", spec.Name).with("topic", spec.Name)
+		}
+		rec, err := img.PlanCreateTopic(cspec, "validate-only")
+		if err != nil {
+			return nil, err
+		}
+		ct := rec.CreateTopic
+		t := &cluster.TopicMeta{Name: ct.Name, Configs: ct.Configs, Internal: ct.Internal}
+		for _, r := range ct.Assignment {
+			t.Partitions = append(t.Partitions, cluster.PartitionMeta{Replicas: r})
+		}
+		return t, nil
+	}
+	t, err := b.ctl.ctrl.CreateTopic(ctx, cspec)
+	if err != nil {
+		return nil, err
+	}
+	return t, b.reconcile(b.ctl.image())
+}
+
 func (s *adminService) DeleteTopics(ctx context.Context, req *fjordv1.DeleteTopicsRequest) (*fjordv1.DeleteTopicsResponse, error) {
+	if fwd, cc, err := s.forward(); fwd {
+		if err != nil {
+			return nil, toStatus(err)
+		}
+		resp, err := fjordv1.NewAdminServiceClient(cc).DeleteTopics(ctx, req)
+		if err != nil {
+			return nil, toStatus(fromStatus(err))
+		}
+		_, _ = s.b.ctl.waitImage(ctx, func(img *cluster.Image) bool {
+			for _, r := range resp.GetResults() {
+				if _, ok := img.Topic(r.GetName()); ok && r.GetError() == nil {
+					return false
+				}
+			}
+			return true
+		})
+		return resp, nil
+	}
 	resp := &fjordv1.DeleteTopicsResponse{}
 	for _, name := range req.GetNames() {
 		res := &fjordv1.DeleteTopicResult{Name: name}
-		if err := s.b.ctrl.deleteTopic(name); err != nil {
+		if err := s.b.ctl.ctrl.DeleteTopic(ctx, name, ""); err != nil {
 			res.Error = toProto(err)
-		} else if err := s.b.reconcile(s.b.ctrl.image()); err != nil {
+		} else if err := s.b.reconcile(s.b.ctl.image()); err != nil {
 			res.Error = toProto(err)
 		}
 		resp.Results = append(resp.Results, res)
@@ -59,30 +174,29 @@ func (s *adminService) DeleteTopics(ctx context.Context, req *fjordv1.DeleteTopi
 }
 
 func (s *adminService) ListTopics(ctx context.Context, req *fjordv1.ListTopicsRequest) (*fjordv1.ListTopicsResponse, error) {
-	img := s.b.ctrl.image()
+	img := s.b.ctl.image()
 	resp := &fjordv1.ListTopicsResponse{}
-	for _, name := range img.sortedTopics() {
-		t := img.Topics[name]
+	for _, t := range img.Topics() {
 		if t.Internal && !req.GetIncludeInternal() {
 			continue
 		}
 		resp.Topics = append(resp.Topics, &fjordv1.TopicListing{Name: t.Name, TopicId: t.ID,
-			Partitions: int32(len(t.Partitions)), ReplicationFactor: t.replicationFactor(), Internal: t.Internal})
+			Partitions: int32(len(t.Partitions)), ReplicationFactor: int32(t.ReplicationFactor()), Internal: t.Internal})
 	}
 	return resp, nil
 }
 
 func (s *adminService) DescribeTopics(ctx context.Context, req *fjordv1.DescribeTopicsRequest) (*fjordv1.DescribeTopicsResponse, error) {
-	img := s.b.ctrl.image()
+	img := s.b.ctl.image()
 	resp := &fjordv1.DescribeTopicsResponse{}
 	for _, name := range req.GetNames() {
-		t, ok := img.Topics[name]
+		t, ok := img.Topic(name)
 		if !ok {
 			resp.Topics = append(resp.Topics, &fjordv1.TopicDescription{Name: name,
 				Error: toProto(errorf(ReasonUnknownTopicOrPartition, "topic %q does not exist", name).with("topic", name))})
 			continue
 		}
-		td := &fjordv1.TopicDescription{Name: name, TopicId: t.ID, Internal: t.Internal, Configs: t.config().entries(false)}
+		td := &fjordv1.TopicDescription{Name: name, TopicId: t.ID, Internal: t.Internal, Configs: topicConfigOf(t).entries(false)}
 		for i, pm := range t.Partitions {
 			pd := &fjordv1.PartitionDescription{Partition: int32(i), LeaderId: pm.Leader, LeaderEpoch: pm.LeaderEpoch,
 				Replicas: pm.Replicas, Isr: pm.ISR, LogStartOffset: -1, HighWatermark: -1, LogEndOffset: -1, SizeBytes: -1}
@@ -100,21 +214,21 @@ func (s *adminService) DescribeTopics(ctx context.Context, req *fjordv1.Describe
 }
 
 func (s *adminService) DescribeConfigs(ctx context.Context, req *fjordv1.DescribeConfigsRequest) (*fjordv1.DescribeConfigsResponse, error) {
-	img := s.b.ctrl.image()
+	img := s.b.ctl.image()
 	resp := &fjordv1.DescribeConfigsResponse{}
 	for _, r := range req.GetResources() {
 		res := &fjordv1.DescribeConfigsResult{Resource: r}
 		switch r.GetType() {
 		case fjordv1.ConfigResourceType_CONFIG_RESOURCE_TYPE_TOPIC:
-			t, ok := img.Topics[r.GetName()]
+			t, ok := img.Topic(r.GetName())
 			if !ok {
 				res.Error = toProto(errorf(ReasonUnknownTopicOrPartition, "topic %q does not exist", r.GetName()).with("topic", r.GetName()))
 				break
 			}
-			res.Configs = t.config().entries(req.GetIncludeDocumentation())
+			res.Configs = topicConfigOf(t).entries(req.GetIncludeDocumentation())
 		case fjordv1.ConfigResourceType_CONFIG_RESOURCE_TYPE_BROKER:
 			if r.GetName() != "" && r.GetName() != strconv.Itoa(int(s.b.id)) {
-				res.Error = toProto(errorf(ReasonInvalidRequest, "broker %q is not this broker (%d)", r.GetName(), s.b.id))
+				res.Error = toProto(errorf(ReasonInvalidRequest, "broker %q is not this broker (%d); ask that broker", r.GetName(), s.b.id))
 				break
 			}
 			res.Configs = s.opts.configEntries()
@@ -127,6 +241,16 @@ func (s *adminService) DescribeConfigs(ctx context.Context, req *fjordv1.Describ
 }
 
 func (s *adminService) AlterConfigs(ctx context.Context, req *fjordv1.AlterConfigsRequest) (*fjordv1.AlterConfigsResponse, error) {
+	if fwd, cc, err := s.forward(); fwd {
+		if err != nil {
+			return nil, toStatus(err)
+		}
+		resp, err := fjordv1.NewAdminServiceClient(cc).AlterConfigs(ctx, req)
+		if err != nil {
+			return nil, toStatus(fromStatus(err))
+		}
+		return resp, nil
+	}
 	resp := &fjordv1.AlterConfigsResponse{}
 	for _, r := range req.GetResources() {
 		res := &fjordv1.AlterConfigsResult{Resource: r.GetResource()}
@@ -151,28 +275,113 @@ func (s *adminService) AlterConfigs(ctx context.Context, req *fjordv1.AlterConfi
 			bad = errorf(ReasonInvalidRequest, "no config changes for topic %q", r.GetResource().GetName())
 		}
 		if bad == nil {
-			bad = s.b.ctrl.alterConfigs(r.GetResource().GetName(), ops, req.GetValidateOnly())
-		}
-		if bad == nil && !req.GetValidateOnly() {
-			bad = s.b.reconcile(s.b.ctrl.image())
+			bad = s.b.alterConfigs(ctx, r.GetResource().GetName(), ops, req.GetValidateOnly())
 		}
 		res.Error = toProto(bad)
 	}
 	return resp, nil
 }
 
+// alterConfigs validates the merged configuration and proposes the change.
+func (b *broker) alterConfigs(ctx context.Context, name string, ops []alterOp, validateOnly bool) error {
+	t, ok := b.ctl.image().Topic(name)
+	if !ok {
+		return errorf(ReasonUnknownTopicOrPartition, "topic %q does not exist", name).with("topic", name)
+	}
+	merged := make(map[string]string, len(t.Configs))
+	for k, v := range t.Configs {
+		merged[k] = v
+	}
+	set := map[string]string{}
+	var del []string
+	for _, op := range ops {
+		if _, ok := lookupConfigDef(op.Name); !ok {
+			return errorf(ReasonInvalidConfig, "unknown topic config %q", op.Name).with("topic", name, "config", op.Name)
+		}
+		if op.Delete {
+			delete(merged, op.Name)
+			delete(set, op.Name)
+			del = append(del, op.Name)
+		} else {
+			merged[op.Name] = op.Value
+			set[op.Name] = op.Value
+			del = slices.DeleteFunc(del, func(k string) bool { return k == op.Name })
+		}
+	}
+	cfg, err := validateConfigs(merged)
+	if err != nil {
+		return err.(*Error).with("topic", name)
+	}
+	if mi := (topicConfig{overrides: cfg}).minInsync(); mi > t.ReplicationFactor() {
+		return errorf(ReasonInvalidConfig, "min.insync.replicas %d is larger than the replication factor %d", mi, t.ReplicationFactor()).with("topic", name, "config", cfgMinInsyncReplicas)
+	}
+	if validateOnly {
+		return nil
+	}
+	// Store values as validated (normalized).
+	for k := range set {
+		if v, ok := cfg[k]; ok {
+			set[k] = v
+		}
+	}
+	if _, err := b.ctl.ctrl.AlterConfigs(ctx, name, set, del); err != nil {
+		return err
+	}
+	return b.reconcile(b.ctl.image())
+}
+
 func (s *adminService) CreatePartitions(ctx context.Context, req *fjordv1.CreatePartitionsRequest) (*fjordv1.CreatePartitionsResponse, error) {
+	if fwd, cc, err := s.forward(); fwd {
+		if err != nil {
+			return nil, toStatus(err)
+		}
+		resp, err := fjordv1.NewAdminServiceClient(cc).CreatePartitions(ctx, req)
+		if err != nil {
+			return nil, toStatus(fromStatus(err))
+		}
+		_, _ = s.b.ctl.waitImage(ctx, func(img *cluster.Image) bool {
+			for _, r := range resp.GetResults() {
+				if t, ok := img.Topic(r.GetTopic()); r.GetError() == nil && ok && int32(len(t.Partitions)) < r.GetPartitions() {
+					return false
+				}
+			}
+			return true
+		})
+		return resp, nil
+	}
 	resp := &fjordv1.CreatePartitionsResponse{}
 	for _, pi := range req.GetTopics() {
 		res := &fjordv1.CreatePartitionsResult{Topic: pi.GetTopic()}
-		n, err := s.b.ctrl.createPartitions(pi.GetTopic(), pi.GetTotalCount(), req.GetValidateOnly())
-		if err == nil && !req.GetValidateOnly() {
-			err = s.b.reconcile(s.b.ctrl.image())
-		}
+		n, err := s.b.createPartitions(ctx, pi.GetTopic(), pi.GetTotalCount(), req.GetValidateOnly())
 		res.Partitions, res.Error = n, toProto(err)
 		resp.Results = append(resp.Results, res)
 	}
 	return resp, nil
+}
+
+func (b *broker) createPartitions(ctx context.Context, name string, total int32, validateOnly bool) (int32, error) {
+	t, ok := b.ctl.image().Topic(name)
+	if !ok {
+		return 0, errorf(ReasonUnknownTopicOrPartition, "topic %q does not exist", name).with("topic", name)
+	}
+	cur := int32(len(t.Partitions))
+	if total <= cur {
+		return cur, errorf(ReasonInvalidPartitions, "topic %q has %d partitions; the new total %d must be larger", name, cur, total).with("topic", name)
+	}
+	if total > maxPartitions {
+		return cur, errorf(ReasonInvalidPartitions, "partition count %d is larger than the limit %d", total, maxPartitions).with("topic", name)
+	}
+	if validateOnly {
+		if _, err := b.ctl.image().PlanCreatePartitions(name, total); err != nil {
+			return cur, err
+		}
+		return total, nil
+	}
+	nt, err := b.ctl.ctrl.CreatePartitions(ctx, name, total)
+	if err != nil {
+		return cur, err
+	}
+	return int32(len(nt.Partitions)), b.reconcile(b.ctl.image())
 }
 
 func (s *adminService) DeleteRecords(ctx context.Context, req *fjordv1.DeleteRecordsRequest) (*fjordv1.DeleteRecordsResponse, error) {
@@ -210,6 +419,7 @@ func (s *adminService) DeleteRecords(ctx context.Context, req *fjordv1.DeleteRec
 }
 
 func (s *adminService) DescribeCluster(ctx context.Context, req *fjordv1.DescribeClusterRequest) (*fjordv1.DescribeClusterResponse, error) {
-	img := s.b.ctrl.image()
-	return &fjordv1.DescribeClusterResponse{ClusterId: img.ClusterID, ControllerId: s.b.id, Brokers: brokersOf(img)}, nil
+	img := s.b.ctl.image()
+	ctrlID, _ := s.b.ctl.ctrl.LeaderID()
+	return &fjordv1.DescribeClusterResponse{ClusterId: clusterID(img), ControllerId: ctrlID, Brokers: brokersOf(img)}, nil
 }

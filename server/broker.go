@@ -7,10 +7,14 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
+	"github.com/fjordlog/fjord/server/cluster"
+	"github.com/fjordlog/fjord/server/replication"
 	"github.com/fjordlog/fjord/storage"
 )
 
@@ -23,8 +27,13 @@ type broker struct {
 	dataDir string
 	logger  *slog.Logger
 	clock   storage.Clock
-	ctrl    *localController
+	ctl     *control
 	base    storage.Options
+	repl    replicaOptions
+	// epoch is this incarnation's broker epoch once registered (0 before).
+	epoch atomic.Int64
+	// fetchers pull the partitions this broker follows, one per leader.
+	fetchers *fetcherSet
 
 	// reconcileMu serializes reconcile; it is taken before mu.
 	reconcileMu sync.Mutex
@@ -37,22 +46,42 @@ type broker struct {
 	// quit is closed when shutdown begins so parked operations end at once.
 	quit     chan struct{}
 	quitOnce sync.Once
-	stop     chan struct{}
-	wg       sync.WaitGroup
+	// shutdownSession hands the controller session to controlledShutdown.
+	shutdownSession chan struct{}
+	stop            chan struct{}
+	wg              sync.WaitGroup
 }
 
 // flushWorkers is the number of goroutines running group-commit fsyncs.
 const flushWorkers = 4
 
-func newBroker(id int32, dataDir string, ctrl *localController, base storage.Options, logger *slog.Logger) *broker {
-	return &broker{
-		id: id, dataDir: dataDir, ctrl: ctrl, base: base, logger: logger, clock: base.Clock,
+// replicaOptions tune replication on this broker.
+type replicaOptions struct {
+	// lagTimeMax is replica.lag.time.max: a follower not caught up for this
+	// long leaves the ISR.
+	lagTimeMax time.Duration
+	// fetchWait bounds how long a leader holds an idle replica fetch.
+	fetchWait time.Duration
+	// fetchBytes bounds one replica fetch response.
+	fetchBytes int
+}
+
+func newBroker(id int32, dataDir string, ctl *control, base storage.Options, repl replicaOptions, logger *slog.Logger) *broker {
+	b := &broker{
+		id: id, dataDir: dataDir, ctl: ctl, base: base, repl: repl, logger: logger, clock: base.Clock,
 		partitions: make(map[topicPartition]*partition),
 		flushQ:     make(chan *partition, 4096),
 		quit:       make(chan struct{}),
 		stop:       make(chan struct{}),
+
+		shutdownSession: make(chan struct{}),
 	}
+	b.fetchers = newFetcherSet(b)
+	return b
 }
+
+// nowMs is the replication state machines' clock.
+func (b *broker) nowMs() int64 { return b.clock.Now().UnixMilli() }
 
 // beginShutdown releases parked long polls and acks=all waits.
 func (b *broker) beginShutdown() { b.quitOnce.Do(func() { close(b.quit) }) }
@@ -69,20 +98,25 @@ func (b *broker) start(maintainEvery time.Duration) {
 	}
 	b.wg.Add(1)
 	go b.maintainLoop(maintainEvery)
+	b.wg.Add(1)
+	go b.tickLoop()
 }
 
-// reconcile brings local replicas in line with img. Logs are opened
-// (recovering them) and deleted without holding b.mu, so creating or
-// deleting a large topic does not stall traffic to other partitions.
-func (b *broker) reconcile(img *image) error {
+// reconcile brings local replicas in line with img: it opens logs of
+// partitions assigned here, applies config changes, makes each replica
+// leader or follower as the image says, and deletes logs of partitions no
+// longer assigned. Logs are opened (recovering them) and deleted without
+// holding b.mu, so creating or deleting a large topic does not stall
+// traffic to other partitions.
+func (b *broker) reconcile(img *cluster.Image) error {
 	b.reconcileMu.Lock()
 	defer b.reconcileMu.Unlock()
 
 	// Plan against the current replicas.
 	type wanted struct {
 		tp  topicPartition
-		t   *topicMeta
-		pm  partitionMeta
+		t   *cluster.TopicMeta
+		pm  cluster.PartitionMeta
 		cur *partition // nil: open a log
 	}
 	var want []wanted
@@ -93,9 +127,9 @@ func (b *broker) reconcile(img *image) error {
 		b.mu.RUnlock()
 		return errorf(ReasonBrokerShuttingDown, "broker is shutting down")
 	}
-	for _, t := range img.Topics {
+	for _, t := range img.Topics() {
 		for i, pm := range t.Partitions {
-			if !contains(pm.Replicas, b.id) {
+			if !slices.Contains(pm.Replicas, b.id) {
 				continue
 			}
 			tp := topicPartition{t.Name, int32(i)}
@@ -123,9 +157,17 @@ func (b *broker) reconcile(img *image) error {
 	}
 	b.mu.Unlock()
 	for _, p := range drop {
+		b.fetchers.remove(p)
+		p.roleMu.Lock()
 		p.mu.Lock()
 		p.deleted = true
+		if p.ldr != nil {
+			p.ldr.Resign()
+			p.ldr = nil
+		}
+		p.fol = nil
 		p.mu.Unlock()
+		p.roleMu.Unlock()
 		p.notify()
 		if err := p.log.Delete(); err != nil {
 			b.logger.Error("delete partition log", "partition", p.tp.String(), "err", err)
@@ -134,7 +176,7 @@ func (b *broker) reconcile(img *image) error {
 
 	var errs []error
 	for _, w := range want {
-		cfg := w.t.config()
+		cfg := topicConfigOf(w.t)
 		p := w.cur
 		if p == nil {
 			l, err := storage.Open(b.logDir(w.tp), cfg.storageOptions(b.base))
@@ -143,12 +185,10 @@ func (b *broker) reconcile(img *image) error {
 				continue
 			}
 			p = &partition{tp: w.tp, topicID: w.t.ID, log: l, quit: b.quit}
+			p.meta.Leader = cluster.NoLeader
 		} else if err := p.log.SetOptions(cfg.storageOptions(b.base)); err != nil {
 			errs = append(errs, fmt.Errorf("server: apply config to %s: %w", w.tp, err))
 		}
-		p.mu.Lock()
-		p.leader, p.leaderEpoch, p.cfg = w.pm.Leader, w.pm.LeaderEpoch, cfg
-		p.mu.Unlock()
 		if w.cur == nil {
 			b.mu.Lock()
 			if b.closed {
@@ -159,11 +199,132 @@ func (b *broker) reconcile(img *image) error {
 			b.partitions[w.tp] = p
 			b.mu.Unlock()
 		}
-		if err := p.advanceHighWatermark(); err != nil {
+		if err := b.applyRole(p, w.pm, cfg); err != nil {
 			errs = append(errs, err)
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// leaderConfig is the replication.Leader configuration for pm on this broker.
+func (b *broker) leaderConfig(tp topicPartition, pm cluster.PartitionMeta, cfg topicConfig) replication.LeaderConfig {
+	return replication.LeaderConfig{
+		Topic: tp.topic, Partition: tp.partition, ReplicaID: b.id,
+		Replicas: slices.Clone(pm.Replicas), ISR: slices.Clone(pm.ISR),
+		LeaderEpoch: pm.LeaderEpoch, PartitionEpoch: pm.PartitionEpoch,
+		MinInSync:  min(max(cfg.minInsync(), 1), len(pm.Replicas)),
+		LagTimeMax: b.repl.lagTimeMax.Milliseconds(),
+		SyncPolicy: cfg.syncOnAck(),
+	}
+}
+
+// sameLeaderSetup reports whether a leader made from a needs no rebuild to
+// serve b: same epoch, replicas and settings (ISR changes are applied to a
+// running leader).
+func sameLeaderSetup(a, b replication.LeaderConfig) bool {
+	return a.LeaderEpoch == b.LeaderEpoch && slices.Equal(a.Replicas, b.Replicas) && a.MinInSync == b.MinInSync &&
+		a.LagTimeMax == b.LagTimeMax && a.SyncPolicy == b.SyncPolicy
+}
+
+// applyRole makes p leader or follower as pm says.
+func (b *broker) applyRole(p *partition, pm cluster.PartitionMeta, cfg topicConfig) error {
+	p.mu.Lock()
+	p.cfg = cfg
+	unchanged := p.meta.LeaderEpoch == pm.LeaderEpoch && p.meta.Leader == pm.Leader && (p.ldr != nil || p.fol != nil || pm.Leader < 0)
+	if unchanged && pm.Leader == b.id {
+		unchanged = sameLeaderSetup(p.ldrCfg, b.leaderConfig(p.tp, pm, cfg))
+	}
+	if unchanged {
+		var wake bool
+		if p.ldr != nil && pm.PartitionEpoch > p.ldr.PartitionEpoch() {
+			rd, err := p.ldr.ApplyISR(slices.Clone(pm.ISR), pm.PartitionEpoch)
+			if err != nil {
+				b.logger.Error("apply isr change", "partition", p.tp.String(), "err", err)
+			} else {
+				wake = p.applyReady(b, rd)
+			}
+		}
+		p.meta = pm
+		p.mu.Unlock()
+		if wake {
+			p.notify()
+		}
+		return nil
+	}
+	p.mu.Unlock()
+
+	// A new leader epoch, leader or leader setup: change roles with appends
+	// excluded.
+	p.roleMu.Lock()
+	p.mu.Lock()
+	old := p.meta
+	p.meta = pm
+	if p.ldr != nil && (pm.Leader != b.id || p.ldr.LeaderEpoch() != pm.LeaderEpoch) {
+		p.ldr.Resign()
+		p.ldr = nil
+	}
+	var err error
+	var following int32 = cluster.NoLeader
+	switch {
+	case pm.Leader == b.id:
+		p.fol = nil
+		lc := b.leaderConfig(p.tp, pm, cfg)
+		var ldr *replication.Leader
+		ldr, err = replication.NewLeader(lc, replication.Offsets{
+			LogEnd: p.log.LogEndOffset(), Durable: p.log.RecoveryPoint(), HighWatermark: p.log.HighWatermark()}, b.nowMs())
+		if err == nil {
+			p.ldr, p.ldrCfg = ldr, lc
+			if old.Leader != b.id || old.LeaderEpoch != pm.LeaderEpoch {
+				b.logger.Info("leading partition", "partition", p.tp.String(), "leader_epoch", pm.LeaderEpoch, "isr", fmt.Sprint(pm.ISR))
+			}
+		} else {
+			err = fmt.Errorf("server: lead %s: %w", p.tp, err)
+		}
+	case pm.Leader >= 0:
+		following = pm.Leader
+		if p.fol == nil || p.fol.LeaderEpoch() != pm.LeaderEpoch || p.fol.LeaderID() != pm.Leader {
+			p.fol = replication.NewFollower(pm.Leader, pm.LeaderEpoch)
+			p.startTruncation(b)
+			b.logger.Info("following partition", "partition", p.tp.String(), "leader", pm.Leader, "leader_epoch", pm.LeaderEpoch)
+		}
+	default:
+		p.fol = nil
+	}
+	p.mu.Unlock()
+	p.roleMu.Unlock()
+	p.notify()
+	if following >= 0 {
+		b.fetchers.assign(p, following)
+	} else {
+		b.fetchers.remove(p)
+	}
+	if err == nil && pm.Leader == b.id {
+		// Appends before this leadership may already be synced.
+		p.leaderProgress(b)
+	}
+	return err
+}
+
+// startTruncation begins a follower's epoch truncation; p.mu and p.roleMu
+// are held.
+func (p *partition) startTruncation(b *broker) {
+	rd := p.fol.Start(p.log)
+	p.execFollowerReady(b, rd)
+}
+
+// execFollowerReady truncates as the follower asked and records what to
+// ask next; p.mu and p.roleMu (shared at least) are held.
+func (p *partition) execFollowerReady(b *broker, rd replication.FollowerReady) {
+	if rd.Truncate && rd.TruncateTo < p.log.LogEndOffset() {
+		b.logger.Info("truncating divergent log suffix", "partition", p.tp.String(), "from", p.log.LogEndOffset(), "to", rd.TruncateTo)
+		if err := p.log.TruncateTo(rd.TruncateTo); err != nil {
+			b.logger.Error("truncate", "partition", p.tp.String(), "err", err)
+			p.retryAt = b.clock.Now().Add(time.Second)
+		}
+	}
+	if rd.Ask {
+		p.askEpoch = rd.AskEpoch
+	}
 }
 
 // removeOrphans deletes partition directories that no topic in img owns,
@@ -207,15 +368,6 @@ func parseLogDirName(name string) (topicPartition, bool) {
 	return topicPartition{}, false
 }
 
-func contains(ids []int32, id int32) bool {
-	for _, x := range ids {
-		if x == id {
-			return true
-		}
-	}
-	return false
-}
-
 // lookup finds the local replica of tp; it reports UNKNOWN_TOPIC_OR_PARTITION
 // for a partition the image does not have.
 func (b *broker) lookup(tp topicPartition) (*partition, error) {
@@ -229,8 +381,8 @@ func (b *broker) lookup(tp topicPartition) (*partition, error) {
 	if ok {
 		return p, nil
 	}
-	img := b.ctrl.image()
-	t, ok := img.Topics[tp.topic]
+	img := b.ctl.image()
+	t, ok := img.Topic(tp.topic)
 	if !ok {
 		return nil, errorf(ReasonUnknownTopicOrPartition, "topic %q does not exist", tp.topic).withPartition(tp.topic, tp.partition)
 	}
@@ -246,10 +398,15 @@ func (b *broker) lookup(tp topicPartition) (*partition, error) {
 	return nil, b.notLeader(tp, pm.Leader, pm.LeaderEpoch)
 }
 
-func (b *broker) notLeader(tp topicPartition, leader, epoch int32) error {
+func (b *broker) notLeader(tp topicPartition, leader, epoch int32) *Error {
 	e := errorf(ReasonNotLeaderOrFollower, "broker %d is not the leader of %s; the leader is broker %d", b.id, tp, leader).
 		withPartition(tp.topic, tp.partition).with("leader_id", strconv.Itoa(int(leader)), "leader_epoch", strconv.Itoa(int(epoch)))
-	if bm, ok := b.ctrl.image().Brokers[leader]; ok {
+	if leader < 0 {
+		e.Reason = ReasonLeaderNotAvailable
+		e.Message = fmt.Sprintf("server: partition %s has no leader (no in-sync replica is alive)", tp)
+		return e
+	}
+	if bm, ok := b.ctl.image().Broker(leader); ok {
 		e.with("leader_address", bm.Address)
 	}
 	return e
@@ -261,22 +418,26 @@ func (b *broker) leaderFor(tp topicPartition) (*partition, error) {
 	if err != nil {
 		return nil, err
 	}
-	leader, epoch, _ := p.state()
+	p.mu.Lock()
+	leader, epoch, leading := p.meta.Leader, p.meta.LeaderEpoch, p.ldr != nil
+	p.mu.Unlock()
 	if leader != b.id {
 		return nil, b.notLeader(tp, leader, epoch)
+	}
+	if !leading {
+		return nil, errorf(ReasonLeaderNotAvailable, "partition %s is still becoming leader on broker %d", tp, b.id).withPartition(tp.topic, tp.partition)
 	}
 	return p, nil
 }
 
-// appended is called after a successful append: the high watermark moves at
-// once under the replication flush policy; under the sync policy the
-// partition is queued for a group-commit fsync.
+// appended is called after a leader append: the leader state machine
+// learns the new log end offset (under the replication flush policy that
+// can move the high watermark at once); under the sync policy the partition
+// is queued for a group-commit fsync.
 func (b *broker) appended(p *partition) {
+	p.leaderProgress(b)
 	_, _, cfg := p.state()
 	if !cfg.syncOnAck() {
-		if err := p.advanceHighWatermark(); err != nil {
-			b.logger.Error("advance high watermark", "partition", p.tp.String(), "err", err)
-		}
 		return
 	}
 	p.mu.Lock()
@@ -310,9 +471,7 @@ func (b *broker) flushLoop() {
 				}
 				continue
 			}
-			if err := p.advanceHighWatermark(); err != nil && !errors.Is(err, storage.ErrClosed) {
-				b.logger.Error("advance high watermark", "partition", p.tp.String(), "err", err)
-			}
+			p.leaderProgress(b)
 		}
 	}
 }
@@ -350,9 +509,7 @@ func (b *broker) maintain(ctx context.Context) {
 		if err := p.log.Maintain(now); err != nil && !errors.Is(err, storage.ErrClosed) {
 			b.logger.Error("maintain partition", "partition", p.tp.String(), "err", err)
 		}
-		if err := p.advanceHighWatermark(); err != nil && !errors.Is(err, storage.ErrClosed) {
-			b.logger.Error("advance high watermark", "partition", p.tp.String(), "err", err)
-		}
+		p.leaderProgress(b)
 		if n, err := p.log.EnforceRetention(now); err != nil && !errors.Is(err, storage.ErrClosed) {
 			b.logger.Error("retention", "partition", p.tp.String(), "err", err)
 		} else if n > 0 {
@@ -379,11 +536,21 @@ func (b *broker) close() error {
 	b.mu.Unlock()
 	b.beginShutdown()
 	close(b.stop)
+	b.fetchers.close()
 	b.wg.Wait()
 	var errs []error
 	for _, p := range b.snapshot() {
-		if err := p.log.Sync(); err == nil {
-			_ = p.advanceHighWatermark()
+		p.roleMu.Lock()
+		p.mu.Lock()
+		if p.ldr != nil {
+			p.ldr.Resign()
+			p.ldr = nil
+		}
+		p.fol = nil
+		p.mu.Unlock()
+		p.roleMu.Unlock()
+		if err := p.log.Sync(); err != nil {
+			b.logger.Error("sync partition at shutdown", "partition", p.tp.String(), "err", err)
 		}
 		if err := p.log.Close(); err != nil {
 			errs = append(errs, fmt.Errorf("server: close %s: %w", p.tp, err))
@@ -395,9 +562,8 @@ func (b *broker) close() error {
 
 // checkLeader reports NOT_LEADER_OR_FOLLOWER if this broker no longer leads p.
 func (b *broker) checkLeader(p *partition) error {
-	leader, epoch, _ := p.state()
 	p.mu.Lock()
-	deleted := p.deleted
+	leader, epoch, deleted := p.meta.Leader, p.meta.LeaderEpoch, p.deleted
 	p.mu.Unlock()
 	if deleted {
 		return errorf(ReasonUnknownTopicOrPartition, "partition %s was deleted", p.tp).withPartition(p.tp.topic, p.tp.partition)
@@ -408,12 +574,84 @@ func (b *broker) checkLeader(p *partition) error {
 	return nil
 }
 
-// createTopic creates a topic through the controller and opens its local
-// replicas before returning, so the topic is usable at once.
-func (b *broker) createTopic(spec topicSpec) (*topicMeta, error) {
-	t, err := b.ctrl.createTopic(spec, false)
-	if err != nil {
-		return nil, err
+// tickLoop lets every leader check follower lag (ISR shrink and expand).
+func (b *broker) tickLoop() {
+	defer b.wg.Done()
+	every := max(b.repl.lagTimeMax/4, 10*time.Millisecond)
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-b.stop:
+			return
+		case <-t.C:
+			now := b.nowMs()
+			for _, p := range b.snapshot() {
+				p.mu.Lock()
+				var wake bool
+				if p.ldr != nil {
+					if rd, err := p.ldr.Tick(now); err == nil {
+						wake = p.applyReady(b, rd)
+					}
+				}
+				p.mu.Unlock()
+				if wake {
+					p.notify()
+				}
+			}
+		}
 	}
-	return t, b.reconcile(b.ctrl.image())
+}
+
+// proposeISR sends a leader's ISR change to the controller in the
+// background and reports the outcome to the leader; p.mu is held.
+func (b *broker) proposeISR(p *partition, ch replication.ISRChange) {
+	ldr := p.ldr
+	epoch := b.epoch.Load()
+	b.logger.Info("proposing isr change", "partition", p.tp.String(), "isr", fmt.Sprint(ch.NewISR), "leader_epoch", ch.LeaderEpoch, "partition_epoch", ch.PartitionEpoch)
+	b.wg.Add(1)
+	go func() {
+		defer b.wg.Done()
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		pm, err := b.ctl.alterPartition(ctx, cluster.ChangePartition{
+			Topic: p.tp.topic, Partition: p.tp.partition, PartitionEpoch: ch.PartitionEpoch,
+			Broker: &cluster.BrokerRef{ID: b.id, Epoch: epoch}, LeaderEpoch: ch.LeaderEpoch, ISR: ch.NewISR})
+		cancel()
+		if err != nil {
+			b.logger.Warn("isr change rejected", "partition", p.tp.String(), "isr", fmt.Sprint(ch.NewISR), "err", err)
+			// Give the image time to catch up before the leader proposes again.
+			select {
+			case <-time.After(200 * time.Millisecond):
+			case <-b.stop:
+				return
+			}
+		}
+		p.mu.Lock()
+		var wake bool
+		if p.ldr == ldr && ldr.Pending() != nil {
+			var rd replication.Ready
+			var aerr error
+			if err == nil && pm.PartitionEpoch > ldr.PartitionEpoch() {
+				rd, aerr = ldr.ApplyISR(slices.Clone(pm.ISR), pm.PartitionEpoch)
+			} else if err != nil {
+				rd, aerr = ldr.ISRProposalFailed()
+			}
+			if aerr == nil {
+				wake = p.applyReady(b, rd)
+			}
+		}
+		p.mu.Unlock()
+		if wake {
+			p.notify()
+		}
+	}()
+}
+
+// checkLeaderOrUnavailable explains why p cannot take an append now: it is
+// deleted, led elsewhere, or this broker is still becoming its leader.
+func (b *broker) checkLeaderOrUnavailable(p *partition) error {
+	if err := b.checkLeader(p); err != nil {
+		return err
+	}
+	return errorf(ReasonLeaderNotAvailable, "partition %s is changing leadership on broker %d", p.tp, b.id).withPartition(p.tp.topic, p.tp.partition)
 }

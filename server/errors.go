@@ -14,6 +14,8 @@ import (
 	"google.golang.org/protobuf/types/known/durationpb"
 
 	fjordv1 "github.com/fjordlog/fjord/gen/go/fjord/v1"
+	"github.com/fjordlog/fjord/server/cluster"
+	"github.com/fjordlog/fjord/server/replication"
 	"github.com/fjordlog/fjord/storage"
 )
 
@@ -45,6 +47,14 @@ const (
 	ReasonUnknownLeaderEpoch        Reason = "UNKNOWN_LEADER_EPOCH"
 	ReasonCanceled                  Reason = "CANCELED"
 	ReasonInternal                  Reason = "INTERNAL"
+	ReasonNotController             Reason = "NOT_CONTROLLER"
+	ReasonInvalidUpdateVersion      Reason = "INVALID_UPDATE_VERSION"
+	ReasonIneligibleReplica         Reason = "INELIGIBLE_REPLICA"
+	ReasonPreferredLeaderNotAvail   Reason = "PREFERRED_LEADER_NOT_AVAILABLE"
+	ReasonInvalidReplicaAssignment  Reason = "INVALID_REPLICA_ASSIGNMENT"
+	ReasonStaleBrokerEpoch          Reason = "STALE_BROKER_EPOCH"
+	ReasonDuplicateBroker           Reason = "DUPLICATE_BROKER_REGISTRATION"
+	ReasonNoReassignmentInProgress  Reason = "NO_REASSIGNMENT_IN_PROGRESS"
 )
 
 // errorDomain is the google.rpc.ErrorInfo domain of every Fjord error.
@@ -82,6 +92,14 @@ var reasonTable = map[Reason]reasonClass{
 	ReasonUnknownLeaderEpoch:        {code: codes.FailedPrecondition, retriable: true, retryAfter: 100 * time.Millisecond},
 	ReasonCanceled:                  {code: codes.Canceled},
 	ReasonInternal:                  {code: codes.Internal},
+	ReasonNotController:             {code: codes.Unavailable, retriable: true, retryAfter: 250 * time.Millisecond},
+	ReasonInvalidUpdateVersion:      {code: codes.FailedPrecondition, retriable: true, retryAfter: 100 * time.Millisecond},
+	ReasonIneligibleReplica:         {code: codes.FailedPrecondition},
+	ReasonPreferredLeaderNotAvail:   {code: codes.FailedPrecondition, retriable: true, retryAfter: time.Second},
+	ReasonInvalidReplicaAssignment:  {code: codes.InvalidArgument},
+	ReasonStaleBrokerEpoch:          {code: codes.FailedPrecondition},
+	ReasonDuplicateBroker:           {code: codes.AlreadyExists},
+	ReasonNoReassignmentInProgress:  {code: codes.FailedPrecondition},
 }
 
 // Error is a broker error with a published reason and context for clients.
@@ -147,6 +165,14 @@ func asError(err error) *Error {
 		return &Error{Reason: ReasonBrokerShuttingDown, Message: err.Error(), Err: err}
 	case errors.Is(err, storage.ErrIO), errors.Is(err, storage.ErrFailed), errors.Is(err, storage.ErrCorruption):
 		return &Error{Reason: ReasonStorageError, Message: err.Error(), Err: err}
+	}
+	if e := clusterError(err); e != nil {
+		return e
+	}
+	if e := replicationError(err); e != nil {
+		return e
+	}
+	switch {
 	case errors.Is(err, context.DeadlineExceeded):
 		return &Error{Reason: ReasonRequestTimedOut, Message: "server: request timed out", Err: err}
 	case errors.Is(err, context.Canceled):
@@ -200,4 +226,84 @@ func classOf(r Reason) reasonClass {
 		return c
 	}
 	return reasonClass{code: codes.Internal}
+}
+
+// clusterError maps the controller's errors, or returns nil.
+func clusterError(err error) *Error {
+	var reason Reason
+	switch {
+	case errors.Is(err, cluster.ErrIndeterminate):
+		e := &Error{Reason: ReasonRequestTimedOut, Message: "server: the controller did not confirm the change; it may or may not have been applied: " + err.Error(), Err: err, Indefinite: true}
+		return e
+	case errors.Is(err, cluster.ErrNotLeader):
+		e := &Error{Reason: ReasonNotController, Message: "server: " + err.Error(), Err: err}
+		var nl *cluster.NotLeaderError
+		if errors.As(err, &nl) && nl.LeaderID >= 0 {
+			e.with("controller_id", strconv.Itoa(int(nl.LeaderID)))
+		}
+		return e
+	case errors.Is(err, cluster.ErrTopicExists):
+		reason = ReasonTopicAlreadyExists
+	case errors.Is(err, cluster.ErrUnknownTopic), errors.Is(err, cluster.ErrUnknownPartition):
+		reason = ReasonUnknownTopicOrPartition
+	case errors.Is(err, cluster.ErrInvalidReplicationFactor):
+		reason = ReasonInvalidReplicationFactor
+	case errors.Is(err, cluster.ErrInvalidPartitions), errors.Is(err, cluster.ErrPartitionCountChanged):
+		reason = ReasonInvalidPartitions
+	case errors.Is(err, cluster.ErrInvalidAssignment):
+		reason = ReasonInvalidReplicaAssignment
+	case errors.Is(err, cluster.ErrStalePartitionEpoch):
+		reason = ReasonInvalidUpdateVersion
+	case errors.Is(err, cluster.ErrFencedLeaderEpoch):
+		reason = ReasonFencedLeaderEpoch
+	case errors.Is(err, cluster.ErrNotPartitionLeader):
+		reason = ReasonNotLeaderOrFollower
+	case errors.Is(err, cluster.ErrIneligibleReplica):
+		reason = ReasonIneligibleReplica
+	case errors.Is(err, cluster.ErrPreferredLeaderNotAvailable):
+		reason = ReasonPreferredLeaderNotAvail
+	case errors.Is(err, cluster.ErrUnknownBroker), errors.Is(err, cluster.ErrStaleBrokerEpoch):
+		reason = ReasonStaleBrokerEpoch
+	case errors.Is(err, cluster.ErrDuplicateBroker):
+		reason = ReasonDuplicateBroker
+	case errors.Is(err, cluster.ErrClosed):
+		reason = ReasonBrokerShuttingDown
+	case errors.Is(err, cluster.ErrInvalidRecord), errors.Is(err, cluster.ErrInvalidTransition):
+		reason = ReasonInvalidRequest
+	default:
+		return nil
+	}
+	e := &Error{Reason: reason, Message: "server: " + err.Error(), Err: err}
+	var ce *cluster.Error
+	if errors.As(err, &ce) {
+		if ce.Topic != "" {
+			e.with("topic", ce.Topic)
+		}
+		if ce.Partition >= 0 {
+			e.with("partition", strconv.Itoa(int(ce.Partition)))
+		}
+	}
+	return e
+}
+
+// replicationError maps the replication state machines' errors, or returns nil.
+func replicationError(err error) *Error {
+	var reason Reason
+	switch {
+	case errors.Is(err, replication.ErrFencedLeaderEpoch):
+		reason = ReasonFencedLeaderEpoch
+	case errors.Is(err, replication.ErrUnknownLeaderEpoch):
+		reason = ReasonUnknownLeaderEpoch
+	case errors.Is(err, replication.ErrNotLeader), errors.Is(err, replication.ErrUnknownReplica):
+		reason = ReasonNotLeaderOrFollower
+	case errors.Is(err, replication.ErrOffsetOutOfRange):
+		reason = ReasonOffsetOutOfRange
+	case errors.Is(err, replication.ErrNotEnoughReplicas):
+		reason = ReasonNotEnoughReplicas
+	case errors.Is(err, replication.ErrNotEnoughReplicasAfterAppend):
+		reason = ReasonNotEnoughReplicasAppended
+	default:
+		return nil
+	}
+	return &Error{Reason: reason, Message: "server: " + err.Error(), Err: err}
 }

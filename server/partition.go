@@ -3,10 +3,13 @@ package server
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strconv"
 	"sync"
 	"time"
 
+	"github.com/fjordlog/fjord/server/cluster"
+	"github.com/fjordlog/fjord/server/replication"
 	"github.com/fjordlog/fjord/storage"
 )
 
@@ -19,10 +22,10 @@ type topicPartition struct {
 func (tp topicPartition) String() string { return tp.topic + "-" + strconv.Itoa(int(tp.partition)) }
 
 // partition is this broker's replica of one partition: the log plus the
-// replication state the broker keeps for it. In single-node mode the ISR is
-// this broker alone, so the high watermark is the offset every ISR member
-// (this one) counts: its synced offset under flush.policy=sync, its log end
-// offset under flush.policy=replication.
+// replication role it plays in the current leader epoch. As leader it holds
+// a replication.Leader (follower progress, high watermark, ISR proposals,
+// acks=all completion); as follower a replication.Follower driven by the
+// fetcher of its leader's broker.
 type partition struct {
 	tp      topicPartition
 	topicID string
@@ -30,13 +33,29 @@ type partition struct {
 	// quit is closed when the broker begins shutting down.
 	quit <-chan struct{}
 
+	// roleMu orders log writes against role changes: leader appends and the
+	// follower's truncations and replica appends hold it shared and check
+	// the role they act for; becoming leader or follower holds it
+	// exclusively. So no append of an old role lands after a new one began.
+	roleMu sync.RWMutex
+
 	// mu guards the fields below.
-	mu          sync.Mutex
-	leader      int32
-	leaderEpoch int32
-	cfg         topicConfig
-	// waiters are parked operations (acks=all produces, long-poll fetches)
-	// woken when the high watermark or log start moves.
+	mu sync.Mutex
+	// meta is the partition as of the last reconciled image.
+	meta cluster.PartitionMeta
+	cfg  topicConfig
+	// ldr is set while this broker leads meta.LeaderEpoch; ldrCfg is what
+	// it was made from.
+	ldr    *replication.Leader
+	ldrCfg replication.LeaderConfig
+	// fol is set while this broker follows meta.Leader; askEpoch is the
+	// epoch to ask the leader about while truncating; retryAt delays the
+	// next fetch after an error.
+	fol      *replication.Follower
+	askEpoch int32
+	retryAt  time.Time
+	// waiters are parked operations (acks=all produces, long-poll fetches,
+	// replica fetches) woken when the log or high watermark moves.
 	waiters map[*waiter]struct{}
 	// flushQueued is set while the partition waits in the flusher's queue.
 	flushQueued bool
@@ -83,53 +102,91 @@ func (p *partition) notify() {
 func (p *partition) state() (leader, epoch int32, cfg topicConfig) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	return p.leader, p.leaderEpoch, p.cfg
+	return p.meta.Leader, p.meta.LeaderEpoch, p.cfg
 }
 
-// advanceHighWatermark moves the high watermark to what every ISR member
-// has. In single-node mode that is this replica's synced offset (sync
-// policy) or its log end offset (replication policy).
-func (p *partition) advanceHighWatermark() error {
-	_, _, cfg := p.state()
-	target := p.log.LogEndOffset()
-	if cfg.syncOnAck() {
-		target = p.log.RecoveryPoint()
+// applyReady carries out what the leader state machine asked for; p.mu is
+// held. It returns whether waiters must be woken (after unlocking).
+func (p *partition) applyReady(b *broker, rd replication.Ready) bool {
+	if rd.ProposeISR != nil {
+		b.proposeISR(p, *rd.ProposeISR)
 	}
-	if target <= p.log.HighWatermark() {
-		return nil
+	if !rd.HighWatermarkChanged {
+		return false
 	}
-	if err := p.log.SetHighWatermark(target); err != nil {
-		return err
+	if err := p.log.SetHighWatermark(rd.HighWatermark); err != nil && !errors.Is(err, storage.ErrClosed) {
+		b.logger.Error("set high watermark", "partition", p.tp.String(), "hw", rd.HighWatermark, "err", err)
 	}
-	p.notify()
-	return nil
+	return true
 }
 
-// waitHighWatermark parks until the high watermark reaches offset, ctx ends,
-// or timeout passes.
-func (p *partition) waitHighWatermark(ctx context.Context, offset int64, timeout time.Duration) error {
-	if p.log.HighWatermark() >= offset {
-		return nil
+// leaderProgress reports the log's end and synced offsets to the leader
+// state machine after an append or a sync.
+func (p *partition) leaderProgress(b *broker) {
+	p.mu.Lock()
+	var wake bool
+	if p.ldr != nil {
+		if rd, err := p.ldr.Append(p.log.LogEndOffset()); err == nil {
+			wake = p.applyReady(b, rd)
+		}
+		if p.ldrCfg.SyncPolicy {
+			if rd, err := p.ldr.Sync(p.log.RecoveryPoint()); err == nil {
+				wake = p.applyReady(b, rd) || wake
+			}
+		}
 	}
-	w := newWaiter()
-	p.addWaiter(w)
-	defer p.removeWaiter(w)
+	hasWaiters := len(p.waiters) > 0
+	p.mu.Unlock()
+	if wake || hasWaiters {
+		// Followers long-polling for data wait here too.
+		p.notify()
+	}
+}
+
+// waitAck parks an acks=all produce until the high watermark passes until
+// while this broker still leads epoch. Losing leadership first is an
+// indefinite NOT_LEADER_OR_FOLLOWER: the batch may or may not survive.
+func (p *partition) waitAck(ctx context.Context, b *broker, epoch int32, until int64, timeout time.Duration) error {
+	var w *waiter
+	defer func() {
+		if w != nil {
+			p.removeWaiter(w)
+		}
+	}()
 	timer := time.NewTimer(timeout)
 	defer timer.Stop()
 	for {
-		if p.log.HighWatermark() >= offset {
-			return nil
-		}
 		p.mu.Lock()
-		deleted := p.deleted
+		ldr, deleted, leader := p.ldr, p.deleted, p.meta.Leader
+		var done bool
+		var err error
+		if ldr != nil && ldr.LeaderEpoch() == epoch && !deleted {
+			done, err = ldr.AckReady(until)
+		}
+		if w == nil {
+			w = newWaiter()
+			if p.waiters == nil {
+				p.waiters = make(map[*waiter]struct{})
+			}
+			p.waiters[w] = struct{}{}
+		}
 		p.mu.Unlock()
-		if deleted {
+		switch {
+		case deleted:
 			return errorf(ReasonUnknownTopicOrPartition, "partition %s was deleted while waiting for acknowledgement", p.tp).withPartition(p.tp.topic, p.tp.partition)
+		case ldr == nil || ldr.LeaderEpoch() != epoch:
+			e := b.notLeader(p.tp, leader, -1)
+			e.Message = fmt.Sprintf("server: broker %d lost leadership of %s (epoch %d) before the batch was replicated; it may or may not be kept", b.id, p.tp, epoch)
+			return e
+		case done && err != nil:
+			return asError(err).withPartition(p.tp.topic, p.tp.partition)
+		case done:
+			return nil
 		}
 		select {
 		case <-w.ch:
 		case <-timer.C:
-			return errorf(ReasonRequestTimedOut, "timed out after %s waiting for the high watermark of %s to reach %d", timeout, p.tp, offset).withPartition(p.tp.topic, p.tp.partition)
+			return errorf(ReasonRequestTimedOut, "timed out after %s waiting for %s to replicate up to offset %d", timeout, p.tp, until).withPartition(p.tp.topic, p.tp.partition)
 		case <-p.quit:
 			return errorf(ReasonBrokerShuttingDown, "broker is shutting down").withPartition(p.tp.topic, p.tp.partition)
 		case <-ctx.Done():

@@ -31,7 +31,9 @@ var _ produceServer = (*produceService)(nil)
 
 // pendingAck is a partition append waiting for the high watermark.
 type pendingAck struct {
+	b      *broker
 	p      *partition
+	epoch  int32 // leader epoch the batch was appended in
 	until  int64 // high watermark to reach (last offset + 1)
 	result *fjordv1.ProducePartitionResponse
 }
@@ -49,7 +51,7 @@ func (s *produceService) appendRequest(acks fjordv1.Acks, topics []*wirev1.Produ
 			if err != nil {
 				res.Error = toProto(err)
 			} else if acks == fjordv1.Acks_ACKS_ALL {
-				pending = append(pending, pendingAck{p: p, until: res.LastOffset + 1, result: res})
+				pending = append(pending, pendingAck{b: s.b, p: p, epoch: res.LeaderEpoch, until: res.LastOffset + 1, result: res})
 			}
 			tr.Partitions = append(tr.Partitions, res)
 		}
@@ -69,17 +71,26 @@ func (s *produceService) appendPartition(acks fjordv1.Acks, tp topicPartition, b
 		}
 		return res, nil, err
 	}
-	leader, epoch, cfg := p.state()
-	res.LeaderId, res.LeaderEpoch = leader, epoch
 	if len(batches) == 0 {
 		return res, p, errorf(ReasonInvalidRequest, "no record batches for %s", tp).withPartition(tp.topic, tp.partition)
 	}
-	if acks == fjordv1.Acks_ACKS_ALL {
-		// In single-node mode the ISR is this broker; the check stays so a
-		// cluster's shrunken ISR takes the same path.
-		if isr := 1; isr < cfg.minInsync() {
-			return res, p, errorf(ReasonNotEnoughReplicas, "%s has %d in-sync replicas, min.insync.replicas is %d", tp, isr, cfg.minInsync()).withPartition(tp.topic, tp.partition)
-		}
+	// Appends of this leadership hold roleMu shared, so none lands after
+	// the partition became a follower.
+	p.roleMu.RLock()
+	defer p.roleMu.RUnlock()
+	p.mu.Lock()
+	ldr, epoch := p.ldr, p.meta.LeaderEpoch
+	var admit error
+	if ldr != nil && acks == fjordv1.Acks_ACKS_ALL {
+		admit = ldr.CheckAcksAll()
+	}
+	p.mu.Unlock()
+	if ldr == nil || ldr.LeaderEpoch() != epoch {
+		return res, nil, s.b.checkLeaderOrUnavailable(p)
+	}
+	res.LeaderId, res.LeaderEpoch = s.b.id, epoch
+	if admit != nil {
+		return res, p, asError(admit).withPartition(tp.topic, tp.partition)
 	}
 	for i, batch := range batches {
 		ar, err := p.log.AppendLeader(batch, epoch)
@@ -108,7 +119,7 @@ func (s *produceService) appendPartition(acks fjordv1.Acks, tp topicPartition, b
 func awaitAcks(ctx context.Context, pending []pendingAck, timeout time.Duration) {
 	deadline := time.Now().Add(timeout)
 	for _, pa := range pending {
-		err := pa.p.waitHighWatermark(ctx, pa.until, time.Until(deadline))
+		err := pa.p.waitAck(ctx, pa.b, pa.epoch, pa.until, time.Until(deadline))
 		if err != nil {
 			e := asError(err)
 			e.Indefinite = true // the batch is in the leader's log and may yet commit

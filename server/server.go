@@ -2,6 +2,8 @@ package server
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -17,13 +19,16 @@ import (
 	"github.com/grpc-ecosystem/go-grpc-middleware/v2/interceptors/recovery"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/grpc/health"
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 	"google.golang.org/grpc/keepalive"
 	"google.golang.org/grpc/reflection"
 	"google.golang.org/grpc/status"
 
+	clusterv1 "github.com/fjordlog/fjord/gen/go/fjord/cluster/v1"
 	fjordv1 "github.com/fjordlog/fjord/gen/go/fjord/v1"
+	"github.com/fjordlog/fjord/server/cluster"
 	"github.com/fjordlog/fjord/storage"
 )
 
@@ -67,7 +72,45 @@ type Options struct {
 	// ShutdownTimeout bounds a graceful shutdown before in-flight calls are
 	// cut off (default 30s).
 	ShutdownTimeout time.Duration
+
+	// RaftAddr is the controller quorum's TCP listener (host:port). Empty
+	// runs a single-node cluster whose controller quorum of one lives in
+	// process without a port. Setting it needs Peers, Join or Bootstrap.
+	RaftAddr string
+	// Peers is the static controller quorum, this node included; every
+	// listed node bootstraps the same configuration on its first start.
+	Peers []cluster.Peer
+	// Bootstrap starts a new cluster whose quorum is this node alone (other
+	// nodes then Join it). Required when RaftAddr is set without Peers or
+	// Join, so a node meant to join never forms a cluster of its own.
+	Bootstrap bool
+	// Join is the gRPC address of any broker of an existing cluster: this
+	// node asks to be added to the controller quorum.
+	Join string
+	// Rack is this broker's rack for rack-aware replica placement.
+	Rack string
+	// SessionTimeout is how long the controller waits for a broker's
+	// heartbeat before fencing it and moving its leaderships (default 2s).
+	SessionTimeout time.Duration
+	// HeartbeatInterval is how often a broker heartbeats (default
+	// SessionTimeout/5).
+	HeartbeatInterval time.Duration
+	// RaftTimeout is the controller quorum's raft heartbeat and election
+	// timeout (default 500ms; 50ms for a single node).
+	RaftTimeout time.Duration
+	// ReplicaLagTimeMax is replica.lag.time.max: a follower that has not
+	// caught up with the leader for this long leaves the ISR (default 10s).
+	ReplicaLagTimeMax time.Duration
+	// ReplicaFetchWait is how long a leader holds an idle follower fetch
+	// (default 500ms).
+	ReplicaFetchWait time.Duration
+	// ControlledShutdownTimeout bounds moving leaderships away at shutdown
+	// (default 10s).
+	ControlledShutdownTimeout time.Duration
 }
+
+// clustered reports whether the node talks to other nodes.
+func (o *Options) clustered() bool { return o.RaftAddr != "" }
 
 // EnsureDefaults fills unset fields.
 func (o Options) EnsureDefaults() Options {
@@ -110,6 +153,27 @@ func (o Options) EnsureDefaults() Options {
 	if o.ShutdownTimeout == 0 {
 		o.ShutdownTimeout = 30 * time.Second
 	}
+	if o.SessionTimeout == 0 {
+		o.SessionTimeout = 2 * time.Second
+	}
+	if o.HeartbeatInterval == 0 {
+		o.HeartbeatInterval = o.SessionTimeout / 5
+	}
+	if o.RaftTimeout == 0 {
+		o.RaftTimeout = 500 * time.Millisecond
+		if !o.clustered() {
+			o.RaftTimeout = 50 * time.Millisecond
+		}
+	}
+	if o.ReplicaLagTimeMax == 0 {
+		o.ReplicaLagTimeMax = 10 * time.Second
+	}
+	if o.ReplicaFetchWait == 0 {
+		o.ReplicaFetchWait = 500 * time.Millisecond
+	}
+	if o.ControlledShutdownTimeout == 0 {
+		o.ControlledShutdownTimeout = 10 * time.Second
+	}
 	return o
 }
 
@@ -126,8 +190,36 @@ func (o Options) Validate() error {
 		return fmt.Errorf("server: max receive message size %d is below 1 MiB", o.MaxRecvMsgBytes)
 	case o.MaxOpenFiles < 16:
 		return fmt.Errorf("server: max open files %d is below 16", o.MaxOpenFiles)
-	case o.MaintenanceInterval < 0 || o.ShutdownTimeout < 0:
+	case o.MaintenanceInterval < 0 || o.ShutdownTimeout < 0 || o.SessionTimeout < 0 || o.HeartbeatInterval < 0 ||
+		o.RaftTimeout < 0 || o.ReplicaLagTimeMax < 0 || o.ReplicaFetchWait < 0 || o.ControlledShutdownTimeout < 0:
 		return errors.New("server: negative interval")
+	case o.HeartbeatInterval >= o.SessionTimeout:
+		return fmt.Errorf("server: heartbeat interval %s must be shorter than the session timeout %s", o.HeartbeatInterval, o.SessionTimeout)
+	case !o.clustered() && (len(o.Peers) > 0 || o.Join != "" || o.Bootstrap):
+		return errors.New("server: --peers, --join and --bootstrap need --raft (the controller quorum's address)")
+	case o.clustered() && len(o.Peers) == 0 && o.Join == "" && !o.Bootstrap:
+		return errors.New("server: with --raft, give --peers (a static quorum), --join (an existing broker) or --bootstrap (start a new cluster)")
+	case len(o.Peers) > 0 && (o.Join != "" || o.Bootstrap):
+		return errors.New("server: --peers is a complete quorum; do not combine it with --join or --bootstrap")
+	case o.Join != "" && o.Bootstrap:
+		return errors.New("server: --join and --bootstrap exclude each other")
+	}
+	if len(o.Peers) > 0 {
+		seen := map[int32]bool{}
+		self := false
+		for _, p := range o.Peers {
+			if p.ID < 0 || p.Addr == "" {
+				return fmt.Errorf("server: peer %d@%q needs an id >= 0 and an address", p.ID, p.Addr)
+			}
+			if seen[p.ID] {
+				return fmt.Errorf("server: peer id %d is listed twice", p.ID)
+			}
+			seen[p.ID] = true
+			self = self || p.ID == o.NodeID
+		}
+		if !self {
+			return fmt.Errorf("server: --peers must list this node (id %d)", o.NodeID)
+		}
 	}
 	return nil
 }
@@ -149,6 +241,11 @@ func (o *Options) configEntries() []*fjordv1.ConfigEntry {
 		e("max.open.files", strconv.Itoa(o.MaxOpenFiles)),
 		e("max.recv.msg.bytes", strconv.Itoa(o.MaxRecvMsgBytes)),
 		e("node.id", strconv.Itoa(int(o.NodeID))),
+		e("rack", o.Rack),
+		e("raft.addr", o.RaftAddr),
+		e("replica.fetch.wait.ms", strconv.FormatInt(o.ReplicaFetchWait.Milliseconds(), 10)),
+		e("replica.lag.time.max.ms", strconv.FormatInt(o.ReplicaLagTimeMax.Milliseconds(), 10)),
+		e("session.timeout.ms", strconv.FormatInt(o.SessionTimeout.Milliseconds(), 10)),
 	}
 }
 
@@ -159,6 +256,7 @@ const metaDirName = "__metadata"
 // partitions this node hosts.
 type Server struct {
 	opts    Options
+	ctl     *control
 	broker  *broker
 	grpc    *grpc.Server
 	health  *health.Server
@@ -215,20 +313,114 @@ func (s *Server) closeListeners() {
 
 func (s *Server) openBroker() error {
 	o := &s.opts
-	self := brokerMeta{ID: o.NodeID, Address: o.AdvertisedAddr}
-	ctrl, err := openLocalController(filepath.Join(o.DataDir, metaDirName), self)
+	metaDir := filepath.Join(o.DataDir, metaDirName)
+	if _, err := os.Stat(filepath.Join(metaDir, "cluster.json")); err == nil {
+		return fmt.Errorf("server: %s holds metadata of a pre-release Fjord (cluster.json); this version keeps metadata in a raft log: start with a new data directory", metaDir)
+	}
+	copts := cluster.Options{
+		NodeID:         o.NodeID,
+		Dir:            filepath.Join(metaDir, "raft"),
+		RaftAddr:       o.RaftAddr,
+		Peers:          o.Peers,
+		Bootstrap:      len(o.Peers) > 0 || o.Bootstrap,
+		SessionTimeout: o.SessionTimeout,
+		Raft: cluster.RaftOptions{HeartbeatTimeout: o.RaftTimeout, ElectionTimeout: o.RaftTimeout,
+			LeaderLeaseTimeout: o.RaftTimeout, CommitTimeout: 5 * time.Millisecond},
+		Logger: o.Logger,
+	}
+	if o.Join != "" {
+		// Wait to be added: no configuration of our own.
+		copts.Peers = []cluster.Peer{{ID: o.NodeID, Addr: o.RaftAddr}}
+		copts.Bootstrap = false
+	}
+	ctrl, err := cluster.Open(copts)
 	if err != nil {
+		return fmt.Errorf("server: start controller: %w", err)
+	}
+	s.ctl = &control{ctrl: ctrl, self: o.NodeID, peers: newPeerPool(o.MaxRecvMsgBytes)}
+	base := storage.Options{Clock: o.Clock, Logger: o.Logger, Files: storage.NewFileCache(o.MaxOpenFiles)}
+	repl := replicaOptions{lagTimeMax: o.ReplicaLagTimeMax, fetchWait: o.ReplicaFetchWait, fetchBytes: 16 << 20}
+	s.broker = newBroker(o.NodeID, o.DataDir, s.ctl, base, repl, o.Logger)
+	fail := func(err error) error {
+		s.broker.close()
+		ctrl.Close()
+		s.ctl.peers.close()
 		return err
 	}
-	base := storage.Options{Clock: o.Clock, Logger: o.Logger, Files: storage.NewFileCache(o.MaxOpenFiles)}
-	s.broker = newBroker(o.NodeID, o.DataDir, ctrl, base, o.Logger)
-	if err := s.broker.reconcile(ctrl.image()); err != nil {
-		s.broker.close()
-		return err
+	so := sessionOptions{incarnation: newIncarnation(), address: o.AdvertisedAddr, rack: o.Rack, heartbeat: o.HeartbeatInterval}
+	if !o.clustered() {
+		// A cluster of one: elect, register and activate before serving, so
+		// the broker is usable as soon as New returns.
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		for !ctrl.IsLeader() {
+			select {
+			case <-ctx.Done():
+				return fail(errors.New("server: the single-node controller did not become leader within 30s"))
+			case <-time.After(5 * time.Millisecond):
+			}
+		}
+		if !s.broker.register(so) {
+			return fail(errors.New("server: broker stopped while registering"))
+		}
+		if _, err := s.broker.heartbeatOnce(false); err != nil {
+			return fail(fmt.Errorf("server: activate broker: %w", err))
+		}
+		if _, err := ctrl.WaitFor(ctx, func(img *cluster.Image) bool { return img.ClusterID() != "" && img.Alive(o.NodeID) }); err != nil {
+			return fail(fmt.Errorf("server: single-node controller: %w", err))
+		}
+	}
+	if err := s.broker.reconcile(ctrl.Image()); err != nil {
+		return fail(err)
 	}
 	s.broker.removeOrphans()
 	s.broker.start(o.MaintenanceInterval)
+	s.broker.wg.Add(2)
+	go s.broker.watchLoop()
+	go s.broker.runSession(so)
+	if o.Join != "" {
+		s.broker.wg.Add(1)
+		go s.join()
+	}
 	return nil
+}
+
+func newIncarnation() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:]) // never fails on supported platforms
+	return hex.EncodeToString(b[:])
+}
+
+// join asks the cluster at Options.Join to add this node to the controller
+// quorum, retrying until it is a member or the broker stops.
+func (s *Server) join() {
+	b := s.broker
+	defer b.wg.Done()
+	cc, err := grpc.NewClient(s.opts.Join, grpc.WithTransportCredentials(insecure.NewCredentials()))
+	if err != nil {
+		s.opts.Logger.Error("join: bad address", "join", s.opts.Join, "err", err)
+		return
+	}
+	defer cc.Close()
+	client := clusterv1.NewControllerServiceClient(cc)
+	for {
+		if _, ok := s.ctl.ctrl.LeaderID(); ok {
+			// A leader knows us: we are in the quorum (or were added before a restart).
+			s.opts.Logger.Info("joined the controller quorum", "join", s.opts.Join)
+			return
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		_, err := client.AddVoter(ctx, &clusterv1.AddVoterRequest{NodeId: s.opts.NodeID, RaftAddress: s.opts.RaftAddr})
+		cancel()
+		if err != nil {
+			s.opts.Logger.Warn("join: add voter failed; retrying", "join", s.opts.Join, "err", err)
+		}
+		select {
+		case <-b.stop:
+			return
+		case <-time.After(time.Second):
+		}
+	}
 }
 
 func (s *Server) newGRPCServer() *grpc.Server {
@@ -270,6 +462,8 @@ func (s *Server) newGRPCServer() *grpc.Server {
 	g.RegisterService(&fetchServiceDesc, &fetchService{b: s.broker})
 	fjordv1.RegisterMetadataServiceServer(g, &metadataService{b: s.broker, opts: &s.opts})
 	fjordv1.RegisterAdminServiceServer(g, &adminService{b: s.broker, opts: &s.opts})
+	clusterv1.RegisterReplicaServiceServer(g, &replicaService{b: s.broker})
+	clusterv1.RegisterControllerServiceServer(g, &controllerService{b: s.broker})
 	s.health = health.NewServer()
 	healthpb.RegisterHealthServer(g, s.health)
 	reflection.Register(g)
@@ -317,6 +511,9 @@ func (s *Server) Serve() error {
 func (s *Server) Shutdown(ctx context.Context) error {
 	s.shutdownOnce.Do(func() {
 		s.health.Shutdown()
+		csCtx, csCancel := context.WithTimeout(ctx, s.opts.ControlledShutdownTimeout)
+		s.broker.controlledShutdown(csCtx)
+		csCancel()
 		s.broker.beginShutdown()
 		ctx, cancel := context.WithTimeout(ctx, s.opts.ShutdownTimeout)
 		defer cancel()
@@ -336,6 +533,10 @@ func (s *Server) Shutdown(ctx context.Context) error {
 			s.http.Shutdown(ctx)
 		}
 		s.shutdownErr = s.broker.close()
+		if err := s.ctl.ctrl.Close(); err != nil {
+			s.shutdownErr = errors.Join(s.shutdownErr, fmt.Errorf("server: close controller: %w", err))
+		}
+		s.ctl.peers.close()
 		s.closeListeners()
 		close(s.done)
 	})

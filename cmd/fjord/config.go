@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/fjordlog/fjord/server/cluster"
 	"github.com/spf13/pflag"
 	"gopkg.in/yaml.v3"
 )
@@ -35,6 +36,17 @@ type serveConfig struct {
 	ShutdownTimeout          time.Duration
 	LogLevel                 string
 	LogFormat                string
+
+	Raft              string
+	Peers             string
+	Bootstrap         bool
+	Join              string
+	Rack              string
+	SessionTimeout    time.Duration
+	HeartbeatInterval time.Duration
+	RaftTimeout       time.Duration
+	ReplicaLagTimeMax time.Duration
+	ReplicaFetchWait  time.Duration
 }
 
 const configFlag = "config"
@@ -61,6 +73,16 @@ func (c *serveConfig) register(fs *pflag.FlagSet) {
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", 30*time.Second, "how long a graceful shutdown may take")
 	fs.StringVar(&c.LogLevel, "log-level", "info", "debug, info, warn or error")
 	fs.StringVar(&c.LogFormat, "log-format", "text", "text or json (written to stderr)")
+	fs.StringVar(&c.Raft, "raft", "", "controller quorum (raft) listen address HOST:PORT; empty runs a single node")
+	fs.StringVar(&c.Peers, "peers", "", "static controller quorum including this node: ID@HOST:PORT,... (raft addresses)")
+	fs.BoolVar(&c.Bootstrap, "bootstrap", false, "start a new cluster whose quorum is this node alone (others --join it)")
+	fs.StringVar(&c.Join, "join", "", "gRPC address HOST:PORT of a broker of the cluster to join")
+	fs.StringVar(&c.Rack, "rack", "", "rack of this broker, for rack-aware replica placement")
+	fs.DurationVar(&c.SessionTimeout, "session-timeout", 2*time.Second, "a broker silent this long is fenced and its leaderships move")
+	fs.DurationVar(&c.HeartbeatInterval, "heartbeat-interval", 400*time.Millisecond, "how often the broker heartbeats to the controller")
+	fs.DurationVar(&c.RaftTimeout, "raft-timeout", 500*time.Millisecond, "controller quorum heartbeat and election timeout (cluster mode)")
+	fs.DurationVar(&c.ReplicaLagTimeMax, "replica-lag-time-max", 10*time.Second, "a follower not caught up this long leaves the ISR")
+	fs.DurationVar(&c.ReplicaFetchWait, "replica-fetch-wait", 500*time.Millisecond, "how long a leader holds an idle follower fetch")
 }
 
 // serveValidators check the semantics of a setting after it parsed.
@@ -100,8 +122,56 @@ var serveValidators = map[string]func(v string) error{
 		}
 		return nil
 	},
-	"log-level":  oneOf("debug", "info", "warn", "error"),
-	"log-format": oneOf("text", "json"),
+	"raft": func(v string) error {
+		if v == "" {
+			return nil
+		}
+		return validateHostPort(v)
+	},
+	"peers": func(v string) error {
+		_, err := parsePeers(v)
+		return err
+	},
+	"join": func(v string) error {
+		if v == "" {
+			return nil
+		}
+		return validateHostPort(v)
+	},
+	"session-timeout":      positive,
+	"heartbeat-interval":   positive,
+	"raft-timeout":         positive,
+	"replica-lag-time-max": positive,
+	"replica-fetch-wait":   positive,
+	"log-level":            oneOf("debug", "info", "warn", "error"),
+	"log-format":           oneOf("text", "json"),
+}
+
+func positive(v string) error {
+	if d, _ := time.ParseDuration(v); d <= 0 {
+		return errors.New("must be positive")
+	}
+	return nil
+}
+
+// parsePeers parses "1@host:port,2@host:port".
+func parsePeers(v string) ([]cluster.Peer, error) {
+	if strings.TrimSpace(v) == "" {
+		return nil, nil
+	}
+	var out []cluster.Peer
+	for _, item := range strings.Split(v, ",") {
+		id, addr, ok := strings.Cut(strings.TrimSpace(item), "@")
+		n, err := strconv.ParseInt(id, 10, 32)
+		if !ok || err != nil || n < 1 {
+			return nil, fmt.Errorf("peer %q: want ID@HOST:PORT with ID >= 1", item)
+		}
+		if err := validateHostPort(addr); err != nil {
+			return nil, fmt.Errorf("peer %q: %w", item, err)
+		}
+		out = append(out, cluster.Peer{ID: int32(n), Addr: addr})
+	}
+	return out, nil
 }
 
 func validateHostPort(v string) error {

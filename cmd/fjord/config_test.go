@@ -52,6 +52,8 @@ func TestServeConfigPrecedence(t *testing.T) {
 					Data: "fjord-data", Listen: "127.0.0.1:9092", HTTP: "127.0.0.1:8081", NodeID: 1,
 					DefaultPartitions: 1, DefaultReplicationFactor: 1, MaxRecvMsgBytes: 64 << 20,
 					MaxConcurrentStreams: 1024, MaxOpenFiles: 1024, ShutdownTimeout: 30 * time.Second, LogLevel: "info", LogFormat: "text",
+					SessionTimeout: 2 * time.Second, HeartbeatInterval: 400 * time.Millisecond, RaftTimeout: 500 * time.Millisecond,
+					ReplicaLagTimeMax: 10 * time.Second, ReplicaFetchWait: 500 * time.Millisecond,
 				}
 				if *c != want {
 					t.Errorf("got %+v\nwant %+v", *c, want)

@@ -60,6 +60,11 @@ func newLogger(w io.Writer, level, format string) *slog.Logger {
 
 // serverOptions maps the resolved configuration onto server.Options.
 func (c *serveConfig) serverOptions(logger *slog.Logger) server.Options {
+	peers, _ := parsePeers(c.Peers) // validated when the configuration was resolved
+	raftTimeout := c.RaftTimeout
+	if c.Raft == "" {
+		raftTimeout = 0 // the single-node default
+	}
 	return server.Options{
 		DataDir:                  c.Data,
 		ListenAddr:               c.Listen,
@@ -74,6 +79,16 @@ func (c *serveConfig) serverOptions(logger *slog.Logger) server.Options {
 		MaxConcurrentStreams:     c.MaxConcurrentStreams,
 		MaxOpenFiles:             c.MaxOpenFiles,
 		ShutdownTimeout:          c.ShutdownTimeout,
+		RaftAddr:                 c.Raft,
+		Peers:                    peers,
+		Bootstrap:                c.Bootstrap,
+		Join:                     c.Join,
+		Rack:                     c.Rack,
+		SessionTimeout:           c.SessionTimeout,
+		HeartbeatInterval:        c.HeartbeatInterval,
+		RaftTimeout:              raftTimeout,
+		ReplicaLagTimeMax:        c.ReplicaLagTimeMax,
+		ReplicaFetchWait:         c.ReplicaFetchWait,
 	}
 }
 

@@ -70,6 +70,10 @@ func (img *Image) Apply(index uint64, rec Record) (*Image, Result, error) {
 		res, changed, err = next.electPreferred(rec.ElectPreferredLeaders)
 	case TypeReassignPartitions:
 		res, changed, err = next.reassignPartitions(rec.ReassignPartitions)
+	case TypeInitCluster:
+		if next.clusterID == "" && rec.InitCluster.ClusterID != "" {
+			next.clusterID, changed = rec.InitCluster.ClusterID, true
+		}
 	}
 	if err != nil {
 		return img, Result{}, err

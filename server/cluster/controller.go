@@ -645,9 +645,28 @@ func (c *Controller) leadership(leader bool) {
 	defer c.liveMu.Unlock()
 	if leader && !c.leading {
 		c.live.Reset(c.opts.Clock.Now())
+		if c.Image().ClusterID() == "" {
+			c.wg.Add(1)
+			go c.initCluster()
+		}
 	}
 	c.leading = leader
 	c.opts.Logger.Info("cluster: leadership changed", "node", c.opts.NodeID, "leader", leader)
+}
+
+// initCluster names a new cluster; it runs on a new leader whose image has
+// no cluster id. The barrier first applies everything committed before, so
+// a cluster named by an earlier leader keeps its name.
+func (c *Controller) initCluster() {
+	defer c.wg.Done()
+	ctx, cancel := context.WithTimeout(c.ctx, c.opts.ApplyTimeout)
+	defer cancel()
+	if err := c.barrier(ctx); err != nil || c.Image().ClusterID() != "" {
+		return
+	}
+	if _, err := c.Propose(ctx, NewRecord(&InitCluster{ClusterID: randomID()})); err != nil {
+		c.opts.Logger.Warn("cluster: naming the cluster failed; the next leader retries", "err", err)
+	}
 }
 
 func (c *Controller) tick() {

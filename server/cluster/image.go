@@ -154,9 +154,10 @@ func (t *TopicMeta) Clone() *TopicMeta {
 // Image sharing every unchanged broker and topic with its parent (copy on
 // write), so holding an Image is free and safe from any goroutine.
 type Image struct {
-	offset  uint64
-	brokers map[int32]*Broker
-	topics  map[string]*TopicMeta
+	offset    uint64
+	clusterID string
+	brokers   map[int32]*Broker
+	topics    map[string]*TopicMeta
 }
 
 // NewImage returns the empty image.
@@ -168,6 +169,10 @@ func NewImage() *Image {
 // 0 for the empty image. Brokers report it to show how far they have caught
 // up.
 func (img *Image) Offset() uint64 { return img.offset }
+
+// ClusterID is the cluster's id, empty until the first controller leader
+// has named the cluster (init_cluster).
+func (img *Image) ClusterID() string { return img.clusterID }
 
 // Broker returns a registered broker.
 func (img *Image) Broker(id int32) (Broker, bool) {
@@ -224,7 +229,7 @@ func (img *Image) Partition(topic string, p int32) (PartitionMeta, bool) {
 // cow returns a copy of img whose maps may be changed; the values they
 // point to are still shared and are replaced, never modified.
 func (img *Image) cow() *Image {
-	next := &Image{offset: img.offset,
+	next := &Image{offset: img.offset, clusterID: img.clusterID,
 		brokers: make(map[int32]*Broker, len(img.brokers)),
 		topics:  make(map[string]*TopicMeta, len(img.topics))}
 	for id, b := range img.brokers {
@@ -244,10 +249,11 @@ func (img *Image) cow() *Image {
 const snapshotVersion = 2
 
 type snapshotFile struct {
-	Version int          `json:"v"`
-	Offset  uint64       `json:"offset"`
-	Brokers []Broker     `json:"brokers"`
-	Topics  []*TopicMeta `json:"topics"`
+	Version   int          `json:"v"`
+	Offset    uint64       `json:"offset"`
+	ClusterID string       `json:"cluster_id,omitempty"`
+	Brokers   []Broker     `json:"brokers"`
+	Topics    []*TopicMeta `json:"topics"`
 }
 
 // Snapshot encodes the image. Equal images encode to equal bytes.
@@ -256,7 +262,7 @@ func (img *Image) Snapshot() ([]byte, error) {
 	if len(img.Reassigning()) > 0 {
 		version = snapshotVersion
 	}
-	return json.Marshal(snapshotFile{Version: version, Offset: img.offset, Brokers: img.Brokers(), Topics: img.Topics()})
+	return json.Marshal(snapshotFile{Version: version, Offset: img.offset, ClusterID: img.clusterID, Brokers: img.Brokers(), Topics: img.Topics()})
 }
 
 // Restore decodes an image written by Snapshot.
@@ -269,7 +275,7 @@ func Restore(data []byte) (*Image, error) {
 		return nil, fmt.Errorf("cluster: snapshot format version %d, this node reads up to %d", f.Version, snapshotVersion)
 	}
 	img := NewImage()
-	img.offset = f.Offset
+	img.offset, img.clusterID = f.Offset, f.ClusterID
 	for i := range f.Brokers {
 		b := f.Brokers[i]
 		img.brokers[b.ID] = &b

@@ -27,6 +27,7 @@ const (
 	TypeChangePartition       RecordType = "change_partition"
 	TypeElectPreferredLeaders RecordType = "elect_preferred_leaders"
 	TypeReassignPartitions    RecordType = "reassign_partitions"
+	TypeInitCluster           RecordType = "init_cluster"
 )
 
 // Record is one entry of the metadata log: a version, a type and exactly
@@ -46,6 +47,13 @@ type Record struct {
 	ChangePartition       *ChangePartition       `json:"change_partition,omitempty"`
 	ElectPreferredLeaders *ElectPreferredLeaders `json:"elect_preferred_leaders,omitempty"`
 	ReassignPartitions    *ReassignPartitions    `json:"reassign_partitions,omitempty"`
+	InitCluster           *InitCluster           `json:"init_cluster,omitempty"`
+}
+
+// InitCluster names the cluster. The first controller leader proposes it;
+// only the first applied record sets the id, later ones change nothing.
+type InitCluster struct {
+	ClusterID string `json:"cluster_id"`
 }
 
 // RegisterBroker announces a broker incarnation. Applied, it assigns the
@@ -167,6 +175,8 @@ func NewRecord(body any) Record {
 		r.Type, r.ElectPreferredLeaders = TypeElectPreferredLeaders, b
 	case *ReassignPartitions:
 		r.Type, r.ReassignPartitions = TypeReassignPartitions, b
+	case *InitCluster:
+		r.Type, r.InitCluster = TypeInitCluster, b
 	default:
 		panic(fmt.Sprintf("cluster: NewRecord of %T; use FenceRecord, UnfenceRecord or ShutdownRecord for broker refs", body))
 	}
@@ -225,6 +235,7 @@ func (r Record) validate() error {
 		TypeChangePartition:       r.ChangePartition != nil,
 		TypeElectPreferredLeaders: r.ElectPreferredLeaders != nil,
 		TypeReassignPartitions:    r.ReassignPartitions != nil,
+		TypeInitCluster:           r.InitCluster != nil,
 	}
 	set, ok := bodies[r.Type]
 	if !ok {

@@ -1,0 +1,142 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/fjordlog/fjord/server/cluster"
+)
+
+// sessionOptions describe this broker to the controller.
+type sessionOptions struct {
+	incarnation string
+	address     string
+	rack        string
+	heartbeat   time.Duration
+}
+
+// register registers this incarnation, retrying until it succeeds or the
+// broker stops.
+func (b *broker) register(so sessionOptions) bool {
+	backoff := 50 * time.Millisecond
+	for {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		epoch, err := b.ctl.register(ctx, cluster.BrokerRegistration{ID: b.id, IncarnationID: so.incarnation, Address: so.address, Rack: so.rack})
+		cancel()
+		if err == nil {
+			b.epoch.Store(epoch)
+			b.logger.Info("broker registered", "broker", b.id, "broker_epoch", epoch)
+			return true
+		}
+		b.logger.Debug("broker registration failed; retrying", "err", err)
+		select {
+		case <-b.stop:
+			return false
+		case <-time.After(backoff):
+		}
+		backoff = min(backoff*2, time.Second)
+	}
+}
+
+// heartbeatOnce renews the session. A broker asks to stay fenced until its
+// local image holds its own registration (it has caught up on metadata).
+func (b *broker) heartbeatOnce(shutdown bool) (cluster.HeartbeatResponse, error) {
+	epoch := b.epoch.Load()
+	me, ok := b.ctl.image().Broker(b.id)
+	caughtUp := ok && me.Epoch == epoch
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	return b.ctl.heartbeat(ctx, cluster.HeartbeatRequest{BrokerID: b.id, BrokerEpoch: epoch, WantFence: !caughtUp, WantShutdown: shutdown})
+}
+
+// runSession keeps the session alive until the broker stops, registering
+// again when the controller no longer knows this incarnation's epoch.
+func (b *broker) runSession(so sessionOptions) {
+	defer b.wg.Done()
+	if b.epoch.Load() == 0 && !b.register(so) {
+		return
+	}
+	t := time.NewTicker(so.heartbeat)
+	defer t.Stop()
+	for {
+		select {
+		case <-b.stop:
+			return
+		case <-b.shutdownSession:
+			return
+		case <-t.C:
+		}
+		_, err := b.heartbeatOnce(false)
+		if err != nil {
+			if r := asError(err).Reason; r == ReasonStaleBrokerEpoch {
+				b.logger.Warn("controller no longer knows this broker's session; registering again", "err", err)
+				b.epoch.Store(0)
+				if !b.register(so) {
+					return
+				}
+				continue
+			}
+			b.logger.Debug("heartbeat failed", "err", err)
+		}
+	}
+}
+
+// controlledShutdown moves this broker's leaderships away before it stops:
+// it asks the controller for a controlled shutdown and waits until it leads
+// nothing, or ctx ends. A broker that is the only one alive skips it: there
+// is nobody to hand partitions to.
+func (b *broker) controlledShutdown(ctx context.Context) {
+	if b.epoch.Load() == 0 {
+		return
+	}
+	img := b.ctl.image()
+	others := false
+	for _, br := range img.Brokers() {
+		if br.ID != b.id && img.Alive(br.ID) {
+			others = true
+		}
+	}
+	if !others {
+		return
+	}
+	close(b.shutdownSession)
+	for {
+		resp, err := b.heartbeatOnce(true)
+		if err == nil && resp.ShouldShutdown {
+			b.logger.Info("controlled shutdown complete: leaderships moved")
+			return
+		}
+		if err != nil && errors.Is(err, context.Canceled) {
+			return
+		}
+		select {
+		case <-ctx.Done():
+			b.logger.Warn("controlled shutdown timed out; stopping anyway")
+			return
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+}
+
+// watchLoop applies every new metadata image to the local replicas.
+func (b *broker) watchLoop() {
+	defer b.wg.Done()
+	for {
+		img, changed := b.ctl.ctrl.Watch()
+		retry := (<-chan time.Time)(nil)
+		if err := b.reconcile(img); err != nil {
+			if asError(err).Reason == ReasonBrokerShuttingDown {
+				return
+			}
+			b.logger.Error("apply metadata", "err", err)
+			retry = time.After(time.Second)
+		}
+		select {
+		case <-b.stop:
+			return
+		case <-changed:
+		case <-retry:
+		}
+	}
+}
