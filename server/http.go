@@ -17,6 +17,10 @@ func (s *Server) httpHandler() http.Handler {
 		case <-s.done:
 			http.Error(w, "shutting down", http.StatusServiceUnavailable)
 		default:
+			if !s.ctl.image().Alive(s.opts.NodeID) {
+				http.Error(w, "not active in the cluster yet (registering or fenced)", http.StatusServiceUnavailable)
+				return
+			}
 			fmt.Fprintln(w, "ready")
 		}
 	})

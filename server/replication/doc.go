@@ -73,7 +73,8 @@
 //
 // The datadriven scripts in testdata/ pin each rule above. TestSimulation
 // runs three replicas through random produces, syncs, fetches, ticks,
-// proposals (committed, rejected, lost), crashes (machine crashes losing
+// proposals (committed, rejected, lost), fetch responses dropped, delayed
+// and reordered by an in-memory network, crashes (machine crashes losing
 // unsynced offsets under flush.policy=sync, process crashes under
 // flush.policy=replication), restarts and leader changes restricted to the
 // ISR, and checks that every offset below any HW ever reported is on every

@@ -17,7 +17,8 @@ import (
 // compare-and-set on partition epochs. Under flush.policy=sync a crash is a
 // machine crash (unsynced offsets are lost); under flush.policy=replication
 // a process crash (nothing is lost), the failure each policy is meant to
-// survive.
+// survive. Fetch responses travel through an in-memory network that drops,
+// delays and reorders them.
 //
 // Checked throughout:
 //   - every offset below any high watermark a leader ever reported
@@ -87,6 +88,21 @@ type sim struct {
 	committed []entry // offsets below the highest HW ever reported
 	nextVal   uint64
 	trace     []string
+
+	// net holds fetch responses in flight: delivered in any order, late,
+	// or never (the in-memory transport drops, delays and reorders).
+	net []simResponse
+	// healed: the network no longer drops (heal).
+	healed bool
+}
+
+// simResponse is a fetch response on its way to a follower.
+type simResponse struct {
+	to      *simReplica
+	fol     *replication.Follower // the follower it answers; a newer one ignores it
+	start   int64                 // the fetch offset it answers
+	entries []entry
+	hw      int64
 }
 
 func newSim(t *testing.T, seed uint64, sync bool) *sim {
@@ -121,8 +137,10 @@ func (s *sim) run(steps int) {
 			s.produce()
 		case r < 35:
 			s.leaderSync()
-		case r < 75:
+		case r < 60:
 			s.followerStep(s.reps[s.rng.IntN(3)])
+		case r < 75:
+			s.deliver()
 		case r < 82:
 			s.tick(int64(s.rng.IntN(2 * simLag)))
 		case r < 90:
@@ -287,11 +305,41 @@ func (s *sim) followerStep(r *simReplica) {
 		FetchOffset: r.log.LogEndOffset(), DurableOffset: r.log.durable, Now: s.now,
 	})
 	s.handle(ld, rd, err)
+	resp := simResponse{to: r, fol: r.follower, start: r.log.LogEndOffset(), hw: ld.leader.HighWatermark()}
 	n := s.rng.IntN(5)
 	for o := r.log.LogEndOffset(); o < ld.log.LogEndOffset() && n > 0; o, n = o+1, n-1 {
-		r.log.append(ld.log.at(o))
+		resp.entries = append(resp.entries, ld.log.at(o))
 	}
-	r.hw = max(r.hw, replication.FollowerHighWatermark(ld.leader.HighWatermark(), r.log.LogEndOffset()))
+	s.net = append(s.net, resp)
+}
+
+// deliver hands a random in-flight fetch response to its follower, or
+// drops it. A follower applies only an answer to its current Follower whose
+// fetch offset is still its log end (as the broker, which otherwise
+// restarts epoch truncation).
+func (s *sim) deliver() {
+	if len(s.net) == 0 {
+		return
+	}
+	i := s.rng.IntN(len(s.net))
+	m := s.net[i]
+	s.net = slices.Delete(s.net, i, i+1)
+	r := m.to
+	switch {
+	case !s.healed && s.rng.IntN(6) == 0:
+		s.logf("net: response to %d at %d dropped", r.id, m.start)
+		return
+	case !r.alive || r.follower != m.fol || r.asking:
+		s.logf("net: stale response to %d at %d ignored", r.id, m.start)
+		return
+	case m.start != r.log.LogEndOffset():
+		s.logf("net: response to %d at %d out of order (leo %d) ignored", r.id, m.start, r.log.LogEndOffset())
+		return
+	}
+	for _, e := range m.entries {
+		r.log.append(e)
+	}
+	r.hw = max(r.hw, replication.FollowerHighWatermark(m.hw, r.log.LogEndOffset()))
 }
 
 func (s *sim) applyFollower(r, ld *simReplica, fr replication.FollowerReady) {
@@ -462,9 +510,13 @@ func (s *sim) heal() {
 		s.fatalf("no leader after restarting everything (isr %v)", s.isr)
 		return
 	}
+	s.healed = true
 	for range 500 {
 		for _, r := range s.reps {
 			s.followerStep(r)
+			for len(s.net) > 0 {
+				s.deliver()
+			}
 		}
 		s.tick(1)
 		s.controllerStep()
@@ -496,7 +548,7 @@ func (s *sim) heal() {
 func (s *sim) stats() map[string]int {
 	m := map[string]int{}
 	for _, l := range s.trace {
-		for _, k := range []string{"leads epoch", "truncate to", "crashes", "lost", "rejected", "controller: isr", "fenced", "offline", "hw ->", "moving"} {
+		for _, k := range []string{"leads epoch", "truncate to", "crashes", "lost", "rejected", "controller: isr", "fenced", "offline", "hw ->", "moving", "dropped", "ignored"} {
 			if strings.Contains(l, k) {
 				m[k]++
 			}
