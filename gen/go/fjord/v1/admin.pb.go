@@ -184,6 +184,117 @@ func (AlterConfigOpType) EnumDescriptor() ([]byte, []int) {
 	return file_fjord_v1_admin_proto_rawDescGZIP(), []int{2}
 }
 
+// BrokerState is a broker's session state with the controller.
+type BrokerState int32
+
+const (
+	// BROKER_STATE_UNSPECIFIED is not used.
+	BrokerState_BROKER_STATE_UNSPECIFIED BrokerState = 0
+	// BROKER_STATE_FENCED: registered but not trusted: starting up and not yet
+	// caught up, missed heartbeats past the session timeout, or replaced by a
+	// new incarnation. A fenced broker leads no partition and is in no ISR.
+	BrokerState_BROKER_STATE_FENCED BrokerState = 1
+	// BROKER_STATE_ACTIVE: heartbeating and caught up; may lead partitions
+	// and join ISRs.
+	BrokerState_BROKER_STATE_ACTIVE BrokerState = 2
+	// BROKER_STATE_SHUTTING_DOWN: in controlled shutdown; its leaderships have
+	// moved away.
+	BrokerState_BROKER_STATE_SHUTTING_DOWN BrokerState = 3
+)
+
+// Enum value maps for BrokerState.
+var (
+	BrokerState_name = map[int32]string{
+		0: "BROKER_STATE_UNSPECIFIED",
+		1: "BROKER_STATE_FENCED",
+		2: "BROKER_STATE_ACTIVE",
+		3: "BROKER_STATE_SHUTTING_DOWN",
+	}
+	BrokerState_value = map[string]int32{
+		"BROKER_STATE_UNSPECIFIED":   0,
+		"BROKER_STATE_FENCED":        1,
+		"BROKER_STATE_ACTIVE":        2,
+		"BROKER_STATE_SHUTTING_DOWN": 3,
+	}
+)
+
+func (x BrokerState) Enum() *BrokerState {
+	p := new(BrokerState)
+	*p = x
+	return p
+}
+
+func (x BrokerState) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (BrokerState) Descriptor() protoreflect.EnumDescriptor {
+	return file_fjord_v1_admin_proto_enumTypes[3].Descriptor()
+}
+
+func (BrokerState) Type() protoreflect.EnumType {
+	return &file_fjord_v1_admin_proto_enumTypes[3]
+}
+
+func (x BrokerState) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use BrokerState.Descriptor instead.
+func (BrokerState) EnumDescriptor() ([]byte, []int) {
+	return file_fjord_v1_admin_proto_rawDescGZIP(), []int{3}
+}
+
+// ElectionType selects how a leader is chosen.
+type ElectionType int32
+
+const (
+	// ELECTION_TYPE_UNSPECIFIED means PREFERRED.
+	ElectionType_ELECTION_TYPE_UNSPECIFIED ElectionType = 0
+	// ELECTION_TYPE_PREFERRED elects the preferred replica (the first
+	// replica) if it is alive and in the ISR.
+	ElectionType_ELECTION_TYPE_PREFERRED ElectionType = 1
+)
+
+// Enum value maps for ElectionType.
+var (
+	ElectionType_name = map[int32]string{
+		0: "ELECTION_TYPE_UNSPECIFIED",
+		1: "ELECTION_TYPE_PREFERRED",
+	}
+	ElectionType_value = map[string]int32{
+		"ELECTION_TYPE_UNSPECIFIED": 0,
+		"ELECTION_TYPE_PREFERRED":   1,
+	}
+)
+
+func (x ElectionType) Enum() *ElectionType {
+	p := new(ElectionType)
+	*p = x
+	return p
+}
+
+func (x ElectionType) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (ElectionType) Descriptor() protoreflect.EnumDescriptor {
+	return file_fjord_v1_admin_proto_enumTypes[4].Descriptor()
+}
+
+func (ElectionType) Type() protoreflect.EnumType {
+	return &file_fjord_v1_admin_proto_enumTypes[4]
+}
+
+func (x ElectionType) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use ElectionType.Descriptor instead.
+func (ElectionType) EnumDescriptor() ([]byte, []int) {
+	return file_fjord_v1_admin_proto_rawDescGZIP(), []int{4}
+}
+
 // ConfigEntry is one configuration key and value.
 type ConfigEntry struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -1059,9 +1170,18 @@ type PartitionDescription struct {
 	// Number of segments on the leader.
 	Segments int32 `protobuf:"varint,10,opt,name=segments,proto3" json:"segments,omitempty"`
 	// Set if the partition's state could not be read.
-	Error         *Error `protobuf:"bytes,11,opt,name=error,proto3" json:"error,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	Error *Error `protobuf:"bytes,11,opt,name=error,proto3" json:"error,omitempty"`
+	// Partition epoch: increases on every change of leader, ISR or replicas.
+	PartitionEpoch int32 `protobuf:"varint,12,opt,name=partition_epoch,json=partitionEpoch,proto3" json:"partition_epoch,omitempty"`
+	// Replicas a reassignment is adding (empty when none is ongoing).
+	AddingReplicas []int32 `protobuf:"varint,13,rep,packed,name=adding_replicas,json=addingReplicas,proto3" json:"adding_replicas,omitempty"`
+	// Replicas a reassignment is removing (empty when none is ongoing).
+	RemovingReplicas []int32 `protobuf:"varint,14,rep,packed,name=removing_replicas,json=removingReplicas,proto3" json:"removing_replicas,omitempty"`
+	// Assigned replicas whose broker is not active (fenced, shutting down or
+	// not registered).
+	OfflineReplicas []int32 `protobuf:"varint,15,rep,packed,name=offline_replicas,json=offlineReplicas,proto3" json:"offline_replicas,omitempty"`
+	unknownFields   protoimpl.UnknownFields
+	sizeCache       protoimpl.SizeCache
 }
 
 func (x *PartitionDescription) Reset() {
@@ -1167,6 +1287,34 @@ func (x *PartitionDescription) GetSegments() int32 {
 func (x *PartitionDescription) GetError() *Error {
 	if x != nil {
 		return x.Error
+	}
+	return nil
+}
+
+func (x *PartitionDescription) GetPartitionEpoch() int32 {
+	if x != nil {
+		return x.PartitionEpoch
+	}
+	return 0
+}
+
+func (x *PartitionDescription) GetAddingReplicas() []int32 {
+	if x != nil {
+		return x.AddingReplicas
+	}
+	return nil
+}
+
+func (x *PartitionDescription) GetRemovingReplicas() []int32 {
+	if x != nil {
+		return x.RemovingReplicas
+	}
+	return nil
+}
+
+func (x *PartitionDescription) GetOfflineReplicas() []int32 {
+	if x != nil {
+		return x.OfflineReplicas
 	}
 	return nil
 }
@@ -2249,12 +2397,30 @@ type DescribeClusterResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// Cluster id.
 	ClusterId string `protobuf:"bytes,1,opt,name=cluster_id,json=clusterId,proto3" json:"cluster_id,omitempty"`
-	// Active controller's broker id.
+	// Broker id of the controller leader, or -1 while none is known (an
+	// election is in progress).
 	ControllerId int32 `protobuf:"varint,2,opt,name=controller_id,json=controllerId,proto3" json:"controller_id,omitempty"`
-	// Live brokers.
-	Brokers       []*Broker `protobuf:"bytes,3,rep,name=brokers,proto3" json:"brokers,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	// Live brokers: registered and not fenced.
+	Brokers []*Broker `protobuf:"bytes,3,rep,name=brokers,proto3" json:"brokers,omitempty"`
+	// Every registered broker in id order, fenced ones included, with its
+	// session state and epoch.
+	RegisteredBrokers []*BrokerStatus `protobuf:"bytes,4,rep,name=registered_brokers,json=registeredBrokers,proto3" json:"registered_brokers,omitempty"`
+	// Partitions whose ISR is smaller than their replica list. A partition
+	// being reassigned counts until its adding replicas have joined the ISR.
+	UnderReplicatedPartitions []*PartitionStatus `protobuf:"bytes,5,rep,name=under_replicated_partitions,json=underReplicatedPartitions,proto3" json:"under_replicated_partitions,omitempty"`
+	// Partitions whose ISR is smaller than their effective
+	// min.insync.replicas: acks=all produce requests to them fail.
+	UnderMinIsrPartitions []*PartitionStatus `protobuf:"bytes,6,rep,name=under_min_isr_partitions,json=underMinIsrPartitions,proto3" json:"under_min_isr_partitions,omitempty"`
+	// Partitions without a leader (leader -1): neither readable nor writable.
+	OfflinePartitions []*PartitionStatus `protobuf:"bytes,7,rep,name=offline_partitions,json=offlinePartitions,proto3" json:"offline_partitions,omitempty"`
+	// Number of topics, internal ones included.
+	TopicCount int32 `protobuf:"varint,8,opt,name=topic_count,json=topicCount,proto3" json:"topic_count,omitempty"`
+	// Number of partitions of all topics.
+	PartitionCount int32 `protobuf:"varint,9,opt,name=partition_count,json=partitionCount,proto3" json:"partition_count,omitempty"`
+	// Number of partitions with an ongoing reassignment.
+	ReassigningPartitionCount int32 `protobuf:"varint,10,opt,name=reassigning_partition_count,json=reassigningPartitionCount,proto3" json:"reassigning_partition_count,omitempty"`
+	unknownFields             protoimpl.UnknownFields
+	sizeCache                 protoimpl.SizeCache
 }
 
 func (x *DescribeClusterResponse) Reset() {
@@ -2306,6 +2472,1218 @@ func (x *DescribeClusterResponse) GetBrokers() []*Broker {
 		return x.Brokers
 	}
 	return nil
+}
+
+func (x *DescribeClusterResponse) GetRegisteredBrokers() []*BrokerStatus {
+	if x != nil {
+		return x.RegisteredBrokers
+	}
+	return nil
+}
+
+func (x *DescribeClusterResponse) GetUnderReplicatedPartitions() []*PartitionStatus {
+	if x != nil {
+		return x.UnderReplicatedPartitions
+	}
+	return nil
+}
+
+func (x *DescribeClusterResponse) GetUnderMinIsrPartitions() []*PartitionStatus {
+	if x != nil {
+		return x.UnderMinIsrPartitions
+	}
+	return nil
+}
+
+func (x *DescribeClusterResponse) GetOfflinePartitions() []*PartitionStatus {
+	if x != nil {
+		return x.OfflinePartitions
+	}
+	return nil
+}
+
+func (x *DescribeClusterResponse) GetTopicCount() int32 {
+	if x != nil {
+		return x.TopicCount
+	}
+	return 0
+}
+
+func (x *DescribeClusterResponse) GetPartitionCount() int32 {
+	if x != nil {
+		return x.PartitionCount
+	}
+	return 0
+}
+
+func (x *DescribeClusterResponse) GetReassigningPartitionCount() int32 {
+	if x != nil {
+		return x.ReassigningPartitionCount
+	}
+	return 0
+}
+
+// BrokerStatus is one registered broker and its session.
+type BrokerStatus struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Broker id.
+	Id int32 `protobuf:"varint,1,opt,name=id,proto3" json:"id,omitempty"`
+	// host:port of the broker's gRPC listener.
+	Address string `protobuf:"bytes,2,opt,name=address,proto3" json:"address,omitempty"`
+	// Rack, or empty.
+	Rack string `protobuf:"bytes,3,opt,name=rack,proto3" json:"rack,omitempty"`
+	// Session state.
+	State BrokerState `protobuf:"varint,4,opt,name=state,proto3,enum=fjord.v1.BrokerState" json:"state,omitempty"`
+	// Broker epoch: set when this incarnation registered; a restart gets a
+	// new, larger one.
+	Epoch int64 `protobuf:"varint,5,opt,name=epoch,proto3" json:"epoch,omitempty"`
+	// Id the broker process chose for this incarnation.
+	IncarnationId string `protobuf:"bytes,6,opt,name=incarnation_id,json=incarnationId,proto3" json:"incarnation_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *BrokerStatus) Reset() {
+	*x = BrokerStatus{}
+	mi := &file_fjord_v1_admin_proto_msgTypes[36]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *BrokerStatus) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*BrokerStatus) ProtoMessage() {}
+
+func (x *BrokerStatus) ProtoReflect() protoreflect.Message {
+	mi := &file_fjord_v1_admin_proto_msgTypes[36]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use BrokerStatus.ProtoReflect.Descriptor instead.
+func (*BrokerStatus) Descriptor() ([]byte, []int) {
+	return file_fjord_v1_admin_proto_rawDescGZIP(), []int{36}
+}
+
+func (x *BrokerStatus) GetId() int32 {
+	if x != nil {
+		return x.Id
+	}
+	return 0
+}
+
+func (x *BrokerStatus) GetAddress() string {
+	if x != nil {
+		return x.Address
+	}
+	return ""
+}
+
+func (x *BrokerStatus) GetRack() string {
+	if x != nil {
+		return x.Rack
+	}
+	return ""
+}
+
+func (x *BrokerStatus) GetState() BrokerState {
+	if x != nil {
+		return x.State
+	}
+	return BrokerState_BROKER_STATE_UNSPECIFIED
+}
+
+func (x *BrokerStatus) GetEpoch() int64 {
+	if x != nil {
+		return x.Epoch
+	}
+	return 0
+}
+
+func (x *BrokerStatus) GetIncarnationId() string {
+	if x != nil {
+		return x.IncarnationId
+	}
+	return ""
+}
+
+// PartitionStatus is one partition's leader and replica state.
+type PartitionStatus struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Topic name.
+	Topic string `protobuf:"bytes,1,opt,name=topic,proto3" json:"topic,omitempty"`
+	// Partition index.
+	Partition int32 `protobuf:"varint,2,opt,name=partition,proto3" json:"partition,omitempty"`
+	// Leader broker id, or -1.
+	LeaderId int32 `protobuf:"varint,3,opt,name=leader_id,json=leaderId,proto3" json:"leader_id,omitempty"`
+	// Assigned replicas.
+	Replicas []int32 `protobuf:"varint,4,rep,packed,name=replicas,proto3" json:"replicas,omitempty"`
+	// In-sync replicas.
+	Isr []int32 `protobuf:"varint,5,rep,packed,name=isr,proto3" json:"isr,omitempty"`
+	// Assigned replicas whose broker is not active.
+	OfflineReplicas []int32 `protobuf:"varint,6,rep,packed,name=offline_replicas,json=offlineReplicas,proto3" json:"offline_replicas,omitempty"`
+	// The topic's min.insync.replicas, capped at the replica count as the
+	// leader applies it.
+	MinInsyncReplicas int32 `protobuf:"varint,7,opt,name=min_insync_replicas,json=minInsyncReplicas,proto3" json:"min_insync_replicas,omitempty"`
+	unknownFields     protoimpl.UnknownFields
+	sizeCache         protoimpl.SizeCache
+}
+
+func (x *PartitionStatus) Reset() {
+	*x = PartitionStatus{}
+	mi := &file_fjord_v1_admin_proto_msgTypes[37]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *PartitionStatus) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*PartitionStatus) ProtoMessage() {}
+
+func (x *PartitionStatus) ProtoReflect() protoreflect.Message {
+	mi := &file_fjord_v1_admin_proto_msgTypes[37]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use PartitionStatus.ProtoReflect.Descriptor instead.
+func (*PartitionStatus) Descriptor() ([]byte, []int) {
+	return file_fjord_v1_admin_proto_rawDescGZIP(), []int{37}
+}
+
+func (x *PartitionStatus) GetTopic() string {
+	if x != nil {
+		return x.Topic
+	}
+	return ""
+}
+
+func (x *PartitionStatus) GetPartition() int32 {
+	if x != nil {
+		return x.Partition
+	}
+	return 0
+}
+
+func (x *PartitionStatus) GetLeaderId() int32 {
+	if x != nil {
+		return x.LeaderId
+	}
+	return 0
+}
+
+func (x *PartitionStatus) GetReplicas() []int32 {
+	if x != nil {
+		return x.Replicas
+	}
+	return nil
+}
+
+func (x *PartitionStatus) GetIsr() []int32 {
+	if x != nil {
+		return x.Isr
+	}
+	return nil
+}
+
+func (x *PartitionStatus) GetOfflineReplicas() []int32 {
+	if x != nil {
+		return x.OfflineReplicas
+	}
+	return nil
+}
+
+func (x *PartitionStatus) GetMinInsyncReplicas() int32 {
+	if x != nil {
+		return x.MinInsyncReplicas
+	}
+	return 0
+}
+
+// ElectLeadersRequest asks for leader elections.
+type ElectLeadersRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// How to elect.
+	ElectionType ElectionType `protobuf:"varint,1,opt,name=election_type,json=electionType,proto3,enum=fjord.v1.ElectionType" json:"election_type,omitempty"`
+	// Partitions by topic. Empty means every partition of every topic whose
+	// leader is not its preferred replica.
+	Topics        []*ElectLeadersTopic `protobuf:"bytes,2,rep,name=topics,proto3" json:"topics,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ElectLeadersRequest) Reset() {
+	*x = ElectLeadersRequest{}
+	mi := &file_fjord_v1_admin_proto_msgTypes[38]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ElectLeadersRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ElectLeadersRequest) ProtoMessage() {}
+
+func (x *ElectLeadersRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_fjord_v1_admin_proto_msgTypes[38]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ElectLeadersRequest.ProtoReflect.Descriptor instead.
+func (*ElectLeadersRequest) Descriptor() ([]byte, []int) {
+	return file_fjord_v1_admin_proto_rawDescGZIP(), []int{38}
+}
+
+func (x *ElectLeadersRequest) GetElectionType() ElectionType {
+	if x != nil {
+		return x.ElectionType
+	}
+	return ElectionType_ELECTION_TYPE_UNSPECIFIED
+}
+
+func (x *ElectLeadersRequest) GetTopics() []*ElectLeadersTopic {
+	if x != nil {
+		return x.Topics
+	}
+	return nil
+}
+
+// ElectLeadersTopic names partitions of one topic.
+type ElectLeadersTopic struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Topic name.
+	Topic string `protobuf:"bytes,1,opt,name=topic,proto3" json:"topic,omitempty"`
+	// Partition indexes; empty means every partition of the topic.
+	Partitions    []int32 `protobuf:"varint,2,rep,packed,name=partitions,proto3" json:"partitions,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ElectLeadersTopic) Reset() {
+	*x = ElectLeadersTopic{}
+	mi := &file_fjord_v1_admin_proto_msgTypes[39]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ElectLeadersTopic) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ElectLeadersTopic) ProtoMessage() {}
+
+func (x *ElectLeadersTopic) ProtoReflect() protoreflect.Message {
+	mi := &file_fjord_v1_admin_proto_msgTypes[39]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ElectLeadersTopic.ProtoReflect.Descriptor instead.
+func (*ElectLeadersTopic) Descriptor() ([]byte, []int) {
+	return file_fjord_v1_admin_proto_rawDescGZIP(), []int{39}
+}
+
+func (x *ElectLeadersTopic) GetTopic() string {
+	if x != nil {
+		return x.Topic
+	}
+	return ""
+}
+
+func (x *ElectLeadersTopic) GetPartitions() []int32 {
+	if x != nil {
+		return x.Partitions
+	}
+	return nil
+}
+
+// ElectLeadersResponse reports each partition.
+type ElectLeadersResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Results by topic, in request order (by name for an empty request).
+	Topics        []*ElectLeadersTopicResult `protobuf:"bytes,1,rep,name=topics,proto3" json:"topics,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ElectLeadersResponse) Reset() {
+	*x = ElectLeadersResponse{}
+	mi := &file_fjord_v1_admin_proto_msgTypes[40]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ElectLeadersResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ElectLeadersResponse) ProtoMessage() {}
+
+func (x *ElectLeadersResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_fjord_v1_admin_proto_msgTypes[40]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ElectLeadersResponse.ProtoReflect.Descriptor instead.
+func (*ElectLeadersResponse) Descriptor() ([]byte, []int) {
+	return file_fjord_v1_admin_proto_rawDescGZIP(), []int{40}
+}
+
+func (x *ElectLeadersResponse) GetTopics() []*ElectLeadersTopicResult {
+	if x != nil {
+		return x.Topics
+	}
+	return nil
+}
+
+// ElectLeadersTopicResult reports one topic's partitions.
+type ElectLeadersTopicResult struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Topic name.
+	Topic string `protobuf:"bytes,1,opt,name=topic,proto3" json:"topic,omitempty"`
+	// Results by partition.
+	Partitions []*ElectLeadersPartitionResult `protobuf:"bytes,2,rep,name=partitions,proto3" json:"partitions,omitempty"`
+	// Set when the whole topic failed (it does not exist); partitions is
+	// then empty.
+	Error         *Error `protobuf:"bytes,3,opt,name=error,proto3" json:"error,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ElectLeadersTopicResult) Reset() {
+	*x = ElectLeadersTopicResult{}
+	mi := &file_fjord_v1_admin_proto_msgTypes[41]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ElectLeadersTopicResult) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ElectLeadersTopicResult) ProtoMessage() {}
+
+func (x *ElectLeadersTopicResult) ProtoReflect() protoreflect.Message {
+	mi := &file_fjord_v1_admin_proto_msgTypes[41]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ElectLeadersTopicResult.ProtoReflect.Descriptor instead.
+func (*ElectLeadersTopicResult) Descriptor() ([]byte, []int) {
+	return file_fjord_v1_admin_proto_rawDescGZIP(), []int{41}
+}
+
+func (x *ElectLeadersTopicResult) GetTopic() string {
+	if x != nil {
+		return x.Topic
+	}
+	return ""
+}
+
+func (x *ElectLeadersTopicResult) GetPartitions() []*ElectLeadersPartitionResult {
+	if x != nil {
+		return x.Partitions
+	}
+	return nil
+}
+
+func (x *ElectLeadersTopicResult) GetError() *Error {
+	if x != nil {
+		return x.Error
+	}
+	return nil
+}
+
+// ElectLeadersPartitionResult reports one partition's election.
+type ElectLeadersPartitionResult struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Partition index.
+	Partition int32 `protobuf:"varint,1,opt,name=partition,proto3" json:"partition,omitempty"`
+	// Set if the preferred replica does not lead: PREFERRED_LEADER_NOT_AVAILABLE
+	// when it is not alive or not in the ISR, UNKNOWN_TOPIC_OR_PARTITION.
+	Error *Error `protobuf:"bytes,2,opt,name=error,proto3" json:"error,omitempty"`
+	// Leader after the election (the current one when it failed), or -1.
+	LeaderId int32 `protobuf:"varint,3,opt,name=leader_id,json=leaderId,proto3" json:"leader_id,omitempty"`
+	// Leader epoch after the election.
+	LeaderEpoch   int32 `protobuf:"varint,4,opt,name=leader_epoch,json=leaderEpoch,proto3" json:"leader_epoch,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ElectLeadersPartitionResult) Reset() {
+	*x = ElectLeadersPartitionResult{}
+	mi := &file_fjord_v1_admin_proto_msgTypes[42]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ElectLeadersPartitionResult) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ElectLeadersPartitionResult) ProtoMessage() {}
+
+func (x *ElectLeadersPartitionResult) ProtoReflect() protoreflect.Message {
+	mi := &file_fjord_v1_admin_proto_msgTypes[42]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ElectLeadersPartitionResult.ProtoReflect.Descriptor instead.
+func (*ElectLeadersPartitionResult) Descriptor() ([]byte, []int) {
+	return file_fjord_v1_admin_proto_rawDescGZIP(), []int{42}
+}
+
+func (x *ElectLeadersPartitionResult) GetPartition() int32 {
+	if x != nil {
+		return x.Partition
+	}
+	return 0
+}
+
+func (x *ElectLeadersPartitionResult) GetError() *Error {
+	if x != nil {
+		return x.Error
+	}
+	return nil
+}
+
+func (x *ElectLeadersPartitionResult) GetLeaderId() int32 {
+	if x != nil {
+		return x.LeaderId
+	}
+	return 0
+}
+
+func (x *ElectLeadersPartitionResult) GetLeaderEpoch() int32 {
+	if x != nil {
+		return x.LeaderEpoch
+	}
+	return 0
+}
+
+// AlterPartitionReassignmentsRequest changes partitions' replica lists.
+type AlterPartitionReassignmentsRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Partitions by topic.
+	Topics        []*AlterPartitionReassignmentsTopic `protobuf:"bytes,1,rep,name=topics,proto3" json:"topics,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *AlterPartitionReassignmentsRequest) Reset() {
+	*x = AlterPartitionReassignmentsRequest{}
+	mi := &file_fjord_v1_admin_proto_msgTypes[43]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AlterPartitionReassignmentsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AlterPartitionReassignmentsRequest) ProtoMessage() {}
+
+func (x *AlterPartitionReassignmentsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_fjord_v1_admin_proto_msgTypes[43]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AlterPartitionReassignmentsRequest.ProtoReflect.Descriptor instead.
+func (*AlterPartitionReassignmentsRequest) Descriptor() ([]byte, []int) {
+	return file_fjord_v1_admin_proto_rawDescGZIP(), []int{43}
+}
+
+func (x *AlterPartitionReassignmentsRequest) GetTopics() []*AlterPartitionReassignmentsTopic {
+	if x != nil {
+		return x.Topics
+	}
+	return nil
+}
+
+// AlterPartitionReassignmentsTopic lists one topic's partitions.
+type AlterPartitionReassignmentsTopic struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Topic name.
+	Topic string `protobuf:"bytes,1,opt,name=topic,proto3" json:"topic,omitempty"`
+	// Partitions and their targets.
+	Partitions    []*AlterPartitionReassignmentsPartition `protobuf:"bytes,2,rep,name=partitions,proto3" json:"partitions,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *AlterPartitionReassignmentsTopic) Reset() {
+	*x = AlterPartitionReassignmentsTopic{}
+	mi := &file_fjord_v1_admin_proto_msgTypes[44]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AlterPartitionReassignmentsTopic) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AlterPartitionReassignmentsTopic) ProtoMessage() {}
+
+func (x *AlterPartitionReassignmentsTopic) ProtoReflect() protoreflect.Message {
+	mi := &file_fjord_v1_admin_proto_msgTypes[44]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AlterPartitionReassignmentsTopic.ProtoReflect.Descriptor instead.
+func (*AlterPartitionReassignmentsTopic) Descriptor() ([]byte, []int) {
+	return file_fjord_v1_admin_proto_rawDescGZIP(), []int{44}
+}
+
+func (x *AlterPartitionReassignmentsTopic) GetTopic() string {
+	if x != nil {
+		return x.Topic
+	}
+	return ""
+}
+
+func (x *AlterPartitionReassignmentsTopic) GetPartitions() []*AlterPartitionReassignmentsPartition {
+	if x != nil {
+		return x.Partitions
+	}
+	return nil
+}
+
+// AlterPartitionReassignmentsPartition moves one partition, or cancels its
+// reassignment.
+type AlterPartitionReassignmentsPartition struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Partition index.
+	Partition int32 `protobuf:"varint,1,opt,name=partition,proto3" json:"partition,omitempty"`
+	// Target replicas, preferred leader first: distinct registered broker
+	// ids (fenced ones allowed; they catch up once back). Replaces an ongoing
+	// reassignment. Must be empty when cancel is set.
+	Replicas []int32 `protobuf:"varint,2,rep,packed,name=replicas,proto3" json:"replicas,omitempty"`
+	// Cancel the ongoing reassignment, restoring the original replicas.
+	// Fails with NO_REASSIGNMENT_IN_PROGRESS when none is ongoing.
+	Cancel        bool `protobuf:"varint,3,opt,name=cancel,proto3" json:"cancel,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *AlterPartitionReassignmentsPartition) Reset() {
+	*x = AlterPartitionReassignmentsPartition{}
+	mi := &file_fjord_v1_admin_proto_msgTypes[45]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AlterPartitionReassignmentsPartition) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AlterPartitionReassignmentsPartition) ProtoMessage() {}
+
+func (x *AlterPartitionReassignmentsPartition) ProtoReflect() protoreflect.Message {
+	mi := &file_fjord_v1_admin_proto_msgTypes[45]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AlterPartitionReassignmentsPartition.ProtoReflect.Descriptor instead.
+func (*AlterPartitionReassignmentsPartition) Descriptor() ([]byte, []int) {
+	return file_fjord_v1_admin_proto_rawDescGZIP(), []int{45}
+}
+
+func (x *AlterPartitionReassignmentsPartition) GetPartition() int32 {
+	if x != nil {
+		return x.Partition
+	}
+	return 0
+}
+
+func (x *AlterPartitionReassignmentsPartition) GetReplicas() []int32 {
+	if x != nil {
+		return x.Replicas
+	}
+	return nil
+}
+
+func (x *AlterPartitionReassignmentsPartition) GetCancel() bool {
+	if x != nil {
+		return x.Cancel
+	}
+	return false
+}
+
+// AlterPartitionReassignmentsResponse reports each partition.
+type AlterPartitionReassignmentsResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Results by topic, in request order.
+	Topics        []*AlterPartitionReassignmentsTopicResult `protobuf:"bytes,1,rep,name=topics,proto3" json:"topics,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *AlterPartitionReassignmentsResponse) Reset() {
+	*x = AlterPartitionReassignmentsResponse{}
+	mi := &file_fjord_v1_admin_proto_msgTypes[46]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AlterPartitionReassignmentsResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AlterPartitionReassignmentsResponse) ProtoMessage() {}
+
+func (x *AlterPartitionReassignmentsResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_fjord_v1_admin_proto_msgTypes[46]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AlterPartitionReassignmentsResponse.ProtoReflect.Descriptor instead.
+func (*AlterPartitionReassignmentsResponse) Descriptor() ([]byte, []int) {
+	return file_fjord_v1_admin_proto_rawDescGZIP(), []int{46}
+}
+
+func (x *AlterPartitionReassignmentsResponse) GetTopics() []*AlterPartitionReassignmentsTopicResult {
+	if x != nil {
+		return x.Topics
+	}
+	return nil
+}
+
+// AlterPartitionReassignmentsTopicResult reports one topic's partitions.
+type AlterPartitionReassignmentsTopicResult struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Topic name.
+	Topic string `protobuf:"bytes,1,opt,name=topic,proto3" json:"topic,omitempty"`
+	// Results by partition, in request order.
+	Partitions    []*AlterPartitionReassignmentsPartitionResult `protobuf:"bytes,2,rep,name=partitions,proto3" json:"partitions,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *AlterPartitionReassignmentsTopicResult) Reset() {
+	*x = AlterPartitionReassignmentsTopicResult{}
+	mi := &file_fjord_v1_admin_proto_msgTypes[47]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AlterPartitionReassignmentsTopicResult) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AlterPartitionReassignmentsTopicResult) ProtoMessage() {}
+
+func (x *AlterPartitionReassignmentsTopicResult) ProtoReflect() protoreflect.Message {
+	mi := &file_fjord_v1_admin_proto_msgTypes[47]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AlterPartitionReassignmentsTopicResult.ProtoReflect.Descriptor instead.
+func (*AlterPartitionReassignmentsTopicResult) Descriptor() ([]byte, []int) {
+	return file_fjord_v1_admin_proto_rawDescGZIP(), []int{47}
+}
+
+func (x *AlterPartitionReassignmentsTopicResult) GetTopic() string {
+	if x != nil {
+		return x.Topic
+	}
+	return ""
+}
+
+func (x *AlterPartitionReassignmentsTopicResult) GetPartitions() []*AlterPartitionReassignmentsPartitionResult {
+	if x != nil {
+		return x.Partitions
+	}
+	return nil
+}
+
+// AlterPartitionReassignmentsPartitionResult reports one partition.
+type AlterPartitionReassignmentsPartitionResult struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Partition index.
+	Partition int32 `protobuf:"varint,1,opt,name=partition,proto3" json:"partition,omitempty"`
+	// Set if nothing changed: INVALID_REPLICA_ASSIGNMENT (unknown broker,
+	// duplicate or empty list), UNKNOWN_TOPIC_OR_PARTITION,
+	// NO_REASSIGNMENT_IN_PROGRESS, UNSAFE_REASSIGNMENT (the change would drop
+	// every in-sync replica or the leader with no live in-sync replica left;
+	// retry once the replicas have caught up).
+	Error *Error `protobuf:"bytes,2,opt,name=error,proto3" json:"error,omitempty"`
+	// Replicas after the change (target followed by removing replicas while
+	// the reassignment is ongoing).
+	Replicas []int32 `protobuf:"varint,3,rep,packed,name=replicas,proto3" json:"replicas,omitempty"`
+	// Partition epoch after the change.
+	PartitionEpoch int32 `protobuf:"varint,4,opt,name=partition_epoch,json=partitionEpoch,proto3" json:"partition_epoch,omitempty"`
+	// The ongoing reassignment after the change; unset when none is ongoing
+	// (cancelled, completed at once because the target was already in sync,
+	// or the target only reordered the replicas).
+	Reassignment  *OngoingPartitionReassignment `protobuf:"bytes,5,opt,name=reassignment,proto3" json:"reassignment,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *AlterPartitionReassignmentsPartitionResult) Reset() {
+	*x = AlterPartitionReassignmentsPartitionResult{}
+	mi := &file_fjord_v1_admin_proto_msgTypes[48]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AlterPartitionReassignmentsPartitionResult) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AlterPartitionReassignmentsPartitionResult) ProtoMessage() {}
+
+func (x *AlterPartitionReassignmentsPartitionResult) ProtoReflect() protoreflect.Message {
+	mi := &file_fjord_v1_admin_proto_msgTypes[48]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AlterPartitionReassignmentsPartitionResult.ProtoReflect.Descriptor instead.
+func (*AlterPartitionReassignmentsPartitionResult) Descriptor() ([]byte, []int) {
+	return file_fjord_v1_admin_proto_rawDescGZIP(), []int{48}
+}
+
+func (x *AlterPartitionReassignmentsPartitionResult) GetPartition() int32 {
+	if x != nil {
+		return x.Partition
+	}
+	return 0
+}
+
+func (x *AlterPartitionReassignmentsPartitionResult) GetError() *Error {
+	if x != nil {
+		return x.Error
+	}
+	return nil
+}
+
+func (x *AlterPartitionReassignmentsPartitionResult) GetReplicas() []int32 {
+	if x != nil {
+		return x.Replicas
+	}
+	return nil
+}
+
+func (x *AlterPartitionReassignmentsPartitionResult) GetPartitionEpoch() int32 {
+	if x != nil {
+		return x.PartitionEpoch
+	}
+	return 0
+}
+
+func (x *AlterPartitionReassignmentsPartitionResult) GetReassignment() *OngoingPartitionReassignment {
+	if x != nil {
+		return x.Reassignment
+	}
+	return nil
+}
+
+// ListPartitionReassignmentsRequest asks for ongoing reassignments.
+type ListPartitionReassignmentsRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Partitions by topic; empty means every partition of every topic.
+	Topics        []*ListPartitionReassignmentsTopic `protobuf:"bytes,1,rep,name=topics,proto3" json:"topics,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListPartitionReassignmentsRequest) Reset() {
+	*x = ListPartitionReassignmentsRequest{}
+	mi := &file_fjord_v1_admin_proto_msgTypes[49]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListPartitionReassignmentsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListPartitionReassignmentsRequest) ProtoMessage() {}
+
+func (x *ListPartitionReassignmentsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_fjord_v1_admin_proto_msgTypes[49]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListPartitionReassignmentsRequest.ProtoReflect.Descriptor instead.
+func (*ListPartitionReassignmentsRequest) Descriptor() ([]byte, []int) {
+	return file_fjord_v1_admin_proto_rawDescGZIP(), []int{49}
+}
+
+func (x *ListPartitionReassignmentsRequest) GetTopics() []*ListPartitionReassignmentsTopic {
+	if x != nil {
+		return x.Topics
+	}
+	return nil
+}
+
+// ListPartitionReassignmentsTopic names partitions of one topic.
+type ListPartitionReassignmentsTopic struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Topic name.
+	Topic string `protobuf:"bytes,1,opt,name=topic,proto3" json:"topic,omitempty"`
+	// Partition indexes; empty means every partition of the topic.
+	Partitions    []int32 `protobuf:"varint,2,rep,packed,name=partitions,proto3" json:"partitions,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListPartitionReassignmentsTopic) Reset() {
+	*x = ListPartitionReassignmentsTopic{}
+	mi := &file_fjord_v1_admin_proto_msgTypes[50]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListPartitionReassignmentsTopic) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListPartitionReassignmentsTopic) ProtoMessage() {}
+
+func (x *ListPartitionReassignmentsTopic) ProtoReflect() protoreflect.Message {
+	mi := &file_fjord_v1_admin_proto_msgTypes[50]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListPartitionReassignmentsTopic.ProtoReflect.Descriptor instead.
+func (*ListPartitionReassignmentsTopic) Descriptor() ([]byte, []int) {
+	return file_fjord_v1_admin_proto_rawDescGZIP(), []int{50}
+}
+
+func (x *ListPartitionReassignmentsTopic) GetTopic() string {
+	if x != nil {
+		return x.Topic
+	}
+	return ""
+}
+
+func (x *ListPartitionReassignmentsTopic) GetPartitions() []int32 {
+	if x != nil {
+		return x.Partitions
+	}
+	return nil
+}
+
+// ListPartitionReassignmentsResponse lists ongoing reassignments.
+type ListPartitionReassignmentsResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Topics with ongoing reassignments (and requested topics that do not
+	// exist, with an error), sorted by name.
+	Topics        []*ListPartitionReassignmentsTopicResult `protobuf:"bytes,1,rep,name=topics,proto3" json:"topics,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListPartitionReassignmentsResponse) Reset() {
+	*x = ListPartitionReassignmentsResponse{}
+	mi := &file_fjord_v1_admin_proto_msgTypes[51]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListPartitionReassignmentsResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListPartitionReassignmentsResponse) ProtoMessage() {}
+
+func (x *ListPartitionReassignmentsResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_fjord_v1_admin_proto_msgTypes[51]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListPartitionReassignmentsResponse.ProtoReflect.Descriptor instead.
+func (*ListPartitionReassignmentsResponse) Descriptor() ([]byte, []int) {
+	return file_fjord_v1_admin_proto_rawDescGZIP(), []int{51}
+}
+
+func (x *ListPartitionReassignmentsResponse) GetTopics() []*ListPartitionReassignmentsTopicResult {
+	if x != nil {
+		return x.Topics
+	}
+	return nil
+}
+
+// ListPartitionReassignmentsTopicResult is one topic's ongoing
+// reassignments.
+type ListPartitionReassignmentsTopicResult struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Topic name.
+	Topic string `protobuf:"bytes,1,opt,name=topic,proto3" json:"topic,omitempty"`
+	// Set if the topic does not exist.
+	Error *Error `protobuf:"bytes,2,opt,name=error,proto3" json:"error,omitempty"`
+	// Partitions being reassigned, by index.
+	Partitions    []*OngoingPartitionReassignment `protobuf:"bytes,3,rep,name=partitions,proto3" json:"partitions,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListPartitionReassignmentsTopicResult) Reset() {
+	*x = ListPartitionReassignmentsTopicResult{}
+	mi := &file_fjord_v1_admin_proto_msgTypes[52]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListPartitionReassignmentsTopicResult) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListPartitionReassignmentsTopicResult) ProtoMessage() {}
+
+func (x *ListPartitionReassignmentsTopicResult) ProtoReflect() protoreflect.Message {
+	mi := &file_fjord_v1_admin_proto_msgTypes[52]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListPartitionReassignmentsTopicResult.ProtoReflect.Descriptor instead.
+func (*ListPartitionReassignmentsTopicResult) Descriptor() ([]byte, []int) {
+	return file_fjord_v1_admin_proto_rawDescGZIP(), []int{52}
+}
+
+func (x *ListPartitionReassignmentsTopicResult) GetTopic() string {
+	if x != nil {
+		return x.Topic
+	}
+	return ""
+}
+
+func (x *ListPartitionReassignmentsTopicResult) GetError() *Error {
+	if x != nil {
+		return x.Error
+	}
+	return nil
+}
+
+func (x *ListPartitionReassignmentsTopicResult) GetPartitions() []*OngoingPartitionReassignment {
+	if x != nil {
+		return x.Partitions
+	}
+	return nil
+}
+
+// OngoingPartitionReassignment is one partition's reassignment in progress.
+type OngoingPartitionReassignment struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Partition index.
+	Partition int32 `protobuf:"varint,1,opt,name=partition,proto3" json:"partition,omitempty"`
+	// Current replicas: the target followed by the removing replicas.
+	Replicas []int32 `protobuf:"varint,2,rep,packed,name=replicas,proto3" json:"replicas,omitempty"`
+	// Target replicas not in the original assignment; they are catching up.
+	AddingReplicas []int32 `protobuf:"varint,3,rep,packed,name=adding_replicas,json=addingReplicas,proto3" json:"adding_replicas,omitempty"`
+	// Original replicas not in the target; they leave once every target
+	// replica is in the ISR.
+	RemovingReplicas []int32 `protobuf:"varint,4,rep,packed,name=removing_replicas,json=removingReplicas,proto3" json:"removing_replicas,omitempty"`
+	// The replica list the partition is moving to.
+	TargetReplicas []int32 `protobuf:"varint,5,rep,packed,name=target_replicas,json=targetReplicas,proto3" json:"target_replicas,omitempty"`
+	// In-sync replicas: the reassignment completes when they include every
+	// target replica.
+	Isr []int32 `protobuf:"varint,6,rep,packed,name=isr,proto3" json:"isr,omitempty"`
+	// Leader broker id, or -1.
+	LeaderId      int32 `protobuf:"varint,7,opt,name=leader_id,json=leaderId,proto3" json:"leader_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *OngoingPartitionReassignment) Reset() {
+	*x = OngoingPartitionReassignment{}
+	mi := &file_fjord_v1_admin_proto_msgTypes[53]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *OngoingPartitionReassignment) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*OngoingPartitionReassignment) ProtoMessage() {}
+
+func (x *OngoingPartitionReassignment) ProtoReflect() protoreflect.Message {
+	mi := &file_fjord_v1_admin_proto_msgTypes[53]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use OngoingPartitionReassignment.ProtoReflect.Descriptor instead.
+func (*OngoingPartitionReassignment) Descriptor() ([]byte, []int) {
+	return file_fjord_v1_admin_proto_rawDescGZIP(), []int{53}
+}
+
+func (x *OngoingPartitionReassignment) GetPartition() int32 {
+	if x != nil {
+		return x.Partition
+	}
+	return 0
+}
+
+func (x *OngoingPartitionReassignment) GetReplicas() []int32 {
+	if x != nil {
+		return x.Replicas
+	}
+	return nil
+}
+
+func (x *OngoingPartitionReassignment) GetAddingReplicas() []int32 {
+	if x != nil {
+		return x.AddingReplicas
+	}
+	return nil
+}
+
+func (x *OngoingPartitionReassignment) GetRemovingReplicas() []int32 {
+	if x != nil {
+		return x.RemovingReplicas
+	}
+	return nil
+}
+
+func (x *OngoingPartitionReassignment) GetTargetReplicas() []int32 {
+	if x != nil {
+		return x.TargetReplicas
+	}
+	return nil
+}
+
+func (x *OngoingPartitionReassignment) GetIsr() []int32 {
+	if x != nil {
+		return x.Isr
+	}
+	return nil
+}
+
+func (x *OngoingPartitionReassignment) GetLeaderId() int32 {
+	if x != nil {
+		return x.LeaderId
+	}
+	return 0
 }
 
 var File_fjord_v1_admin_proto protoreflect.FileDescriptor
@@ -2374,7 +3752,7 @@ const file_fjord_v1_admin_proto_rawDesc = "" +
 	"\n" +
 	"partitions\x18\x05 \x03(\v2\x1e.fjord.v1.PartitionDescriptionR\n" +
 	"partitions\x12/\n" +
-	"\aconfigs\x18\x06 \x03(\v2\x15.fjord.v1.ConfigEntryR\aconfigs\"\xfb\x02\n" +
+	"\aconfigs\x18\x06 \x03(\v2\x15.fjord.v1.ConfigEntryR\aconfigs\"\xa5\x04\n" +
 	"\x14PartitionDescription\x12\x1c\n" +
 	"\tpartition\x18\x01 \x01(\x05R\tpartition\x12\x1b\n" +
 	"\tleader_id\x18\x02 \x01(\x05R\bleaderId\x12!\n" +
@@ -2388,7 +3766,11 @@ const file_fjord_v1_admin_proto_rawDesc = "" +
 	"size_bytes\x18\t \x01(\x03R\tsizeBytes\x12\x1a\n" +
 	"\bsegments\x18\n" +
 	" \x01(\x05R\bsegments\x12%\n" +
-	"\x05error\x18\v \x01(\v2\x0f.fjord.v1.ErrorR\x05error\"V\n" +
+	"\x05error\x18\v \x01(\v2\x0f.fjord.v1.ErrorR\x05error\x12'\n" +
+	"\x0fpartition_epoch\x18\f \x01(\x05R\x0epartitionEpoch\x12'\n" +
+	"\x0fadding_replicas\x18\r \x03(\x05R\x0eaddingReplicas\x12+\n" +
+	"\x11removing_replicas\x18\x0e \x03(\x05R\x10removingReplicas\x12)\n" +
+	"\x10offline_replicas\x18\x0f \x03(\x05R\x0fofflineReplicas\"V\n" +
 	"\x0eConfigResource\x120\n" +
 	"\x04type\x18\x01 \x01(\x0e2\x1c.fjord.v1.ConfigResourceTypeR\x04type\x12\x12\n" +
 	"\x04name\x18\x02 \x01(\tR\x04name\"\x85\x01\n" +
@@ -2452,12 +3834,104 @@ const file_fjord_v1_admin_proto_rawDesc = "" +
 	"\tpartition\x18\x01 \x01(\x05R\tpartition\x12%\n" +
 	"\x05error\x18\x02 \x01(\v2\x0f.fjord.v1.ErrorR\x05error\x12#\n" +
 	"\rlow_watermark\x18\x03 \x01(\x03R\flowWatermark\"\x18\n" +
-	"\x16DescribeClusterRequest\"\x89\x01\n" +
+	"\x16DescribeClusterRequest\"\xd3\x04\n" +
 	"\x17DescribeClusterResponse\x12\x1d\n" +
 	"\n" +
 	"cluster_id\x18\x01 \x01(\tR\tclusterId\x12#\n" +
 	"\rcontroller_id\x18\x02 \x01(\x05R\fcontrollerId\x12*\n" +
-	"\abrokers\x18\x03 \x03(\v2\x10.fjord.v1.BrokerR\abrokers*{\n" +
+	"\abrokers\x18\x03 \x03(\v2\x10.fjord.v1.BrokerR\abrokers\x12E\n" +
+	"\x12registered_brokers\x18\x04 \x03(\v2\x16.fjord.v1.BrokerStatusR\x11registeredBrokers\x12Y\n" +
+	"\x1bunder_replicated_partitions\x18\x05 \x03(\v2\x19.fjord.v1.PartitionStatusR\x19underReplicatedPartitions\x12R\n" +
+	"\x18under_min_isr_partitions\x18\x06 \x03(\v2\x19.fjord.v1.PartitionStatusR\x15underMinIsrPartitions\x12H\n" +
+	"\x12offline_partitions\x18\a \x03(\v2\x19.fjord.v1.PartitionStatusR\x11offlinePartitions\x12\x1f\n" +
+	"\vtopic_count\x18\b \x01(\x05R\n" +
+	"topicCount\x12'\n" +
+	"\x0fpartition_count\x18\t \x01(\x05R\x0epartitionCount\x12>\n" +
+	"\x1breassigning_partition_count\x18\n" +
+	" \x01(\x05R\x19reassigningPartitionCount\"\xb6\x01\n" +
+	"\fBrokerStatus\x12\x0e\n" +
+	"\x02id\x18\x01 \x01(\x05R\x02id\x12\x18\n" +
+	"\aaddress\x18\x02 \x01(\tR\aaddress\x12\x12\n" +
+	"\x04rack\x18\x03 \x01(\tR\x04rack\x12+\n" +
+	"\x05state\x18\x04 \x01(\x0e2\x15.fjord.v1.BrokerStateR\x05state\x12\x14\n" +
+	"\x05epoch\x18\x05 \x01(\x03R\x05epoch\x12%\n" +
+	"\x0eincarnation_id\x18\x06 \x01(\tR\rincarnationId\"\xeb\x01\n" +
+	"\x0fPartitionStatus\x12\x14\n" +
+	"\x05topic\x18\x01 \x01(\tR\x05topic\x12\x1c\n" +
+	"\tpartition\x18\x02 \x01(\x05R\tpartition\x12\x1b\n" +
+	"\tleader_id\x18\x03 \x01(\x05R\bleaderId\x12\x1a\n" +
+	"\breplicas\x18\x04 \x03(\x05R\breplicas\x12\x10\n" +
+	"\x03isr\x18\x05 \x03(\x05R\x03isr\x12)\n" +
+	"\x10offline_replicas\x18\x06 \x03(\x05R\x0fofflineReplicas\x12.\n" +
+	"\x13min_insync_replicas\x18\a \x01(\x05R\x11minInsyncReplicas\"\x87\x01\n" +
+	"\x13ElectLeadersRequest\x12;\n" +
+	"\relection_type\x18\x01 \x01(\x0e2\x16.fjord.v1.ElectionTypeR\felectionType\x123\n" +
+	"\x06topics\x18\x02 \x03(\v2\x1b.fjord.v1.ElectLeadersTopicR\x06topics\"I\n" +
+	"\x11ElectLeadersTopic\x12\x14\n" +
+	"\x05topic\x18\x01 \x01(\tR\x05topic\x12\x1e\n" +
+	"\n" +
+	"partitions\x18\x02 \x03(\x05R\n" +
+	"partitions\"Q\n" +
+	"\x14ElectLeadersResponse\x129\n" +
+	"\x06topics\x18\x01 \x03(\v2!.fjord.v1.ElectLeadersTopicResultR\x06topics\"\x9d\x01\n" +
+	"\x17ElectLeadersTopicResult\x12\x14\n" +
+	"\x05topic\x18\x01 \x01(\tR\x05topic\x12E\n" +
+	"\n" +
+	"partitions\x18\x02 \x03(\v2%.fjord.v1.ElectLeadersPartitionResultR\n" +
+	"partitions\x12%\n" +
+	"\x05error\x18\x03 \x01(\v2\x0f.fjord.v1.ErrorR\x05error\"\xa2\x01\n" +
+	"\x1bElectLeadersPartitionResult\x12\x1c\n" +
+	"\tpartition\x18\x01 \x01(\x05R\tpartition\x12%\n" +
+	"\x05error\x18\x02 \x01(\v2\x0f.fjord.v1.ErrorR\x05error\x12\x1b\n" +
+	"\tleader_id\x18\x03 \x01(\x05R\bleaderId\x12!\n" +
+	"\fleader_epoch\x18\x04 \x01(\x05R\vleaderEpoch\"h\n" +
+	"\"AlterPartitionReassignmentsRequest\x12B\n" +
+	"\x06topics\x18\x01 \x03(\v2*.fjord.v1.AlterPartitionReassignmentsTopicR\x06topics\"\x88\x01\n" +
+	" AlterPartitionReassignmentsTopic\x12\x14\n" +
+	"\x05topic\x18\x01 \x01(\tR\x05topic\x12N\n" +
+	"\n" +
+	"partitions\x18\x02 \x03(\v2..fjord.v1.AlterPartitionReassignmentsPartitionR\n" +
+	"partitions\"x\n" +
+	"$AlterPartitionReassignmentsPartition\x12\x1c\n" +
+	"\tpartition\x18\x01 \x01(\x05R\tpartition\x12\x1a\n" +
+	"\breplicas\x18\x02 \x03(\x05R\breplicas\x12\x16\n" +
+	"\x06cancel\x18\x03 \x01(\bR\x06cancel\"o\n" +
+	"#AlterPartitionReassignmentsResponse\x12H\n" +
+	"\x06topics\x18\x01 \x03(\v20.fjord.v1.AlterPartitionReassignmentsTopicResultR\x06topics\"\x94\x01\n" +
+	"&AlterPartitionReassignmentsTopicResult\x12\x14\n" +
+	"\x05topic\x18\x01 \x01(\tR\x05topic\x12T\n" +
+	"\n" +
+	"partitions\x18\x02 \x03(\v24.fjord.v1.AlterPartitionReassignmentsPartitionResultR\n" +
+	"partitions\"\x82\x02\n" +
+	"*AlterPartitionReassignmentsPartitionResult\x12\x1c\n" +
+	"\tpartition\x18\x01 \x01(\x05R\tpartition\x12%\n" +
+	"\x05error\x18\x02 \x01(\v2\x0f.fjord.v1.ErrorR\x05error\x12\x1a\n" +
+	"\breplicas\x18\x03 \x03(\x05R\breplicas\x12'\n" +
+	"\x0fpartition_epoch\x18\x04 \x01(\x05R\x0epartitionEpoch\x12J\n" +
+	"\freassignment\x18\x05 \x01(\v2&.fjord.v1.OngoingPartitionReassignmentR\freassignment\"f\n" +
+	"!ListPartitionReassignmentsRequest\x12A\n" +
+	"\x06topics\x18\x01 \x03(\v2).fjord.v1.ListPartitionReassignmentsTopicR\x06topics\"W\n" +
+	"\x1fListPartitionReassignmentsTopic\x12\x14\n" +
+	"\x05topic\x18\x01 \x01(\tR\x05topic\x12\x1e\n" +
+	"\n" +
+	"partitions\x18\x02 \x03(\x05R\n" +
+	"partitions\"m\n" +
+	"\"ListPartitionReassignmentsResponse\x12G\n" +
+	"\x06topics\x18\x01 \x03(\v2/.fjord.v1.ListPartitionReassignmentsTopicResultR\x06topics\"\xac\x01\n" +
+	"%ListPartitionReassignmentsTopicResult\x12\x14\n" +
+	"\x05topic\x18\x01 \x01(\tR\x05topic\x12%\n" +
+	"\x05error\x18\x02 \x01(\v2\x0f.fjord.v1.ErrorR\x05error\x12F\n" +
+	"\n" +
+	"partitions\x18\x03 \x03(\v2&.fjord.v1.OngoingPartitionReassignmentR\n" +
+	"partitions\"\x86\x02\n" +
+	"\x1cOngoingPartitionReassignment\x12\x1c\n" +
+	"\tpartition\x18\x01 \x01(\x05R\tpartition\x12\x1a\n" +
+	"\breplicas\x18\x02 \x03(\x05R\breplicas\x12'\n" +
+	"\x0fadding_replicas\x18\x03 \x03(\x05R\x0eaddingReplicas\x12+\n" +
+	"\x11removing_replicas\x18\x04 \x03(\x05R\x10removingReplicas\x12'\n" +
+	"\x0ftarget_replicas\x18\x05 \x03(\x05R\x0etargetReplicas\x12\x10\n" +
+	"\x03isr\x18\x06 \x03(\x05R\x03isr\x12\x1b\n" +
+	"\tleader_id\x18\a \x01(\x05R\bleaderId*{\n" +
 	"\fConfigSource\x12\x1d\n" +
 	"\x19CONFIG_SOURCE_UNSPECIFIED\x10\x00\x12\x19\n" +
 	"\x15CONFIG_SOURCE_DEFAULT\x10\x01\x12\x18\n" +
@@ -2470,7 +3944,15 @@ const file_fjord_v1_admin_proto_rawDesc = "" +
 	"\x11AlterConfigOpType\x12$\n" +
 	" ALTER_CONFIG_OP_TYPE_UNSPECIFIED\x10\x00\x12\x1c\n" +
 	"\x18ALTER_CONFIG_OP_TYPE_SET\x10\x01\x12\x1f\n" +
-	"\x1bALTER_CONFIG_OP_TYPE_DELETE\x10\x022\xf6\x05\n" +
+	"\x1bALTER_CONFIG_OP_TYPE_DELETE\x10\x02*}\n" +
+	"\vBrokerState\x12\x1c\n" +
+	"\x18BROKER_STATE_UNSPECIFIED\x10\x00\x12\x17\n" +
+	"\x13BROKER_STATE_FENCED\x10\x01\x12\x17\n" +
+	"\x13BROKER_STATE_ACTIVE\x10\x02\x12\x1e\n" +
+	"\x1aBROKER_STATE_SHUTTING_DOWN\x10\x03*J\n" +
+	"\fElectionType\x12\x1d\n" +
+	"\x19ELECTION_TYPE_UNSPECIFIED\x10\x00\x12\x1b\n" +
+	"\x17ELECTION_TYPE_PREFERRED\x10\x012\xba\b\n" +
 	"\fAdminService\x12M\n" +
 	"\fCreateTopics\x12\x1d.fjord.v1.CreateTopicsRequest\x1a\x1e.fjord.v1.CreateTopicsResponse\x12M\n" +
 	"\fDeleteTopics\x12\x1d.fjord.v1.DeleteTopicsRequest\x1a\x1e.fjord.v1.DeleteTopicsResponse\x12G\n" +
@@ -2481,7 +3963,10 @@ const file_fjord_v1_admin_proto_rawDesc = "" +
 	"\fAlterConfigs\x12\x1d.fjord.v1.AlterConfigsRequest\x1a\x1e.fjord.v1.AlterConfigsResponse\x12Y\n" +
 	"\x10CreatePartitions\x12!.fjord.v1.CreatePartitionsRequest\x1a\".fjord.v1.CreatePartitionsResponse\x12P\n" +
 	"\rDeleteRecords\x12\x1e.fjord.v1.DeleteRecordsRequest\x1a\x1f.fjord.v1.DeleteRecordsResponse\x12V\n" +
-	"\x0fDescribeCluster\x12 .fjord.v1.DescribeClusterRequest\x1a!.fjord.v1.DescribeClusterResponseB3Z1github.com/fjordlog/fjord/gen/go/fjord/v1;fjordv1b\x06proto3"
+	"\x0fDescribeCluster\x12 .fjord.v1.DescribeClusterRequest\x1a!.fjord.v1.DescribeClusterResponse\x12M\n" +
+	"\fElectLeaders\x12\x1d.fjord.v1.ElectLeadersRequest\x1a\x1e.fjord.v1.ElectLeadersResponse\x12z\n" +
+	"\x1bAlterPartitionReassignments\x12,.fjord.v1.AlterPartitionReassignmentsRequest\x1a-.fjord.v1.AlterPartitionReassignmentsResponse\x12w\n" +
+	"\x1aListPartitionReassignments\x12+.fjord.v1.ListPartitionReassignmentsRequest\x1a,.fjord.v1.ListPartitionReassignmentsResponseB3Z1github.com/fjordlog/fjord/gen/go/fjord/v1;fjordv1b\x06proto3"
 
 var (
 	file_fjord_v1_admin_proto_rawDescOnce sync.Once
@@ -2495,112 +3980,159 @@ func file_fjord_v1_admin_proto_rawDescGZIP() []byte {
 	return file_fjord_v1_admin_proto_rawDescData
 }
 
-var file_fjord_v1_admin_proto_enumTypes = make([]protoimpl.EnumInfo, 3)
-var file_fjord_v1_admin_proto_msgTypes = make([]protoimpl.MessageInfo, 37)
+var file_fjord_v1_admin_proto_enumTypes = make([]protoimpl.EnumInfo, 5)
+var file_fjord_v1_admin_proto_msgTypes = make([]protoimpl.MessageInfo, 55)
 var file_fjord_v1_admin_proto_goTypes = []any{
-	(ConfigSource)(0),                    // 0: fjord.v1.ConfigSource
-	(ConfigResourceType)(0),              // 1: fjord.v1.ConfigResourceType
-	(AlterConfigOpType)(0),               // 2: fjord.v1.AlterConfigOpType
-	(*ConfigEntry)(nil),                  // 3: fjord.v1.ConfigEntry
-	(*NewTopic)(nil),                     // 4: fjord.v1.NewTopic
-	(*CreateTopicsRequest)(nil),          // 5: fjord.v1.CreateTopicsRequest
-	(*CreateTopicsResponse)(nil),         // 6: fjord.v1.CreateTopicsResponse
-	(*CreateTopicResult)(nil),            // 7: fjord.v1.CreateTopicResult
-	(*DeleteTopicsRequest)(nil),          // 8: fjord.v1.DeleteTopicsRequest
-	(*DeleteTopicsResponse)(nil),         // 9: fjord.v1.DeleteTopicsResponse
-	(*DeleteTopicResult)(nil),            // 10: fjord.v1.DeleteTopicResult
-	(*ListTopicsRequest)(nil),            // 11: fjord.v1.ListTopicsRequest
-	(*ListTopicsResponse)(nil),           // 12: fjord.v1.ListTopicsResponse
-	(*TopicListing)(nil),                 // 13: fjord.v1.TopicListing
-	(*DescribeTopicsRequest)(nil),        // 14: fjord.v1.DescribeTopicsRequest
-	(*DescribeTopicsResponse)(nil),       // 15: fjord.v1.DescribeTopicsResponse
-	(*TopicDescription)(nil),             // 16: fjord.v1.TopicDescription
-	(*PartitionDescription)(nil),         // 17: fjord.v1.PartitionDescription
-	(*ConfigResource)(nil),               // 18: fjord.v1.ConfigResource
-	(*DescribeConfigsRequest)(nil),       // 19: fjord.v1.DescribeConfigsRequest
-	(*DescribeConfigsResponse)(nil),      // 20: fjord.v1.DescribeConfigsResponse
-	(*DescribeConfigsResult)(nil),        // 21: fjord.v1.DescribeConfigsResult
-	(*AlterConfigOp)(nil),                // 22: fjord.v1.AlterConfigOp
-	(*AlterConfigsRequest)(nil),          // 23: fjord.v1.AlterConfigsRequest
-	(*AlterConfigsResource)(nil),         // 24: fjord.v1.AlterConfigsResource
-	(*AlterConfigsResponse)(nil),         // 25: fjord.v1.AlterConfigsResponse
-	(*AlterConfigsResult)(nil),           // 26: fjord.v1.AlterConfigsResult
-	(*CreatePartitionsRequest)(nil),      // 27: fjord.v1.CreatePartitionsRequest
-	(*PartitionIncrease)(nil),            // 28: fjord.v1.PartitionIncrease
-	(*CreatePartitionsResponse)(nil),     // 29: fjord.v1.CreatePartitionsResponse
-	(*CreatePartitionsResult)(nil),       // 30: fjord.v1.CreatePartitionsResult
-	(*DeleteRecordsRequest)(nil),         // 31: fjord.v1.DeleteRecordsRequest
-	(*DeleteRecordsTopic)(nil),           // 32: fjord.v1.DeleteRecordsTopic
-	(*DeleteRecordsPartition)(nil),       // 33: fjord.v1.DeleteRecordsPartition
-	(*DeleteRecordsResponse)(nil),        // 34: fjord.v1.DeleteRecordsResponse
-	(*DeleteRecordsTopicResult)(nil),     // 35: fjord.v1.DeleteRecordsTopicResult
-	(*DeleteRecordsPartitionResult)(nil), // 36: fjord.v1.DeleteRecordsPartitionResult
-	(*DescribeClusterRequest)(nil),       // 37: fjord.v1.DescribeClusterRequest
-	(*DescribeClusterResponse)(nil),      // 38: fjord.v1.DescribeClusterResponse
-	nil,                                  // 39: fjord.v1.NewTopic.ConfigsEntry
-	(*Error)(nil),                        // 40: fjord.v1.Error
-	(*Broker)(nil),                       // 41: fjord.v1.Broker
+	(ConfigSource)(0),                                  // 0: fjord.v1.ConfigSource
+	(ConfigResourceType)(0),                            // 1: fjord.v1.ConfigResourceType
+	(AlterConfigOpType)(0),                             // 2: fjord.v1.AlterConfigOpType
+	(BrokerState)(0),                                   // 3: fjord.v1.BrokerState
+	(ElectionType)(0),                                  // 4: fjord.v1.ElectionType
+	(*ConfigEntry)(nil),                                // 5: fjord.v1.ConfigEntry
+	(*NewTopic)(nil),                                   // 6: fjord.v1.NewTopic
+	(*CreateTopicsRequest)(nil),                        // 7: fjord.v1.CreateTopicsRequest
+	(*CreateTopicsResponse)(nil),                       // 8: fjord.v1.CreateTopicsResponse
+	(*CreateTopicResult)(nil),                          // 9: fjord.v1.CreateTopicResult
+	(*DeleteTopicsRequest)(nil),                        // 10: fjord.v1.DeleteTopicsRequest
+	(*DeleteTopicsResponse)(nil),                       // 11: fjord.v1.DeleteTopicsResponse
+	(*DeleteTopicResult)(nil),                          // 12: fjord.v1.DeleteTopicResult
+	(*ListTopicsRequest)(nil),                          // 13: fjord.v1.ListTopicsRequest
+	(*ListTopicsResponse)(nil),                         // 14: fjord.v1.ListTopicsResponse
+	(*TopicListing)(nil),                               // 15: fjord.v1.TopicListing
+	(*DescribeTopicsRequest)(nil),                      // 16: fjord.v1.DescribeTopicsRequest
+	(*DescribeTopicsResponse)(nil),                     // 17: fjord.v1.DescribeTopicsResponse
+	(*TopicDescription)(nil),                           // 18: fjord.v1.TopicDescription
+	(*PartitionDescription)(nil),                       // 19: fjord.v1.PartitionDescription
+	(*ConfigResource)(nil),                             // 20: fjord.v1.ConfigResource
+	(*DescribeConfigsRequest)(nil),                     // 21: fjord.v1.DescribeConfigsRequest
+	(*DescribeConfigsResponse)(nil),                    // 22: fjord.v1.DescribeConfigsResponse
+	(*DescribeConfigsResult)(nil),                      // 23: fjord.v1.DescribeConfigsResult
+	(*AlterConfigOp)(nil),                              // 24: fjord.v1.AlterConfigOp
+	(*AlterConfigsRequest)(nil),                        // 25: fjord.v1.AlterConfigsRequest
+	(*AlterConfigsResource)(nil),                       // 26: fjord.v1.AlterConfigsResource
+	(*AlterConfigsResponse)(nil),                       // 27: fjord.v1.AlterConfigsResponse
+	(*AlterConfigsResult)(nil),                         // 28: fjord.v1.AlterConfigsResult
+	(*CreatePartitionsRequest)(nil),                    // 29: fjord.v1.CreatePartitionsRequest
+	(*PartitionIncrease)(nil),                          // 30: fjord.v1.PartitionIncrease
+	(*CreatePartitionsResponse)(nil),                   // 31: fjord.v1.CreatePartitionsResponse
+	(*CreatePartitionsResult)(nil),                     // 32: fjord.v1.CreatePartitionsResult
+	(*DeleteRecordsRequest)(nil),                       // 33: fjord.v1.DeleteRecordsRequest
+	(*DeleteRecordsTopic)(nil),                         // 34: fjord.v1.DeleteRecordsTopic
+	(*DeleteRecordsPartition)(nil),                     // 35: fjord.v1.DeleteRecordsPartition
+	(*DeleteRecordsResponse)(nil),                      // 36: fjord.v1.DeleteRecordsResponse
+	(*DeleteRecordsTopicResult)(nil),                   // 37: fjord.v1.DeleteRecordsTopicResult
+	(*DeleteRecordsPartitionResult)(nil),               // 38: fjord.v1.DeleteRecordsPartitionResult
+	(*DescribeClusterRequest)(nil),                     // 39: fjord.v1.DescribeClusterRequest
+	(*DescribeClusterResponse)(nil),                    // 40: fjord.v1.DescribeClusterResponse
+	(*BrokerStatus)(nil),                               // 41: fjord.v1.BrokerStatus
+	(*PartitionStatus)(nil),                            // 42: fjord.v1.PartitionStatus
+	(*ElectLeadersRequest)(nil),                        // 43: fjord.v1.ElectLeadersRequest
+	(*ElectLeadersTopic)(nil),                          // 44: fjord.v1.ElectLeadersTopic
+	(*ElectLeadersResponse)(nil),                       // 45: fjord.v1.ElectLeadersResponse
+	(*ElectLeadersTopicResult)(nil),                    // 46: fjord.v1.ElectLeadersTopicResult
+	(*ElectLeadersPartitionResult)(nil),                // 47: fjord.v1.ElectLeadersPartitionResult
+	(*AlterPartitionReassignmentsRequest)(nil),         // 48: fjord.v1.AlterPartitionReassignmentsRequest
+	(*AlterPartitionReassignmentsTopic)(nil),           // 49: fjord.v1.AlterPartitionReassignmentsTopic
+	(*AlterPartitionReassignmentsPartition)(nil),       // 50: fjord.v1.AlterPartitionReassignmentsPartition
+	(*AlterPartitionReassignmentsResponse)(nil),        // 51: fjord.v1.AlterPartitionReassignmentsResponse
+	(*AlterPartitionReassignmentsTopicResult)(nil),     // 52: fjord.v1.AlterPartitionReassignmentsTopicResult
+	(*AlterPartitionReassignmentsPartitionResult)(nil), // 53: fjord.v1.AlterPartitionReassignmentsPartitionResult
+	(*ListPartitionReassignmentsRequest)(nil),          // 54: fjord.v1.ListPartitionReassignmentsRequest
+	(*ListPartitionReassignmentsTopic)(nil),            // 55: fjord.v1.ListPartitionReassignmentsTopic
+	(*ListPartitionReassignmentsResponse)(nil),         // 56: fjord.v1.ListPartitionReassignmentsResponse
+	(*ListPartitionReassignmentsTopicResult)(nil),      // 57: fjord.v1.ListPartitionReassignmentsTopicResult
+	(*OngoingPartitionReassignment)(nil),               // 58: fjord.v1.OngoingPartitionReassignment
+	nil,                                                // 59: fjord.v1.NewTopic.ConfigsEntry
+	(*Error)(nil),                                      // 60: fjord.v1.Error
+	(*Broker)(nil),                                     // 61: fjord.v1.Broker
 }
 var file_fjord_v1_admin_proto_depIdxs = []int32{
 	0,  // 0: fjord.v1.ConfigEntry.source:type_name -> fjord.v1.ConfigSource
-	39, // 1: fjord.v1.NewTopic.configs:type_name -> fjord.v1.NewTopic.ConfigsEntry
-	4,  // 2: fjord.v1.CreateTopicsRequest.topics:type_name -> fjord.v1.NewTopic
-	7,  // 3: fjord.v1.CreateTopicsResponse.results:type_name -> fjord.v1.CreateTopicResult
-	40, // 4: fjord.v1.CreateTopicResult.error:type_name -> fjord.v1.Error
-	3,  // 5: fjord.v1.CreateTopicResult.configs:type_name -> fjord.v1.ConfigEntry
-	10, // 6: fjord.v1.DeleteTopicsResponse.results:type_name -> fjord.v1.DeleteTopicResult
-	40, // 7: fjord.v1.DeleteTopicResult.error:type_name -> fjord.v1.Error
-	13, // 8: fjord.v1.ListTopicsResponse.topics:type_name -> fjord.v1.TopicListing
-	16, // 9: fjord.v1.DescribeTopicsResponse.topics:type_name -> fjord.v1.TopicDescription
-	40, // 10: fjord.v1.TopicDescription.error:type_name -> fjord.v1.Error
-	17, // 11: fjord.v1.TopicDescription.partitions:type_name -> fjord.v1.PartitionDescription
-	3,  // 12: fjord.v1.TopicDescription.configs:type_name -> fjord.v1.ConfigEntry
-	40, // 13: fjord.v1.PartitionDescription.error:type_name -> fjord.v1.Error
+	59, // 1: fjord.v1.NewTopic.configs:type_name -> fjord.v1.NewTopic.ConfigsEntry
+	6,  // 2: fjord.v1.CreateTopicsRequest.topics:type_name -> fjord.v1.NewTopic
+	9,  // 3: fjord.v1.CreateTopicsResponse.results:type_name -> fjord.v1.CreateTopicResult
+	60, // 4: fjord.v1.CreateTopicResult.error:type_name -> fjord.v1.Error
+	5,  // 5: fjord.v1.CreateTopicResult.configs:type_name -> fjord.v1.ConfigEntry
+	12, // 6: fjord.v1.DeleteTopicsResponse.results:type_name -> fjord.v1.DeleteTopicResult
+	60, // 7: fjord.v1.DeleteTopicResult.error:type_name -> fjord.v1.Error
+	15, // 8: fjord.v1.ListTopicsResponse.topics:type_name -> fjord.v1.TopicListing
+	18, // 9: fjord.v1.DescribeTopicsResponse.topics:type_name -> fjord.v1.TopicDescription
+	60, // 10: fjord.v1.TopicDescription.error:type_name -> fjord.v1.Error
+	19, // 11: fjord.v1.TopicDescription.partitions:type_name -> fjord.v1.PartitionDescription
+	5,  // 12: fjord.v1.TopicDescription.configs:type_name -> fjord.v1.ConfigEntry
+	60, // 13: fjord.v1.PartitionDescription.error:type_name -> fjord.v1.Error
 	1,  // 14: fjord.v1.ConfigResource.type:type_name -> fjord.v1.ConfigResourceType
-	18, // 15: fjord.v1.DescribeConfigsRequest.resources:type_name -> fjord.v1.ConfigResource
-	21, // 16: fjord.v1.DescribeConfigsResponse.results:type_name -> fjord.v1.DescribeConfigsResult
-	18, // 17: fjord.v1.DescribeConfigsResult.resource:type_name -> fjord.v1.ConfigResource
-	40, // 18: fjord.v1.DescribeConfigsResult.error:type_name -> fjord.v1.Error
-	3,  // 19: fjord.v1.DescribeConfigsResult.configs:type_name -> fjord.v1.ConfigEntry
+	20, // 15: fjord.v1.DescribeConfigsRequest.resources:type_name -> fjord.v1.ConfigResource
+	23, // 16: fjord.v1.DescribeConfigsResponse.results:type_name -> fjord.v1.DescribeConfigsResult
+	20, // 17: fjord.v1.DescribeConfigsResult.resource:type_name -> fjord.v1.ConfigResource
+	60, // 18: fjord.v1.DescribeConfigsResult.error:type_name -> fjord.v1.Error
+	5,  // 19: fjord.v1.DescribeConfigsResult.configs:type_name -> fjord.v1.ConfigEntry
 	2,  // 20: fjord.v1.AlterConfigOp.op:type_name -> fjord.v1.AlterConfigOpType
-	24, // 21: fjord.v1.AlterConfigsRequest.resources:type_name -> fjord.v1.AlterConfigsResource
-	18, // 22: fjord.v1.AlterConfigsResource.resource:type_name -> fjord.v1.ConfigResource
-	22, // 23: fjord.v1.AlterConfigsResource.ops:type_name -> fjord.v1.AlterConfigOp
-	26, // 24: fjord.v1.AlterConfigsResponse.results:type_name -> fjord.v1.AlterConfigsResult
-	18, // 25: fjord.v1.AlterConfigsResult.resource:type_name -> fjord.v1.ConfigResource
-	40, // 26: fjord.v1.AlterConfigsResult.error:type_name -> fjord.v1.Error
-	28, // 27: fjord.v1.CreatePartitionsRequest.topics:type_name -> fjord.v1.PartitionIncrease
-	30, // 28: fjord.v1.CreatePartitionsResponse.results:type_name -> fjord.v1.CreatePartitionsResult
-	40, // 29: fjord.v1.CreatePartitionsResult.error:type_name -> fjord.v1.Error
-	32, // 30: fjord.v1.DeleteRecordsRequest.topics:type_name -> fjord.v1.DeleteRecordsTopic
-	33, // 31: fjord.v1.DeleteRecordsTopic.partitions:type_name -> fjord.v1.DeleteRecordsPartition
-	35, // 32: fjord.v1.DeleteRecordsResponse.topics:type_name -> fjord.v1.DeleteRecordsTopicResult
-	36, // 33: fjord.v1.DeleteRecordsTopicResult.partitions:type_name -> fjord.v1.DeleteRecordsPartitionResult
-	40, // 34: fjord.v1.DeleteRecordsPartitionResult.error:type_name -> fjord.v1.Error
-	41, // 35: fjord.v1.DescribeClusterResponse.brokers:type_name -> fjord.v1.Broker
-	5,  // 36: fjord.v1.AdminService.CreateTopics:input_type -> fjord.v1.CreateTopicsRequest
-	8,  // 37: fjord.v1.AdminService.DeleteTopics:input_type -> fjord.v1.DeleteTopicsRequest
-	11, // 38: fjord.v1.AdminService.ListTopics:input_type -> fjord.v1.ListTopicsRequest
-	14, // 39: fjord.v1.AdminService.DescribeTopics:input_type -> fjord.v1.DescribeTopicsRequest
-	19, // 40: fjord.v1.AdminService.DescribeConfigs:input_type -> fjord.v1.DescribeConfigsRequest
-	23, // 41: fjord.v1.AdminService.AlterConfigs:input_type -> fjord.v1.AlterConfigsRequest
-	27, // 42: fjord.v1.AdminService.CreatePartitions:input_type -> fjord.v1.CreatePartitionsRequest
-	31, // 43: fjord.v1.AdminService.DeleteRecords:input_type -> fjord.v1.DeleteRecordsRequest
-	37, // 44: fjord.v1.AdminService.DescribeCluster:input_type -> fjord.v1.DescribeClusterRequest
-	6,  // 45: fjord.v1.AdminService.CreateTopics:output_type -> fjord.v1.CreateTopicsResponse
-	9,  // 46: fjord.v1.AdminService.DeleteTopics:output_type -> fjord.v1.DeleteTopicsResponse
-	12, // 47: fjord.v1.AdminService.ListTopics:output_type -> fjord.v1.ListTopicsResponse
-	15, // 48: fjord.v1.AdminService.DescribeTopics:output_type -> fjord.v1.DescribeTopicsResponse
-	20, // 49: fjord.v1.AdminService.DescribeConfigs:output_type -> fjord.v1.DescribeConfigsResponse
-	25, // 50: fjord.v1.AdminService.AlterConfigs:output_type -> fjord.v1.AlterConfigsResponse
-	29, // 51: fjord.v1.AdminService.CreatePartitions:output_type -> fjord.v1.CreatePartitionsResponse
-	34, // 52: fjord.v1.AdminService.DeleteRecords:output_type -> fjord.v1.DeleteRecordsResponse
-	38, // 53: fjord.v1.AdminService.DescribeCluster:output_type -> fjord.v1.DescribeClusterResponse
-	45, // [45:54] is the sub-list for method output_type
-	36, // [36:45] is the sub-list for method input_type
-	36, // [36:36] is the sub-list for extension type_name
-	36, // [36:36] is the sub-list for extension extendee
-	0,  // [0:36] is the sub-list for field type_name
+	26, // 21: fjord.v1.AlterConfigsRequest.resources:type_name -> fjord.v1.AlterConfigsResource
+	20, // 22: fjord.v1.AlterConfigsResource.resource:type_name -> fjord.v1.ConfigResource
+	24, // 23: fjord.v1.AlterConfigsResource.ops:type_name -> fjord.v1.AlterConfigOp
+	28, // 24: fjord.v1.AlterConfigsResponse.results:type_name -> fjord.v1.AlterConfigsResult
+	20, // 25: fjord.v1.AlterConfigsResult.resource:type_name -> fjord.v1.ConfigResource
+	60, // 26: fjord.v1.AlterConfigsResult.error:type_name -> fjord.v1.Error
+	30, // 27: fjord.v1.CreatePartitionsRequest.topics:type_name -> fjord.v1.PartitionIncrease
+	32, // 28: fjord.v1.CreatePartitionsResponse.results:type_name -> fjord.v1.CreatePartitionsResult
+	60, // 29: fjord.v1.CreatePartitionsResult.error:type_name -> fjord.v1.Error
+	34, // 30: fjord.v1.DeleteRecordsRequest.topics:type_name -> fjord.v1.DeleteRecordsTopic
+	35, // 31: fjord.v1.DeleteRecordsTopic.partitions:type_name -> fjord.v1.DeleteRecordsPartition
+	37, // 32: fjord.v1.DeleteRecordsResponse.topics:type_name -> fjord.v1.DeleteRecordsTopicResult
+	38, // 33: fjord.v1.DeleteRecordsTopicResult.partitions:type_name -> fjord.v1.DeleteRecordsPartitionResult
+	60, // 34: fjord.v1.DeleteRecordsPartitionResult.error:type_name -> fjord.v1.Error
+	61, // 35: fjord.v1.DescribeClusterResponse.brokers:type_name -> fjord.v1.Broker
+	41, // 36: fjord.v1.DescribeClusterResponse.registered_brokers:type_name -> fjord.v1.BrokerStatus
+	42, // 37: fjord.v1.DescribeClusterResponse.under_replicated_partitions:type_name -> fjord.v1.PartitionStatus
+	42, // 38: fjord.v1.DescribeClusterResponse.under_min_isr_partitions:type_name -> fjord.v1.PartitionStatus
+	42, // 39: fjord.v1.DescribeClusterResponse.offline_partitions:type_name -> fjord.v1.PartitionStatus
+	3,  // 40: fjord.v1.BrokerStatus.state:type_name -> fjord.v1.BrokerState
+	4,  // 41: fjord.v1.ElectLeadersRequest.election_type:type_name -> fjord.v1.ElectionType
+	44, // 42: fjord.v1.ElectLeadersRequest.topics:type_name -> fjord.v1.ElectLeadersTopic
+	46, // 43: fjord.v1.ElectLeadersResponse.topics:type_name -> fjord.v1.ElectLeadersTopicResult
+	47, // 44: fjord.v1.ElectLeadersTopicResult.partitions:type_name -> fjord.v1.ElectLeadersPartitionResult
+	60, // 45: fjord.v1.ElectLeadersTopicResult.error:type_name -> fjord.v1.Error
+	60, // 46: fjord.v1.ElectLeadersPartitionResult.error:type_name -> fjord.v1.Error
+	49, // 47: fjord.v1.AlterPartitionReassignmentsRequest.topics:type_name -> fjord.v1.AlterPartitionReassignmentsTopic
+	50, // 48: fjord.v1.AlterPartitionReassignmentsTopic.partitions:type_name -> fjord.v1.AlterPartitionReassignmentsPartition
+	52, // 49: fjord.v1.AlterPartitionReassignmentsResponse.topics:type_name -> fjord.v1.AlterPartitionReassignmentsTopicResult
+	53, // 50: fjord.v1.AlterPartitionReassignmentsTopicResult.partitions:type_name -> fjord.v1.AlterPartitionReassignmentsPartitionResult
+	60, // 51: fjord.v1.AlterPartitionReassignmentsPartitionResult.error:type_name -> fjord.v1.Error
+	58, // 52: fjord.v1.AlterPartitionReassignmentsPartitionResult.reassignment:type_name -> fjord.v1.OngoingPartitionReassignment
+	55, // 53: fjord.v1.ListPartitionReassignmentsRequest.topics:type_name -> fjord.v1.ListPartitionReassignmentsTopic
+	57, // 54: fjord.v1.ListPartitionReassignmentsResponse.topics:type_name -> fjord.v1.ListPartitionReassignmentsTopicResult
+	60, // 55: fjord.v1.ListPartitionReassignmentsTopicResult.error:type_name -> fjord.v1.Error
+	58, // 56: fjord.v1.ListPartitionReassignmentsTopicResult.partitions:type_name -> fjord.v1.OngoingPartitionReassignment
+	7,  // 57: fjord.v1.AdminService.CreateTopics:input_type -> fjord.v1.CreateTopicsRequest
+	10, // 58: fjord.v1.AdminService.DeleteTopics:input_type -> fjord.v1.DeleteTopicsRequest
+	13, // 59: fjord.v1.AdminService.ListTopics:input_type -> fjord.v1.ListTopicsRequest
+	16, // 60: fjord.v1.AdminService.DescribeTopics:input_type -> fjord.v1.DescribeTopicsRequest
+	21, // 61: fjord.v1.AdminService.DescribeConfigs:input_type -> fjord.v1.DescribeConfigsRequest
+	25, // 62: fjord.v1.AdminService.AlterConfigs:input_type -> fjord.v1.AlterConfigsRequest
+	29, // 63: fjord.v1.AdminService.CreatePartitions:input_type -> fjord.v1.CreatePartitionsRequest
+	33, // 64: fjord.v1.AdminService.DeleteRecords:input_type -> fjord.v1.DeleteRecordsRequest
+	39, // 65: fjord.v1.AdminService.DescribeCluster:input_type -> fjord.v1.DescribeClusterRequest
+	43, // 66: fjord.v1.AdminService.ElectLeaders:input_type -> fjord.v1.ElectLeadersRequest
+	48, // 67: fjord.v1.AdminService.AlterPartitionReassignments:input_type -> fjord.v1.AlterPartitionReassignmentsRequest
+	54, // 68: fjord.v1.AdminService.ListPartitionReassignments:input_type -> fjord.v1.ListPartitionReassignmentsRequest
+	8,  // 69: fjord.v1.AdminService.CreateTopics:output_type -> fjord.v1.CreateTopicsResponse
+	11, // 70: fjord.v1.AdminService.DeleteTopics:output_type -> fjord.v1.DeleteTopicsResponse
+	14, // 71: fjord.v1.AdminService.ListTopics:output_type -> fjord.v1.ListTopicsResponse
+	17, // 72: fjord.v1.AdminService.DescribeTopics:output_type -> fjord.v1.DescribeTopicsResponse
+	22, // 73: fjord.v1.AdminService.DescribeConfigs:output_type -> fjord.v1.DescribeConfigsResponse
+	27, // 74: fjord.v1.AdminService.AlterConfigs:output_type -> fjord.v1.AlterConfigsResponse
+	31, // 75: fjord.v1.AdminService.CreatePartitions:output_type -> fjord.v1.CreatePartitionsResponse
+	36, // 76: fjord.v1.AdminService.DeleteRecords:output_type -> fjord.v1.DeleteRecordsResponse
+	40, // 77: fjord.v1.AdminService.DescribeCluster:output_type -> fjord.v1.DescribeClusterResponse
+	45, // 78: fjord.v1.AdminService.ElectLeaders:output_type -> fjord.v1.ElectLeadersResponse
+	51, // 79: fjord.v1.AdminService.AlterPartitionReassignments:output_type -> fjord.v1.AlterPartitionReassignmentsResponse
+	56, // 80: fjord.v1.AdminService.ListPartitionReassignments:output_type -> fjord.v1.ListPartitionReassignmentsResponse
+	69, // [69:81] is the sub-list for method output_type
+	57, // [57:69] is the sub-list for method input_type
+	57, // [57:57] is the sub-list for extension type_name
+	57, // [57:57] is the sub-list for extension extendee
+	0,  // [0:57] is the sub-list for field type_name
 }
 
 func init() { file_fjord_v1_admin_proto_init() }
@@ -2614,8 +4146,8 @@ func file_fjord_v1_admin_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_fjord_v1_admin_proto_rawDesc), len(file_fjord_v1_admin_proto_rawDesc)),
-			NumEnums:      3,
-			NumMessages:   37,
+			NumEnums:      5,
+			NumMessages:   55,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

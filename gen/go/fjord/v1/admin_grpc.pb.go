@@ -19,15 +19,18 @@ import (
 const _ = grpc.SupportPackageIsVersion9
 
 const (
-	AdminService_CreateTopics_FullMethodName     = "/fjord.v1.AdminService/CreateTopics"
-	AdminService_DeleteTopics_FullMethodName     = "/fjord.v1.AdminService/DeleteTopics"
-	AdminService_ListTopics_FullMethodName       = "/fjord.v1.AdminService/ListTopics"
-	AdminService_DescribeTopics_FullMethodName   = "/fjord.v1.AdminService/DescribeTopics"
-	AdminService_DescribeConfigs_FullMethodName  = "/fjord.v1.AdminService/DescribeConfigs"
-	AdminService_AlterConfigs_FullMethodName     = "/fjord.v1.AdminService/AlterConfigs"
-	AdminService_CreatePartitions_FullMethodName = "/fjord.v1.AdminService/CreatePartitions"
-	AdminService_DeleteRecords_FullMethodName    = "/fjord.v1.AdminService/DeleteRecords"
-	AdminService_DescribeCluster_FullMethodName  = "/fjord.v1.AdminService/DescribeCluster"
+	AdminService_CreateTopics_FullMethodName                = "/fjord.v1.AdminService/CreateTopics"
+	AdminService_DeleteTopics_FullMethodName                = "/fjord.v1.AdminService/DeleteTopics"
+	AdminService_ListTopics_FullMethodName                  = "/fjord.v1.AdminService/ListTopics"
+	AdminService_DescribeTopics_FullMethodName              = "/fjord.v1.AdminService/DescribeTopics"
+	AdminService_DescribeConfigs_FullMethodName             = "/fjord.v1.AdminService/DescribeConfigs"
+	AdminService_AlterConfigs_FullMethodName                = "/fjord.v1.AdminService/AlterConfigs"
+	AdminService_CreatePartitions_FullMethodName            = "/fjord.v1.AdminService/CreatePartitions"
+	AdminService_DeleteRecords_FullMethodName               = "/fjord.v1.AdminService/DeleteRecords"
+	AdminService_DescribeCluster_FullMethodName             = "/fjord.v1.AdminService/DescribeCluster"
+	AdminService_ElectLeaders_FullMethodName                = "/fjord.v1.AdminService/ElectLeaders"
+	AdminService_AlterPartitionReassignments_FullMethodName = "/fjord.v1.AdminService/AlterPartitionReassignments"
+	AdminService_ListPartitionReassignments_FullMethodName  = "/fjord.v1.AdminService/ListPartitionReassignments"
 )
 
 // AdminServiceClient is the client API for AdminService service.
@@ -52,8 +55,26 @@ type AdminServiceClient interface {
 	CreatePartitions(ctx context.Context, in *CreatePartitionsRequest, opts ...grpc.CallOption) (*CreatePartitionsResponse, error)
 	// DeleteRecords advances partitions' log start offsets.
 	DeleteRecords(ctx context.Context, in *DeleteRecordsRequest, opts ...grpc.CallOption) (*DeleteRecordsResponse, error)
-	// DescribeCluster returns the brokers and the controller.
+	// DescribeCluster returns the brokers and the controller, every
+	// registered broker's session state, and the partitions that are under
+	// replicated, under min.insync.replicas or offline, as this broker's copy
+	// of the cluster metadata shows them.
 	DescribeCluster(ctx context.Context, in *DescribeClusterRequest, opts ...grpc.CallOption) (*DescribeClusterResponse, error)
+	// ElectLeaders moves leadership of partitions to their preferred replica
+	// (the first of their replicas) where it is alive and in the ISR. Each
+	// partition succeeds or fails on its own. Sent to any broker; it is
+	// forwarded to the controller leader.
+	ElectLeaders(ctx context.Context, in *ElectLeadersRequest, opts ...grpc.CallOption) (*ElectLeadersResponse, error)
+	// AlterPartitionReassignments starts, replaces or cancels the
+	// reassignment of partitions to new replica lists (Kafka's KIP-455). A
+	// reassignment adds the new replicas, waits until every target replica
+	// is in the ISR, then drops the replicas outside the target, whose
+	// brokers delete their copy. Each partition succeeds or fails on its own.
+	// Sent to any broker; it is forwarded to the controller leader.
+	AlterPartitionReassignments(ctx context.Context, in *AlterPartitionReassignmentsRequest, opts ...grpc.CallOption) (*AlterPartitionReassignmentsResponse, error)
+	// ListPartitionReassignments lists ongoing reassignments with their
+	// replicas and the replicas being added and removed.
+	ListPartitionReassignments(ctx context.Context, in *ListPartitionReassignmentsRequest, opts ...grpc.CallOption) (*ListPartitionReassignmentsResponse, error)
 }
 
 type adminServiceClient struct {
@@ -154,6 +175,36 @@ func (c *adminServiceClient) DescribeCluster(ctx context.Context, in *DescribeCl
 	return out, nil
 }
 
+func (c *adminServiceClient) ElectLeaders(ctx context.Context, in *ElectLeadersRequest, opts ...grpc.CallOption) (*ElectLeadersResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ElectLeadersResponse)
+	err := c.cc.Invoke(ctx, AdminService_ElectLeaders_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *adminServiceClient) AlterPartitionReassignments(ctx context.Context, in *AlterPartitionReassignmentsRequest, opts ...grpc.CallOption) (*AlterPartitionReassignmentsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(AlterPartitionReassignmentsResponse)
+	err := c.cc.Invoke(ctx, AdminService_AlterPartitionReassignments_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *adminServiceClient) ListPartitionReassignments(ctx context.Context, in *ListPartitionReassignmentsRequest, opts ...grpc.CallOption) (*ListPartitionReassignmentsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ListPartitionReassignmentsResponse)
+	err := c.cc.Invoke(ctx, AdminService_ListPartitionReassignments_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // AdminServiceServer is the server API for AdminService service.
 // All implementations must embed UnimplementedAdminServiceServer
 // for forward compatibility.
@@ -176,8 +227,26 @@ type AdminServiceServer interface {
 	CreatePartitions(context.Context, *CreatePartitionsRequest) (*CreatePartitionsResponse, error)
 	// DeleteRecords advances partitions' log start offsets.
 	DeleteRecords(context.Context, *DeleteRecordsRequest) (*DeleteRecordsResponse, error)
-	// DescribeCluster returns the brokers and the controller.
+	// DescribeCluster returns the brokers and the controller, every
+	// registered broker's session state, and the partitions that are under
+	// replicated, under min.insync.replicas or offline, as this broker's copy
+	// of the cluster metadata shows them.
 	DescribeCluster(context.Context, *DescribeClusterRequest) (*DescribeClusterResponse, error)
+	// ElectLeaders moves leadership of partitions to their preferred replica
+	// (the first of their replicas) where it is alive and in the ISR. Each
+	// partition succeeds or fails on its own. Sent to any broker; it is
+	// forwarded to the controller leader.
+	ElectLeaders(context.Context, *ElectLeadersRequest) (*ElectLeadersResponse, error)
+	// AlterPartitionReassignments starts, replaces or cancels the
+	// reassignment of partitions to new replica lists (Kafka's KIP-455). A
+	// reassignment adds the new replicas, waits until every target replica
+	// is in the ISR, then drops the replicas outside the target, whose
+	// brokers delete their copy. Each partition succeeds or fails on its own.
+	// Sent to any broker; it is forwarded to the controller leader.
+	AlterPartitionReassignments(context.Context, *AlterPartitionReassignmentsRequest) (*AlterPartitionReassignmentsResponse, error)
+	// ListPartitionReassignments lists ongoing reassignments with their
+	// replicas and the replicas being added and removed.
+	ListPartitionReassignments(context.Context, *ListPartitionReassignmentsRequest) (*ListPartitionReassignmentsResponse, error)
 	mustEmbedUnimplementedAdminServiceServer()
 }
 
@@ -214,6 +283,15 @@ func (UnimplementedAdminServiceServer) DeleteRecords(context.Context, *DeleteRec
 }
 func (UnimplementedAdminServiceServer) DescribeCluster(context.Context, *DescribeClusterRequest) (*DescribeClusterResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method DescribeCluster not implemented")
+}
+func (UnimplementedAdminServiceServer) ElectLeaders(context.Context, *ElectLeadersRequest) (*ElectLeadersResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ElectLeaders not implemented")
+}
+func (UnimplementedAdminServiceServer) AlterPartitionReassignments(context.Context, *AlterPartitionReassignmentsRequest) (*AlterPartitionReassignmentsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method AlterPartitionReassignments not implemented")
+}
+func (UnimplementedAdminServiceServer) ListPartitionReassignments(context.Context, *ListPartitionReassignmentsRequest) (*ListPartitionReassignmentsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ListPartitionReassignments not implemented")
 }
 func (UnimplementedAdminServiceServer) mustEmbedUnimplementedAdminServiceServer() {}
 func (UnimplementedAdminServiceServer) testEmbeddedByValue()                      {}
@@ -398,6 +476,60 @@ func _AdminService_DescribeCluster_Handler(srv interface{}, ctx context.Context,
 	return interceptor(ctx, in, info, handler)
 }
 
+func _AdminService_ElectLeaders_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ElectLeadersRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(AdminServiceServer).ElectLeaders(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: AdminService_ElectLeaders_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(AdminServiceServer).ElectLeaders(ctx, req.(*ElectLeadersRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _AdminService_AlterPartitionReassignments_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(AlterPartitionReassignmentsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(AdminServiceServer).AlterPartitionReassignments(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: AdminService_AlterPartitionReassignments_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(AdminServiceServer).AlterPartitionReassignments(ctx, req.(*AlterPartitionReassignmentsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _AdminService_ListPartitionReassignments_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ListPartitionReassignmentsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(AdminServiceServer).ListPartitionReassignments(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: AdminService_ListPartitionReassignments_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(AdminServiceServer).ListPartitionReassignments(ctx, req.(*ListPartitionReassignmentsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // AdminService_ServiceDesc is the grpc.ServiceDesc for AdminService service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -440,6 +572,18 @@ var AdminService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "DescribeCluster",
 			Handler:    _AdminService_DescribeCluster_Handler,
+		},
+		{
+			MethodName: "ElectLeaders",
+			Handler:    _AdminService_ElectLeaders_Handler,
+		},
+		{
+			MethodName: "AlterPartitionReassignments",
+			Handler:    _AdminService_AlterPartitionReassignments_Handler,
+		},
+		{
+			MethodName: "ListPartitionReassignments",
+			Handler:    _AdminService_ListPartitionReassignments_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},
