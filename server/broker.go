@@ -566,7 +566,7 @@ func (b *broker) checkLeader(p *partition) error {
 	leader, epoch, deleted := p.meta.Leader, p.meta.LeaderEpoch, p.deleted
 	p.mu.Unlock()
 	if deleted {
-		return errorf(ReasonUnknownTopicOrPartition, "partition %s was deleted", p.tp).withPartition(p.tp.topic, p.tp.partition)
+		return p.droppedError(b, "during the request")
 	}
 	if leader != b.id {
 		return b.notLeader(p.tp, leader, epoch)

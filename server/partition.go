@@ -173,7 +173,7 @@ func (p *partition) waitAck(ctx context.Context, b *broker, epoch int32, until i
 		p.mu.Unlock()
 		switch {
 		case deleted:
-			return errorf(ReasonUnknownTopicOrPartition, "partition %s was deleted while waiting for acknowledgement", p.tp).withPartition(p.tp.topic, p.tp.partition)
+			return p.droppedError(b, "while waiting for acknowledgement")
 		case ldr == nil || ldr.LeaderEpoch() != epoch:
 			e := b.notLeader(p.tp, leader, -1)
 			e.Message = fmt.Sprintf("server: broker %d lost leadership of %s (epoch %d) before the batch was replicated; it may or may not be kept", b.id, p.tp, epoch)
@@ -193,6 +193,20 @@ func (p *partition) waitAck(ctx context.Context, b *broker, epoch int32, until i
 			return ctx.Err()
 		}
 	}
+}
+
+// droppedError reports a request that raced the removal of this replica:
+// UNKNOWN_TOPIC_OR_PARTITION if the topic was deleted, NOT_LEADER_OR_FOLLOWER
+// (retriable, naming the leader) if a reassignment moved the partition off
+// this broker.
+func (p *partition) droppedError(b *broker, when string) *Error {
+	if t, ok := b.ctl.image().Topic(p.tp.topic); ok && t.ID == p.topicID && int(p.tp.partition) < len(t.Partitions) {
+		pm := t.Partitions[p.tp.partition]
+		e := b.notLeader(p.tp, pm.Leader, pm.LeaderEpoch)
+		e.Message = fmt.Sprintf("server: partition %s was moved off broker %d %s", p.tp, b.id, when)
+		return e
+	}
+	return errorf(ReasonUnknownTopicOrPartition, "partition %s was deleted %s", p.tp, when).withPartition(p.tp.topic, p.tp.partition)
 }
 
 // logError classifies an error from p's log: a log closed because its topic
