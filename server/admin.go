@@ -200,6 +200,7 @@ func (s *adminService) DescribeTopics(ctx context.Context, req *fjordv1.Describe
 		for i, pm := range t.Partitions {
 			pd := &fjordv1.PartitionDescription{Partition: int32(i), LeaderId: pm.Leader, LeaderEpoch: pm.LeaderEpoch,
 				Replicas: pm.Replicas, Isr: pm.ISR, LogStartOffset: -1, HighWatermark: -1, LogEndOffset: -1, SizeBytes: -1}
+			describeAssignment(pd, pm, img)
 			if p, err := s.b.leaderFor(topicPartition{name, int32(i)}); err != nil {
 				pd.Error = toProto(err)
 			} else {
@@ -416,10 +417,4 @@ func (s *adminService) DeleteRecords(ctx context.Context, req *fjordv1.DeleteRec
 		resp.Topics = append(resp.Topics, tr)
 	}
 	return resp, nil
-}
-
-func (s *adminService) DescribeCluster(ctx context.Context, req *fjordv1.DescribeClusterRequest) (*fjordv1.DescribeClusterResponse, error) {
-	img := s.b.ctl.image()
-	ctrlID, _ := s.b.ctl.ctrl.LeaderID()
-	return &fjordv1.DescribeClusterResponse{ClusterId: clusterID(img), ControllerId: ctrlID, Brokers: brokersOf(img)}, nil
 }

@@ -55,6 +55,7 @@ const (
 	ReasonStaleBrokerEpoch          Reason = "STALE_BROKER_EPOCH"
 	ReasonDuplicateBroker           Reason = "DUPLICATE_BROKER_REGISTRATION"
 	ReasonNoReassignmentInProgress  Reason = "NO_REASSIGNMENT_IN_PROGRESS"
+	ReasonUnsafeReassignment        Reason = "UNSAFE_REASSIGNMENT"
 )
 
 // errorDomain is the google.rpc.ErrorInfo domain of every Fjord error.
@@ -100,6 +101,7 @@ var reasonTable = map[Reason]reasonClass{
 	ReasonStaleBrokerEpoch:          {code: codes.FailedPrecondition},
 	ReasonDuplicateBroker:           {code: codes.AlreadyExists},
 	ReasonNoReassignmentInProgress:  {code: codes.FailedPrecondition},
+	ReasonUnsafeReassignment:        {code: codes.FailedPrecondition, retriable: true, retryAfter: time.Second},
 }
 
 // Error is a broker error with a published reason and context for clients.
@@ -262,6 +264,10 @@ func clusterError(err error) *Error {
 		reason = ReasonIneligibleReplica
 	case errors.Is(err, cluster.ErrPreferredLeaderNotAvailable):
 		reason = ReasonPreferredLeaderNotAvail
+	case errors.Is(err, cluster.ErrNoReassignmentInProgress):
+		reason = ReasonNoReassignmentInProgress
+	case errors.Is(err, cluster.ErrUnsafeReassignment):
+		reason = ReasonUnsafeReassignment
 	case errors.Is(err, cluster.ErrUnknownBroker), errors.Is(err, cluster.ErrStaleBrokerEpoch):
 		reason = ReasonStaleBrokerEpoch
 	case errors.Is(err, cluster.ErrDuplicateBroker):
