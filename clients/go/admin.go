@@ -192,7 +192,12 @@ func (a *Admin) ListOffset(ctx context.Context, topic string, partition int32, a
 	return a.c.listOffset(ctx, topic, partition, at)
 }
 
-// DescribeCluster returns the cluster id, controller and live brokers.
+// DescribeCluster returns the cluster id, the controller leader (-1 while
+// none is known) and the live brokers; every registered broker with its
+// state (fenced, active, shutting down) and epoch; and the partitions that
+// are under-replicated, under min.insync.replicas or offline, with topic
+// and partition counts. It is the answering broker's view of the cluster
+// metadata, which lags the controller by at most a few milliseconds.
 func (a *Admin) DescribeCluster(ctx context.Context) (*fjordv1.DescribeClusterResponse, error) {
 	var out *fjordv1.DescribeClusterResponse
 	err := a.admin(ctx, func(ctx context.Context, ac fjordv1.AdminServiceClient) error {
