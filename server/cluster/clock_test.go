@@ -2,6 +2,7 @@ package cluster
 
 import (
 	"sync"
+	"testing"
 	"time"
 )
 
@@ -56,4 +57,25 @@ func (t *manualTicker) Stop() {
 	t.c.mu.Lock()
 	defer t.c.mu.Unlock()
 	delete(t.c.tickers, t)
+}
+
+func TestLivenessSuspectHasShorterGrace(t *testing.T) {
+	l := NewLiveness(2 * time.Second)
+	t0 := time.Unix(100, 0)
+	l.Reset(t0)
+	l.Suspect(1, t0.Add(-time.Second))
+	if l.Fresh(1, t0.Add(1500*time.Millisecond)) {
+		t.Fatal("suspect still fresh 2.5s after it was last seen")
+	}
+	if !l.Fresh(2, t0.Add(1500*time.Millisecond)) {
+		t.Fatal("other broker lost its grace")
+	}
+	l.Heartbeat(1, t0.Add(time.Second))
+	if !l.Fresh(1, t0.Add(1500*time.Millisecond)) {
+		t.Fatal("a heartbeat does not clear the suspicion")
+	}
+	l.Reset(t0.Add(10 * time.Second))
+	if !l.Fresh(1, t0.Add(11*time.Second)) {
+		t.Fatal("reset does not clear suspects")
+	}
 }

@@ -138,10 +138,12 @@ type Controller struct {
 	// result and placements stay balanced.
 	propMu sync.Mutex
 
-	// liveMu guards live and leading.
+	// liveMu guards live, leading and lastLeader.
 	liveMu  sync.Mutex
 	live    *Liveness
 	leading bool
+	// lastLeader is the last other node seen leading (-1: none).
+	lastLeader int32
 
 	// closeMu guards closed, so that no waiter joins wg once Close waits.
 	closeMu sync.RWMutex
@@ -161,7 +163,7 @@ func Open(opts Options) (_ *Controller, err error) {
 	if opts.RaftLogOutput != nil {
 		hlog = hclog.New(&hclog.LoggerOptions{Name: "raft-" + strconv.Itoa(int(opts.NodeID)), Output: opts.RaftLogOutput, Level: hclog.Info})
 	}
-	c := &Controller{opts: opts, fsm: newFSM(opts.Logger), live: NewLiveness(opts.SessionTimeout)}
+	c := &Controller{opts: opts, fsm: newFSM(opts.Logger), live: NewLiveness(opts.SessionTimeout), lastLeader: -1}
 	var (
 		stable raft.StableStore
 		snaps  raft.SnapshotStore
@@ -644,7 +646,12 @@ func (c *Controller) leadership(leader bool) {
 	c.liveMu.Lock()
 	defer c.liveMu.Unlock()
 	if leader && !c.leading {
-		c.live.Reset(c.opts.Clock.Now())
+		now := c.opts.Clock.Now()
+		c.live.Reset(now)
+		if c.lastLeader >= 0 && c.lastLeader != c.opts.NodeID {
+			// The previous leader gets half a session to prove it lives.
+			c.live.Suspect(c.lastLeader, now.Add(-c.opts.SessionTimeout/2))
+		}
 		if c.Image().ClusterID() == "" {
 			c.wg.Add(1)
 			go c.initCluster()
@@ -678,6 +685,9 @@ func (c *Controller) tick() {
 	default:
 	}
 	c.liveMu.Lock()
+	if id, ok := c.LeaderID(); ok && id != c.opts.NodeID {
+		c.lastLeader = id
+	}
 	leading := c.leading
 	var expired []BrokerRef
 	img := c.Image()

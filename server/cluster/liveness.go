@@ -11,8 +11,10 @@ type Liveness struct {
 	timeout time.Duration
 	last    map[int32]time.Time
 	// now0 is when the sessions were last reset: a broker never seen since
-	// counts as seen then.
+	// counts as seen then, unless it is a suspect.
 	now0 time.Time
+	// suspects count as last seen at an earlier time after a reset.
+	suspects map[int32]time.Time
 }
 
 // NewLiveness returns a tracker that expires sessions after timeout.
@@ -30,7 +32,19 @@ func (l *Liveness) Heartbeat(id int32, now time.Time) {
 // Reset starts every session at now: called when this node becomes leader.
 func (l *Liveness) Reset(now time.Time) {
 	clear(l.last)
+	clear(l.suspects)
 	l.now0 = now
+}
+
+// Suspect shortens the grace of broker id after a Reset: until it
+// heartbeats it counts as last seen at since. A new controller leader
+// suspects the previous leader, which in combined mode most often lost its
+// leadership by dying, so its partitions move sooner.
+func (l *Liveness) Suspect(id int32, since time.Time) {
+	if l.suspects == nil {
+		l.suspects = map[int32]time.Time{}
+	}
+	l.suspects[id] = since
 }
 
 // Fresh reports whether broker id heartbeat within the session timeout.
@@ -40,6 +54,9 @@ func (l *Liveness) Fresh(id int32, now time.Time) bool {
 
 func (l *Liveness) lastSeen(id int32) time.Time {
 	if t, ok := l.last[id]; ok && t.After(l.now0) {
+		return t
+	}
+	if t, ok := l.suspects[id]; ok {
 		return t
 	}
 	return l.now0
