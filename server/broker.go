@@ -608,20 +608,43 @@ func (b *broker) tickLoop() {
 func (b *broker) proposeISR(p *partition, ch replication.ISRChange) {
 	ldr := p.ldr
 	epoch := b.epoch.Load()
-	b.logger.Info("proposing isr change", "partition", p.tp.String(), "isr", fmt.Sprint(ch.NewISR), "leader_epoch", ch.LeaderEpoch, "partition_epoch", ch.PartitionEpoch)
+	// Like KIP-841: never ask to add a broker the image says is fenced or
+	// shutting down (the leader state machine knows offsets, not liveness;
+	// a dead follower that was caught up on an idle partition looks
+	// eligible forever).
+	img := b.ctl.image()
+	var dead []int32
+	for _, id := range ch.NewISR {
+		if !slices.Contains(p.meta.ISR, id) && !img.Alive(id) {
+			dead = append(dead, id)
+		}
+	}
+	if len(dead) == 0 {
+		b.logger.Info("proposing isr change", "partition", p.tp.String(), "isr", fmt.Sprint(ch.NewISR), "leader_epoch", ch.LeaderEpoch, "partition_epoch", ch.PartitionEpoch)
+	}
 	b.wg.Add(1)
 	go func() {
 		defer b.wg.Done()
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		pm, err := b.ctl.alterPartition(ctx, cluster.ChangePartition{
-			Topic: p.tp.topic, Partition: p.tp.partition, PartitionEpoch: ch.PartitionEpoch,
-			Broker: &cluster.BrokerRef{ID: b.id, Epoch: epoch}, LeaderEpoch: ch.LeaderEpoch, ISR: ch.NewISR})
-		cancel()
+		var pm cluster.PartitionMeta
+		var err error
+		backoff := 200 * time.Millisecond
+		if len(dead) > 0 {
+			err = errorf(ReasonIneligibleReplica, "brokers %v are not alive", dead)
+			backoff = time.Second
+		} else {
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			pm, err = b.ctl.alterPartition(ctx, cluster.ChangePartition{
+				Topic: p.tp.topic, Partition: p.tp.partition, PartitionEpoch: ch.PartitionEpoch,
+				Broker: &cluster.BrokerRef{ID: b.id, Epoch: epoch}, LeaderEpoch: ch.LeaderEpoch, ISR: ch.NewISR})
+			cancel()
+			if err != nil {
+				b.logger.Warn("isr change rejected", "partition", p.tp.String(), "isr", fmt.Sprint(ch.NewISR), "err", err)
+			}
+		}
 		if err != nil {
-			b.logger.Warn("isr change rejected", "partition", p.tp.String(), "isr", fmt.Sprint(ch.NewISR), "err", err)
 			// Give the image time to catch up before the leader proposes again.
 			select {
-			case <-time.After(200 * time.Millisecond):
+			case <-time.After(backoff):
 			case <-b.stop:
 				return
 			}
