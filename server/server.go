@@ -324,6 +324,8 @@ func (s *Server) openBroker() error {
 		Peers:          o.Peers,
 		Bootstrap:      len(o.Peers) > 0 || o.Bootstrap,
 		SessionTimeout: o.SessionTimeout,
+		// Check sessions often: fencing waits for the next tick after expiry.
+		TickInterval: max(o.SessionTimeout/8, 10*time.Millisecond),
 		Raft: cluster.RaftOptions{HeartbeatTimeout: o.RaftTimeout, ElectionTimeout: o.RaftTimeout,
 			LeaderLeaseTimeout: o.RaftTimeout, CommitTimeout: 5 * time.Millisecond},
 		Logger: o.Logger,
