@@ -36,6 +36,7 @@ func newClusterCmd(env *cliEnv) *cobra.Command {
 			})
 		},
 	})
+	cmd.AddCommand(newClusterStatusCmd(env, cf))
 	return cmd
 }
 

@@ -82,7 +82,7 @@ func TestTopicCommands(t *testing.T) {
 
 	out = cli(t, addr, "", "topic", "describe", "orders")
 	for _, w := range []string{"NAME        orders", "PARTITIONS  3", "REPLICAS    1",
-		"PARTITION  LEADER  EPOCH  REPLICAS  ISR  LOG-START  HW  LEO  SIZE"} {
+		"PARTITION  LEADER  LEADER-EPOCH  PARTITION-EPOCH  REPLICAS  ISR  OFFLINE  LOG-START  HW  LEO  SIZE"} {
 		if !strings.Contains(out, w) {
 			t.Errorf("describe output lacks %q:\n%s", w, out)
 		}
@@ -90,7 +90,7 @@ func TestTopicCommands(t *testing.T) {
 	if !regexp.MustCompile(`(?m)^retention\.ms\s+3600000\s+topic$`).MatchString(out) {
 		t.Errorf("describe does not show retention.ms=3600000 from the topic:\n%s", out)
 	}
-	if !regexp.MustCompile(`(?m)^2\s+1\s+\d+\s+\[1\]\s+\[1\]\s+0\s+0\s+0\s+\S+$`).MatchString(out) {
+	if !regexp.MustCompile(`(?m)^2\s+1\s+\d+\s+\d+\s+\[1\]\s+\[1\]\s+-\s+0\s+0\s+0\s+\S+$`).MatchString(out) {
 		t.Errorf("describe lacks partition 2's row:\n%s", out)
 	}
 

@@ -145,6 +145,7 @@ Then, in another terminal:                fjord topic create demo
 		newProduceCmd(env),
 		newConsumeCmd(env),
 		newClusterCmd(env),
+		newPartitionCmd(env),
 		newBenchCmd(env),
 	)
 	return root

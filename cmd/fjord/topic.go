@@ -174,7 +174,8 @@ func writeTopicDescription(w io.Writer, d *fjordv1.TopicDescription) {
 	tw := tabwriter.NewWriter(w, 0, 8, 2, ' ', 0)
 	rf := 0
 	if ps := d.GetPartitions(); len(ps) > 0 {
-		rf = len(ps[0].GetReplicas())
+		// While partition 0 is reassigned its replicas include those leaving.
+		rf = len(ps[0].GetReplicas()) - len(ps[0].GetRemovingReplicas())
 	}
 	fmt.Fprintf(tw, "NAME\t%s\n", d.GetName())
 	fmt.Fprintf(tw, "ID\t%s\n", d.GetTopicId())
@@ -195,16 +196,41 @@ func writeTopicDescription(w io.Writer, d *fjordv1.TopicDescription) {
 
 	fmt.Fprintln(w, "\nPARTITIONS")
 	tw = tabwriter.NewWriter(w, 0, 8, 2, ' ', 0)
-	fmt.Fprintln(tw, "PARTITION\tLEADER\tEPOCH\tREPLICAS\tISR\tLOG-START\tHW\tLEO\tSIZE")
+	fmt.Fprintln(tw, "PARTITION\tLEADER\tLEADER-EPOCH\tPARTITION-EPOCH\tREPLICAS\tISR\tOFFLINE\tLOG-START\tHW\tLEO\tSIZE")
+	var reassigning []*fjordv1.PartitionDescription
+	var offsetErrs []string
 	for _, p := range d.GetPartitions() {
+		if len(p.GetAddingReplicas())+len(p.GetRemovingReplicas()) > 0 {
+			reassigning = append(reassigning, p)
+		}
+		fmt.Fprintf(tw, "%d\t%d\t%d\t%d\t%s\t%s\t%s\t", p.GetPartition(), p.GetLeaderId(), p.GetLeaderEpoch(), p.GetPartitionEpoch(),
+			ids(p.GetReplicas()), ids(p.GetIsr()), idsOrDash(p.GetOfflineReplicas()))
 		if e := p.GetError(); e != nil {
-			fmt.Fprintf(tw, "%d\t%d\t%d\t%s\t%s\terror: %v\t\t\t\n", p.GetPartition(), p.GetLeaderId(), p.GetLeaderEpoch(),
-				ids(p.GetReplicas()), ids(p.GetIsr()), protoError(e.GetCode(), e.GetReason(), e.GetMessage()))
+			// Offsets come from the leader; the answering broker may not be it.
+			fmt.Fprintln(tw, "-\t-\t-\t-")
+			offsetErrs = append(offsetErrs, fmt.Sprintf("partition %d: %v", p.GetPartition(), protoError(e.GetCode(), e.GetReason(), e.GetMessage())))
 			continue
 		}
-		fmt.Fprintf(tw, "%d\t%d\t%d\t%s\t%s\t%d\t%d\t%d\t%s\n", p.GetPartition(), p.GetLeaderId(), p.GetLeaderEpoch(),
-			ids(p.GetReplicas()), ids(p.GetIsr()), p.GetLogStartOffset(), p.GetHighWatermark(), p.GetLogEndOffset(),
-			humanBytes(p.GetSizeBytes()))
+		fmt.Fprintf(tw, "%d\t%d\t%d\t%s\n", p.GetLogStartOffset(), p.GetHighWatermark(), p.GetLogEndOffset(), humanBytes(p.GetSizeBytes()))
+	}
+	tw.Flush()
+	if len(offsetErrs) > 0 {
+		fmt.Fprintln(w, "\nOFFSETS UNAVAILABLE")
+		for _, e := range offsetErrs {
+			fmt.Fprintln(w, e)
+		}
+	}
+
+	if len(reassigning) == 0 {
+		return
+	}
+	fmt.Fprintln(w, "\nREASSIGNMENTS")
+	tw = tabwriter.NewWriter(w, 0, 8, 2, ' ', 0)
+	fmt.Fprintln(tw, "PARTITION\tTARGET\tADDING\tREMOVING\tPROGRESS")
+	for _, p := range reassigning {
+		target := without(p.GetReplicas(), p.GetRemovingReplicas())
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", p.GetPartition(), ids(target), idsOrDash(p.GetAddingReplicas()),
+			idsOrDash(p.GetRemovingReplicas()), reassignProgress(target, p.GetIsr()))
 	}
 	tw.Flush()
 }
