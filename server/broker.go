@@ -184,7 +184,7 @@ func (b *broker) reconcile(img *cluster.Image) error {
 				errs = append(errs, fmt.Errorf("server: open %s: %w", w.tp, err))
 				continue
 			}
-			p = &partition{tp: w.tp, topicID: w.t.ID, log: l, quit: b.quit}
+			p = &partition{b: b, tp: w.tp, topicID: w.t.ID, log: l, quit: b.quit}
 			p.meta.Leader = cluster.NoLeader
 		} else if err := p.log.SetOptions(cfg.storageOptions(b.base)); err != nil {
 			errs = append(errs, fmt.Errorf("server: apply config to %s: %w", w.tp, err))

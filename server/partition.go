@@ -27,6 +27,7 @@ func (tp topicPartition) String() string { return tp.topic + "-" + strconv.Itoa(
 // acks=all completion); as follower a replication.Follower driven by the
 // fetcher of its leader's broker.
 type partition struct {
+	b       *broker
 	tp      topicPartition
 	topicID string
 	log     *storage.Log
@@ -216,7 +217,7 @@ func (p *partition) logError(err error) *Error {
 	deleted := p.deleted
 	p.mu.Unlock()
 	if deleted && errors.Is(err, storage.ErrClosed) {
-		return errorf(ReasonUnknownTopicOrPartition, "partition %s was deleted", p.tp).withPartition(p.tp.topic, p.tp.partition)
+		return p.droppedError(p.b, "during the request")
 	}
 	return asError(err).withPartition(p.tp.topic, p.tp.partition)
 }

@@ -139,20 +139,15 @@
 // carries the targets and apply validates them), so it is not serialized. The only goroutines are raft's, the leader's
 // timer loop and one waiter per in-flight proposal; Close stops them all.
 //
-// # Left for wiring (issue 4)
+// # Where the server uses it
 //
-//   - server: replace localController with a Controller; brokers register,
-//     heartbeat and reconcile against Watch (leader/follower roles, leader
-//     epochs, deletion by topic id); map this package's errors in the one
-//     error table (ErrStalePartitionEpoch, ErrFencedLeaderEpoch,
-//     ErrNoReassignmentInProgress, ErrUnsafeReassignment,
-//     *NotLeaderError -> NOT_CONTROLLER with the leader in details).
-//   - admin RPCs to alter and list partition reassignments, on
-//     Controller.ReassignPartitions and Image.Reassigning.
-//   - an internal RPC carrying heartbeats and ChangePartition to the leader,
-//     and flags (--node-id, --raft, --peers, --bootstrap/--join via
-//     AddVoter).
-//   - server/replication: ISR shrink/expand decisions using the epochs here.
+//   - server/server.go opens a Controller per broker (combined mode; a
+//     single node is a quorum of one on an in-memory transport with its log
+//     in the data directory); server/session.go registers, heartbeats and
+//     runs the Watch loop that reconciles replicas; server/control.go sends
+//     registration, heartbeats, ChangePartition (AlterPartition) and
+//     AddVoter to the leader, forwarding over fjord.cluster.v1 when another
+//     node leads; server/errors.go maps this package's errors to reasons.
 //   - validation of topic names and config values stays in server, before
 //     proposing; apply only checks what needs the image.
 package cluster
