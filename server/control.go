@@ -57,7 +57,7 @@ func (c *control) register(ctx context.Context, reg cluster.BrokerRegistration) 
 		return 0, err
 	}
 	resp, err := clusterv1.NewControllerServiceClient(conn).RegisterBroker(ctx, &clusterv1.RegisterBrokerRequest{
-		BrokerId: reg.ID, IncarnationId: reg.IncarnationID, Address: reg.Address, Rack: reg.Rack})
+		BrokerId: reg.ID, IncarnationId: reg.IncarnationID, Address: reg.Address, Rack: reg.Rack, LostUnsyncedData: reg.LostUnsyncedData})
 	if err != nil {
 		return 0, fromStatus(err)
 	}

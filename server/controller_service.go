@@ -19,7 +19,7 @@ func (s *controllerService) RegisterBroker(ctx context.Context, req *clusterv1.R
 		return nil, toStatus(errorf(ReasonInvalidRequest, "registration needs a broker id >= 0, an incarnation id and an address"))
 	}
 	br, err := s.b.ctl.ctrl.RegisterBroker(ctx, cluster.BrokerRegistration{ID: req.GetBrokerId(), IncarnationID: req.GetIncarnationId(),
-		Address: req.GetAddress(), Rack: req.GetRack()})
+		Address: req.GetAddress(), Rack: req.GetRack(), LostUnsyncedData: req.GetLostUnsyncedData()})
 	if err != nil {
 		return nil, toStatus(err)
 	}

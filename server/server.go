@@ -317,6 +317,17 @@ func (s *Server) openBroker() error {
 	if _, err := os.Stat(filepath.Join(metaDir, "cluster.json")); err == nil {
 		return fmt.Errorf("server: %s holds metadata of a pre-release Fjord (cluster.json); this version keeps metadata in a raft log: start with a new data directory", metaDir)
 	}
+	if err := os.MkdirAll(metaDir, 0o755); err != nil {
+		return fmt.Errorf("server: create %s: %w", metaDir, err)
+	}
+	lost, err := beginRun(metaDir)
+	if err != nil {
+		return err
+	}
+	if lost {
+		o.Logger.Warn("the previous run ended in a machine crash: data that was only in the page cache is gone; " +
+			"flush.policy=replication partitions that had only this broker in sync stay offline unless unclean election is enabled")
+	}
 	copts := cluster.Options{
 		NodeID:         o.NodeID,
 		Dir:            filepath.Join(metaDir, "raft"),
@@ -349,7 +360,7 @@ func (s *Server) openBroker() error {
 		s.ctl.peers.close()
 		return err
 	}
-	so := sessionOptions{incarnation: newIncarnation(), address: o.AdvertisedAddr, rack: o.Rack, heartbeat: o.HeartbeatInterval}
+	so := sessionOptions{incarnation: newIncarnation(), address: o.AdvertisedAddr, rack: o.Rack, heartbeat: o.HeartbeatInterval, lostUnsynced: lost}
 	if !o.clustered() {
 		// A cluster of one: elect, register and activate before serving, so
 		// the broker is usable as soon as New returns.
@@ -539,6 +550,11 @@ func (s *Server) Shutdown(ctx context.Context) error {
 			s.shutdownErr = errors.Join(s.shutdownErr, fmt.Errorf("server: close controller: %w", err))
 		}
 		s.ctl.peers.close()
+		if s.shutdownErr == nil {
+			if err := endRun(filepath.Join(s.opts.DataDir, metaDirName)); err != nil {
+				s.shutdownErr = err
+			}
+		}
 		s.closeListeners()
 		close(s.done)
 	})

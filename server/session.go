@@ -14,6 +14,8 @@ type sessionOptions struct {
 	address     string
 	rack        string
 	heartbeat   time.Duration
+	// lostUnsynced: the previous run ended in a machine crash.
+	lostUnsynced bool
 }
 
 // register registers this incarnation, retrying until it succeeds or the
@@ -22,7 +24,7 @@ func (b *broker) register(so sessionOptions) bool {
 	backoff := 50 * time.Millisecond
 	for {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		epoch, err := b.ctl.register(ctx, cluster.BrokerRegistration{ID: b.id, IncarnationID: so.incarnation, Address: so.address, Rack: so.rack})
+		epoch, err := b.ctl.register(ctx, cluster.BrokerRegistration{ID: b.id, IncarnationID: so.incarnation, Address: so.address, Rack: so.rack, LostUnsyncedData: so.lostUnsynced})
 		cancel()
 		if err == nil {
 			b.epoch.Store(epoch)

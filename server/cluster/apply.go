@@ -3,6 +3,7 @@ package cluster
 import (
 	"fmt"
 	"slices"
+	"strings"
 )
 
 // Result is what applying a record produced, returned to the proposer.
@@ -107,6 +108,9 @@ func (img *Image) registerBroker(index uint64, r *RegisterBroker) (Result, bool,
 	// A new incarnation ends the old session, whose replicas may have lost
 	// unsynced data: it leaves leaderships and ISRs (a no-op for a new id).
 	img.retireLocked(r.ID)
+	if r.LostUnsyncedData {
+		img.markStaleISR(r.ID)
+	}
 	out := *b
 	return Result{BrokerEpoch: b.Epoch, Broker: &out}, true, nil
 }
@@ -175,6 +179,34 @@ func (img *Image) retireLocked(id int32) {
 	}
 }
 
+// markStaleISR flags the partitions whose only ISR member is broker id and
+// whose topic acknowledges page-cache data (flush.policy=replication): id
+// restarted after losing such data. Under flush.policy=sync every ISR
+// member counted only synced data, so nothing acknowledged was lost.
+func (img *Image) markStaleISR(id int32) {
+	for name, t := range img.topics {
+		if strings.TrimSpace(t.Configs[ConfigFlushPolicy]) != "replication" {
+			continue
+		}
+		var nt *TopicMeta
+		for i, p := range t.Partitions {
+			if len(p.ISR) != 1 || p.ISR[0] != id || p.StaleISR {
+				continue
+			}
+			np := p
+			np.StaleISR = true
+			np.PartitionEpoch++
+			if nt == nil {
+				nt = shallowTopic(t)
+			}
+			nt.Partitions[i] = np
+		}
+		if nt != nil {
+			img.topics[name] = nt
+		}
+	}
+}
+
 // elect chooses a leader for partition p of t, whose leader (if any) is no
 // longer alive: the first
 // replica (in assignment order) that is in the ISR and alive; failing that,
@@ -183,7 +215,7 @@ func (img *Image) retireLocked(id int32) {
 // whenever the leader changes, to NoLeader included.
 func (img *Image) elect(t *TopicMeta, p *PartitionMeta) {
 	for _, r := range p.Replicas {
-		if slices.Contains(p.ISR, r) && img.Alive(r) {
+		if !p.StaleISR && slices.Contains(p.ISR, r) && img.Alive(r) {
 			p.Leader = r
 			p.LeaderEpoch++
 			return
@@ -192,7 +224,7 @@ func (img *Image) elect(t *TopicMeta, p *PartitionMeta) {
 	if t.UncleanLeaderElection() {
 		for _, r := range p.Replicas {
 			if img.Alive(r) {
-				p.Leader, p.ISR = r, []int32{r}
+				p.Leader, p.ISR, p.StaleISR = r, []int32{r}, false
 				p.LeaderEpoch++
 				return
 			}
@@ -379,6 +411,20 @@ func (img *Image) alterConfigs(r *AlterConfigs) (Result, bool, error) {
 	if len(nt.Configs) == 0 {
 		nt.Configs = nil
 	}
+	if nt.UncleanLeaderElection() {
+		// Enabling unclean election brings offline partitions back now, as
+		// Kafka does, rather than at the next broker event.
+		nt.Partitions = slices.Clone(t.Partitions)
+		for i := range nt.Partitions {
+			if p := &nt.Partitions[i]; p.Leader == NoLeader {
+				before := p.Leader
+				img.elect(&nt, p)
+				if p.Leader != before {
+					p.PartitionEpoch++
+				}
+			}
+		}
+	}
 	img.topics[r.Topic] = &nt
 	return Result{Topic: &nt}, true, nil
 }
@@ -432,6 +478,9 @@ func (img *Image) changePartition(r *ChangePartition) (Result, bool, error) {
 	} else if r.Leader != nil {
 		if *r.Leader == NoLeader {
 			return Result{}, false, partErr(ErrIneligibleReplica, r.Topic, r.Partition, "the controller only moves leadership to a live isr member")
+		}
+		if cur.StaleISR {
+			return Result{}, false, partErr(ErrIneligibleReplica, r.Topic, r.Partition, "the only isr member lost unsynced data; only an unclean election can bring the partition back")
 		}
 		np.Leader = *r.Leader
 	}
@@ -507,7 +556,7 @@ func (img *Image) electPreferred(r *ElectPreferredLeaders) (Result, bool, error)
 			}
 			continue
 		}
-		if !img.Alive(pref) || !slices.Contains(p.ISR, pref) {
+		if !img.Alive(pref) || !slices.Contains(p.ISR, pref) || p.StaleISR {
 			if !all {
 				res.Elections = append(res.Elections, Election{tp, p.Leader, partErr(ErrPreferredLeaderNotAvailable, tp.Topic, tp.Partition, "preferred replica %d", pref)})
 			}
@@ -533,7 +582,7 @@ func (img *Image) Imbalanced() []TopicPartition {
 	var out []TopicPartition
 	for _, t := range img.Topics() {
 		for i, p := range t.Partitions {
-			if pref := p.Preferred(); p.Leader != pref && img.Alive(pref) && slices.Contains(p.ISR, pref) {
+			if pref := p.Preferred(); p.Leader != pref && img.Alive(pref) && slices.Contains(p.ISR, pref) && !p.StaleISR {
 				out = append(out, TopicPartition{t.Name, int32(i)})
 			}
 		}

@@ -422,6 +422,8 @@ type BrokerRegistration struct {
 	IncarnationID string
 	Address       string
 	Rack          string
+	// LostUnsyncedData: see RegisterBroker.
+	LostUnsyncedData bool
 }
 
 // RegisterBroker registers a broker incarnation and returns its record; the
@@ -440,7 +442,7 @@ func (c *Controller) RegisterBroker(ctx context.Context, reg BrokerRegistration)
 			return Broker{}, brokerErr(ErrDuplicateBroker, reg.ID, "incarnation %s holds the id", old.IncarnationID)
 		}
 	}
-	res, err := c.Propose(ctx, NewRecord(&RegisterBroker{ID: reg.ID, IncarnationID: reg.IncarnationID, Address: reg.Address, Rack: reg.Rack}))
+	res, err := c.Propose(ctx, NewRecord(&RegisterBroker{ID: reg.ID, IncarnationID: reg.IncarnationID, Address: reg.Address, Rack: reg.Rack, LostUnsyncedData: reg.LostUnsyncedData}))
 	if err != nil {
 		return Broker{}, err
 	}

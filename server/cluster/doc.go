@@ -83,9 +83,13 @@
 // the partition goes offline (leader -1) and keeps its last ISR member, so
 // it returns when that broker does. Only a topic with
 // unclean.leader.election.enable=true elects a live replica outside the
-// ISR, which then becomes the whole ISR. The leader epoch increases on every
-// leader change (to -1 included); the partition epoch on every leader, ISR
-// or replica change. ISRs are kept in replica order.
+// ISR, which then becomes the whole ISR. A broker that registers with
+// LostUnsyncedData (it restarted after a machine crash) marks StaleISR on
+// the flush.policy=replication partitions whose only ISR member it is: it
+// may lack acknowledged records, so it is not elected; enabling unclean
+// election (which elects at once) is the only way back. The leader epoch
+// increases on every leader change (to -1 included); the partition epoch on
+// every leader, ISR or replica change. ISRs are kept in replica order.
 //
 // Reassignment follows Kafka's KIP-455. A target T (any length of at least
 // one, distinct registered brokers, fenced ones allowed) is compared with

@@ -15,6 +15,11 @@ const NoLeader int32 = -1
 // replica outside the ISR when no ISR member is alive (data loss).
 const ConfigUncleanLeaderElection = "unclean.leader.election.enable"
 
+// ConfigFlushPolicy is the topic config choosing what counts toward the high
+// watermark; under "replication" acknowledged data may live only in page
+// caches.
+const ConfigFlushPolicy = "flush.policy"
+
 // BrokerState is a registered broker's session state.
 type BrokerState string
 
@@ -60,6 +65,11 @@ type PartitionMeta struct {
 	AddingReplicas   []int32 `json:"adding_replicas,omitempty"`
 	RemovingReplicas []int32 `json:"removing_replicas,omitempty"`
 	OriginalReplicas []int32 `json:"original_replicas,omitempty"`
+	// StaleISR: the only ISR member restarted after losing unsynced data
+	// (RegisterBroker.LostUnsyncedData) and may lack acknowledged records,
+	// so it is not elected leader; only an unclean election (which clears
+	// the flag) brings the partition back.
+	StaleISR bool `json:"stale_isr,omitempty"`
 }
 
 // Preferred returns the preferred leader, the first replica (during a

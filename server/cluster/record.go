@@ -64,6 +64,12 @@ type RegisterBroker struct {
 	IncarnationID string `json:"incarnation_id"`
 	Address       string `json:"address"`
 	Rack          string `json:"rack,omitempty"`
+	// LostUnsyncedData: the broker restarted after a machine crash (not a
+	// process crash), so data it held only in the page cache is gone. Where
+	// it is the last ISR member of a topic with flush.policy=replication it
+	// may lack acknowledged records: the partition gets StaleISR and does
+	// not elect it (unless the topic enables unclean election).
+	LostUnsyncedData bool `json:"lost_unsynced_data,omitempty"`
 }
 
 // BrokerRef names one broker session: the id and the epoch it registered

@@ -635,9 +635,12 @@ type RegisterBrokerRequest struct {
 	// Advertised gRPC address.
 	Address string `protobuf:"bytes,3,opt,name=address,proto3" json:"address,omitempty"`
 	// Optional rack.
-	Rack          string `protobuf:"bytes,4,opt,name=rack,proto3" json:"rack,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	Rack string `protobuf:"bytes,4,opt,name=rack,proto3" json:"rack,omitempty"`
+	// The broker restarted after a machine crash and lost data it held only
+	// in the page cache (see the controller's register_broker record).
+	LostUnsyncedData bool `protobuf:"varint,5,opt,name=lost_unsynced_data,json=lostUnsyncedData,proto3" json:"lost_unsynced_data,omitempty"`
+	unknownFields    protoimpl.UnknownFields
+	sizeCache        protoimpl.SizeCache
 }
 
 func (x *RegisterBrokerRequest) Reset() {
@@ -696,6 +699,13 @@ func (x *RegisterBrokerRequest) GetRack() string {
 		return x.Rack
 	}
 	return ""
+}
+
+func (x *RegisterBrokerRequest) GetLostUnsyncedData() bool {
+	if x != nil {
+		return x.LostUnsyncedData
+	}
+	return false
 }
 
 // RegisterBrokerResponse returns the session.
@@ -1194,12 +1204,13 @@ const file_fjord_cluster_v1_cluster_proto_rawDesc = "" +
 	"\x05error\x18\x03 \x01(\v2\x0f.fjord.v1.ErrorR\x05error\x12!\n" +
 	"\fleader_epoch\x18\x04 \x01(\x05R\vleaderEpoch\x12\x1d\n" +
 	"\n" +
-	"end_offset\x18\x05 \x01(\x03R\tendOffset\"\x89\x01\n" +
+	"end_offset\x18\x05 \x01(\x03R\tendOffset\"\xb7\x01\n" +
 	"\x15RegisterBrokerRequest\x12\x1b\n" +
 	"\tbroker_id\x18\x01 \x01(\x05R\bbrokerId\x12%\n" +
 	"\x0eincarnation_id\x18\x02 \x01(\tR\rincarnationId\x12\x18\n" +
 	"\aaddress\x18\x03 \x01(\tR\aaddress\x12\x12\n" +
-	"\x04rack\x18\x04 \x01(\tR\x04rack\";\n" +
+	"\x04rack\x18\x04 \x01(\tR\x04rack\x12,\n" +
+	"\x12lost_unsynced_data\x18\x05 \x01(\bR\x10lostUnsyncedData\";\n" +
 	"\x16RegisterBrokerResponse\x12!\n" +
 	"\fbroker_epoch\x18\x01 \x01(\x03R\vbrokerEpoch\"\x9c\x01\n" +
 	"\x16BrokerHeartbeatRequest\x12\x1b\n" +
