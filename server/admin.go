@@ -5,8 +5,10 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"google.golang.org/grpc"
+	"google.golang.org/grpc/metadata"
 
 	fjordv1 "github.com/fjordlog/fjord/gen/go/fjord/v1"
 	"github.com/fjordlog/fjord/server/cluster"
@@ -211,7 +213,77 @@ func (s *adminService) DescribeTopics(ctx context.Context, req *fjordv1.Describe
 		}
 		resp.Topics = append(resp.Topics, td)
 	}
+	if !forwarded(ctx) {
+		s.fillRemoteOffsets(ctx, img, req.GetNames(), resp)
+	}
 	return resp, nil
+}
+
+// forwardHeader marks a call one broker makes to another on behalf of a
+// client, so the callee answers from its own state and never forwards again.
+const forwardHeader = "fjord-forwarded"
+
+func forwarded(ctx context.Context) bool {
+	md, _ := metadata.FromIncomingContext(ctx)
+	return len(md.Get(forwardHeader)) > 0
+}
+
+// fillRemoteOffsets asks the leaders of partitions led elsewhere for their
+// offsets and sizes (one call per leader broker, in parallel), so a
+// description from any broker is complete. A leader that does not answer
+// leaves its partitions' error in place.
+func (s *adminService) fillRemoteOffsets(ctx context.Context, img *cluster.Image, names []string, resp *fjordv1.DescribeTopicsResponse) {
+	byLeader := map[int32]bool{}
+	for _, td := range resp.GetTopics() {
+		for _, pd := range td.GetPartitions() {
+			if pd.GetLeaderId() >= 0 && pd.GetLeaderId() != s.b.id && pd.GetHighWatermark() < 0 {
+				byLeader[pd.GetLeaderId()] = true
+			}
+		}
+	}
+	type answer struct {
+		leader int32
+		resp   *fjordv1.DescribeTopicsResponse
+	}
+	answers := make(chan answer, len(byLeader))
+	for leader := range byLeader {
+		go func() {
+			var r *fjordv1.DescribeTopicsResponse
+			if bm, ok := img.Broker(leader); ok {
+				if cc, err := s.b.ctl.peers.conn(leader, bm.Address); err == nil {
+					cctx, cancel := context.WithTimeout(metadata.AppendToOutgoingContext(ctx, forwardHeader, "1"), 5*time.Second)
+					r, _ = fjordv1.NewAdminServiceClient(cc).DescribeTopics(cctx, &fjordv1.DescribeTopicsRequest{Names: names})
+					cancel()
+				}
+			}
+			answers <- answer{leader, r}
+		}()
+	}
+	for range byLeader {
+		a := <-answers
+		if a.resp == nil {
+			continue
+		}
+		remote := map[string]map[int32]*fjordv1.PartitionDescription{}
+		for _, td := range a.resp.GetTopics() {
+			m := map[int32]*fjordv1.PartitionDescription{}
+			for _, pd := range td.GetPartitions() {
+				m[pd.GetPartition()] = pd
+			}
+			remote[td.GetName()] = m
+		}
+		for _, td := range resp.GetTopics() {
+			for _, pd := range td.GetPartitions() {
+				rp, ok := remote[td.GetName()][pd.GetPartition()]
+				if pd.GetLeaderId() != a.leader || !ok || rp.GetError() != nil || rp.GetHighWatermark() < 0 {
+					continue
+				}
+				pd.Error = nil
+				pd.LogStartOffset, pd.HighWatermark, pd.LogEndOffset = rp.GetLogStartOffset(), rp.GetHighWatermark(), rp.GetLogEndOffset()
+				pd.SizeBytes, pd.Segments = rp.GetSizeBytes(), rp.GetSegments()
+			}
+		}
+	}
 }
 
 func (s *adminService) DescribeConfigs(ctx context.Context, req *fjordv1.DescribeConfigsRequest) (*fjordv1.DescribeConfigsResponse, error) {

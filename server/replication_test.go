@@ -152,3 +152,31 @@ func TestClusterReplicatesAndFailsOver(t *testing.T) {
 	}
 	_ = context.Background
 }
+
+func TestDescribeTopicsAsksLeadersForOffsets(t *testing.T) {
+	bs := startCluster(t, 3)
+	resp, err := bs[0].admin.CreateTopics(ctx(t), &fjordv1.CreateTopicsRequest{Topics: []*fjordv1.NewTopic{{Name: "d", Partitions: 3, ReplicationFactor: 2}}})
+	if err != nil || resp.GetResults()[0].GetError() != nil {
+		t.Fatalf("create: %v %v", err, resp)
+	}
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		dr, err := bs[0].admin.DescribeTopics(ctx(t), &fjordv1.DescribeTopicsRequest{Names: []string{"d"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		complete := true
+		for _, pd := range dr.GetTopics()[0].GetPartitions() {
+			if pd.GetError() != nil || pd.GetHighWatermark() != 0 || pd.GetSegments() != 1 {
+				complete = false
+			}
+		}
+		if complete {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("partitions led by other brokers lack offsets: %v", dr.GetTopics()[0].GetPartitions())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
