@@ -81,7 +81,8 @@ func TestClusterReplicatesAndFailsOver(t *testing.T) {
 	leaderOf := func(via *testBroker) (int32, int32) {
 		for {
 			md, err := via.meta.GetMetadata(ctx(t), &fjordv1.GetMetadataRequest{Topics: []string{"r"}})
-			if err == nil && md.GetTopics()[0].GetPartitions()[0].GetLeaderId() > 0 {
+			// Another broker's image may not have the new topic yet.
+			if err == nil && len(md.GetTopics()[0].GetPartitions()) > 0 && md.GetTopics()[0].GetPartitions()[0].GetLeaderId() > 0 {
 				p := md.GetTopics()[0].GetPartitions()[0]
 				return p.GetLeaderId(), p.GetLeaderEpoch()
 			}
