@@ -34,6 +34,8 @@ type broker struct {
 	epoch atomic.Int64
 	// fetchers pull the partitions this broker follows, one per leader.
 	fetchers *fetcherSet
+	// pids hands out idempotent producer ids.
+	pids producerIDs
 
 	// reconcileMu serializes reconcile; it is taken before mu.
 	reconcileMu sync.Mutex

@@ -55,6 +55,7 @@ const (
 	ReasonStaleBrokerEpoch          Reason = "STALE_BROKER_EPOCH"
 	ReasonDuplicateBroker           Reason = "DUPLICATE_BROKER_REGISTRATION"
 	ReasonNoReassignmentInProgress  Reason = "NO_REASSIGNMENT_IN_PROGRESS"
+	ReasonBrokerNotAvailable        Reason = "BROKER_NOT_AVAILABLE"
 	ReasonUnsafeReassignment        Reason = "UNSAFE_REASSIGNMENT"
 )
 
@@ -101,6 +102,7 @@ var reasonTable = map[Reason]reasonClass{
 	ReasonStaleBrokerEpoch:          {code: codes.FailedPrecondition},
 	ReasonDuplicateBroker:           {code: codes.AlreadyExists},
 	ReasonNoReassignmentInProgress:  {code: codes.FailedPrecondition},
+	ReasonBrokerNotAvailable:        {code: codes.Unavailable, retriable: true, retryAfter: 250 * time.Millisecond},
 	ReasonUnsafeReassignment:        {code: codes.FailedPrecondition, retriable: true, retryAfter: time.Second},
 }
 

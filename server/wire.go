@@ -19,6 +19,7 @@ import (
 type produceServer interface {
 	produce(ctx context.Context, req *wirev1.ProduceRequest) (*fjordv1.ProduceResponse, error)
 	produceStream(stream grpc.ServerStream) error
+	initProducerID(ctx context.Context, req *fjordv1.InitProducerIdRequest) (*fjordv1.InitProducerIdResponse, error)
 }
 
 // fetchServer is what fetchServiceDesc dispatches to.
@@ -50,13 +51,22 @@ func unary[Req any, Resp any, PReq interface {
 var produceServiceDesc = grpc.ServiceDesc{
 	ServiceName: fjordv1.ProduceService_ServiceDesc.ServiceName,
 	HandlerType: (*produceServer)(nil),
-	Methods: []grpc.MethodDesc{{
-		MethodName: "Produce",
-		Handler: unary(fjordv1.ProduceService_Produce_FullMethodName,
-			func(srv any, ctx context.Context, req *wirev1.ProduceRequest) (*fjordv1.ProduceResponse, error) {
-				return srv.(produceServer).produce(ctx, req)
-			}),
-	}},
+	Methods: []grpc.MethodDesc{
+		{
+			MethodName: "Produce",
+			Handler: unary(fjordv1.ProduceService_Produce_FullMethodName,
+				func(srv any, ctx context.Context, req *wirev1.ProduceRequest) (*fjordv1.ProduceResponse, error) {
+					return srv.(produceServer).produce(ctx, req)
+				}),
+		},
+		{
+			MethodName: "InitProducerId",
+			Handler: unary(fjordv1.ProduceService_InitProducerId_FullMethodName,
+				func(srv any, ctx context.Context, req *fjordv1.InitProducerIdRequest) (*fjordv1.InitProducerIdResponse, error) {
+					return srv.(produceServer).initProducerID(ctx, req)
+				}),
+		},
+	},
 	Streams: []grpc.StreamDesc{{
 		StreamName:    "ProduceStream",
 		Handler:       func(srv any, stream grpc.ServerStream) error { return srv.(produceServer).produceStream(stream) },

@@ -22,6 +22,20 @@ type Result struct {
 	// Reassignments is set by ReassignPartitions, one per listed
 	// partition, in order.
 	Reassignments []ReassignmentResult
+	// ProducerIDs is set by AllocateProducerIDs: the block [Start,
+	// Start+ProducerIDBlockSize) now belongs to the asking broker.
+	ProducerIDs ProducerIDBlock
+}
+
+// ProducerIDBlockSize is how many producer ids one allocation hands out
+// (Kafka's block of 1000: brokers hand ids out locally, the log records one
+// entry per block).
+const ProducerIDBlockSize = 1000
+
+// ProducerIDBlock is a range of producer ids owned by one broker.
+type ProducerIDBlock struct {
+	Start int64
+	Len   int64
 }
 
 // Election is the outcome of a preferred-leader election for one partition.
@@ -71,6 +85,17 @@ func (img *Image) Apply(index uint64, rec Record) (*Image, Result, error) {
 		res, changed, err = next.electPreferred(rec.ElectPreferredLeaders)
 	case TypeReassignPartitions:
 		res, changed, err = next.reassignPartitions(rec.ReassignPartitions)
+	case TypeAllocateProducerIDs:
+		var b *Broker
+		if b, err = next.session(*rec.AllocateProducerIDs); err == nil {
+			if b.State != BrokerActive {
+				err = brokerErr(ErrInvalidTransition, b.ID, "only an active broker gets producer ids (state %s)", b.State)
+				break
+			}
+			start := max(next.nextProducerID, 1) // 0 means "no producer id"
+			next.nextProducerID = start + ProducerIDBlockSize
+			res.ProducerIDs, changed = ProducerIDBlock{Start: start, Len: ProducerIDBlockSize}, true
+		}
 	case TypeInitCluster:
 		if next.clusterID == "" && rec.InitCluster.ClusterID != "" {
 			next.clusterID, changed = rec.InitCluster.ClusterID, true

@@ -609,6 +609,17 @@ func (c *Controller) ReassignPartitions(ctx context.Context, rs []Reassignment) 
 	return res.Reassignments, nil
 }
 
+// AllocateProducerIDs hands broker id (in session epoch) the next block of
+// producer ids; ids are unique cluster-wide and never reused, even across
+// controller failovers (the counter is in the log).
+func (c *Controller) AllocateProducerIDs(ctx context.Context, id int32, epoch int64) (ProducerIDBlock, error) {
+	res, err := c.Propose(ctx, AllocateProducerIDsRecord(id, epoch))
+	if err != nil {
+		return ProducerIDBlock{}, err
+	}
+	return res.ProducerIDs, nil
+}
+
 // AddVoter adds a node to the quorum (the --join path).
 func (c *Controller) AddVoter(ctx context.Context, id int32, addr string) error {
 	if !c.IsLeader() {

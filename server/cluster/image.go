@@ -166,8 +166,10 @@ func (t *TopicMeta) Clone() *TopicMeta {
 type Image struct {
 	offset    uint64
 	clusterID string
-	brokers   map[int32]*Broker
-	topics    map[string]*TopicMeta
+	// nextProducerID is the first producer id not yet allocated (0 = 1).
+	nextProducerID int64
+	brokers        map[int32]*Broker
+	topics         map[string]*TopicMeta
 }
 
 // NewImage returns the empty image.
@@ -239,7 +241,7 @@ func (img *Image) Partition(topic string, p int32) (PartitionMeta, bool) {
 // cow returns a copy of img whose maps may be changed; the values they
 // point to are still shared and are replaced, never modified.
 func (img *Image) cow() *Image {
-	next := &Image{offset: img.offset, clusterID: img.clusterID,
+	next := &Image{offset: img.offset, clusterID: img.clusterID, nextProducerID: img.nextProducerID,
 		brokers: make(map[int32]*Broker, len(img.brokers)),
 		topics:  make(map[string]*TopicMeta, len(img.topics))}
 	for id, b := range img.brokers {
@@ -259,11 +261,13 @@ func (img *Image) cow() *Image {
 const snapshotVersion = 2
 
 type snapshotFile struct {
-	Version   int          `json:"v"`
-	Offset    uint64       `json:"offset"`
-	ClusterID string       `json:"cluster_id,omitempty"`
-	Brokers   []Broker     `json:"brokers"`
-	Topics    []*TopicMeta `json:"topics"`
+	Version   int    `json:"v"`
+	Offset    uint64 `json:"offset"`
+	ClusterID string `json:"cluster_id,omitempty"`
+	// NextProducerID: see Image.nextProducerID.
+	NextProducerID int64        `json:"next_producer_id,omitempty"`
+	Brokers        []Broker     `json:"brokers"`
+	Topics         []*TopicMeta `json:"topics"`
 }
 
 // Snapshot encodes the image. Equal images encode to equal bytes.
@@ -272,7 +276,7 @@ func (img *Image) Snapshot() ([]byte, error) {
 	if len(img.Reassigning()) > 0 {
 		version = snapshotVersion
 	}
-	return json.Marshal(snapshotFile{Version: version, Offset: img.offset, ClusterID: img.clusterID, Brokers: img.Brokers(), Topics: img.Topics()})
+	return json.Marshal(snapshotFile{Version: version, Offset: img.offset, ClusterID: img.clusterID, NextProducerID: img.nextProducerID, Brokers: img.Brokers(), Topics: img.Topics()})
 }
 
 // Restore decodes an image written by Snapshot.
@@ -285,7 +289,7 @@ func Restore(data []byte) (*Image, error) {
 		return nil, fmt.Errorf("cluster: snapshot format version %d, this node reads up to %d", f.Version, snapshotVersion)
 	}
 	img := NewImage()
-	img.offset, img.clusterID = f.Offset, f.ClusterID
+	img.offset, img.clusterID, img.nextProducerID = f.Offset, f.ClusterID, f.NextProducerID
 	for i := range f.Brokers {
 		b := f.Brokers[i]
 		img.brokers[b.ID] = &b

@@ -28,6 +28,7 @@ const (
 	TypeElectPreferredLeaders RecordType = "elect_preferred_leaders"
 	TypeReassignPartitions    RecordType = "reassign_partitions"
 	TypeInitCluster           RecordType = "init_cluster"
+	TypeAllocateProducerIDs   RecordType = "allocate_producer_ids"
 )
 
 // Record is one entry of the metadata log: a version, a type and exactly
@@ -48,6 +49,7 @@ type Record struct {
 	ElectPreferredLeaders *ElectPreferredLeaders `json:"elect_preferred_leaders,omitempty"`
 	ReassignPartitions    *ReassignPartitions    `json:"reassign_partitions,omitempty"`
 	InitCluster           *InitCluster           `json:"init_cluster,omitempty"`
+	AllocateProducerIDs   *BrokerRef             `json:"allocate_producer_ids,omitempty"`
 }
 
 // InitCluster names the cluster. The first controller leader proposes it;
@@ -200,6 +202,12 @@ func UnfenceRecord(id int32, epoch int64) Record {
 }
 
 // ShutdownRecord starts the controlled shutdown of one broker session.
+// AllocateProducerIDsRecord asks for the next block of producer ids for
+// broker id in session epoch.
+func AllocateProducerIDsRecord(id int32, epoch int64) Record {
+	return Record{Version: RecordVersion, Type: TypeAllocateProducerIDs, AllocateProducerIDs: &BrokerRef{ID: id, Epoch: epoch}}
+}
+
 func ShutdownRecord(id int32, epoch int64) Record {
 	return Record{Version: RecordVersion, Type: TypeControlledShutdown, ControlledShutdown: &BrokerRef{id, epoch}}
 }
@@ -242,6 +250,7 @@ func (r Record) validate() error {
 		TypeElectPreferredLeaders: r.ElectPreferredLeaders != nil,
 		TypeReassignPartitions:    r.ReassignPartitions != nil,
 		TypeInitCluster:           r.InitCluster != nil,
+		TypeAllocateProducerIDs:   r.AllocateProducerIDs != nil,
 	}
 	set, ok := bodies[r.Type]
 	if !ok {

@@ -79,6 +79,119 @@ func (Acks) EnumDescriptor() ([]byte, []int) {
 	return file_fjord_v1_produce_proto_rawDescGZIP(), []int{0}
 }
 
+// InitProducerIdRequest asks for a new producer id, or for the next epoch
+// of an existing one.
+type InitProducerIdRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// 0 for a new producer id; otherwise the producer's current id, whose
+	// epoch is bumped.
+	ProducerId int64 `protobuf:"varint,1,opt,name=producer_id,json=producerId,proto3" json:"producer_id,omitempty"`
+	// The producer's current epoch when producer_id is set.
+	ProducerEpoch int32 `protobuf:"varint,2,opt,name=producer_epoch,json=producerEpoch,proto3" json:"producer_epoch,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *InitProducerIdRequest) Reset() {
+	*x = InitProducerIdRequest{}
+	mi := &file_fjord_v1_produce_proto_msgTypes[0]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *InitProducerIdRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*InitProducerIdRequest) ProtoMessage() {}
+
+func (x *InitProducerIdRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_fjord_v1_produce_proto_msgTypes[0]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use InitProducerIdRequest.ProtoReflect.Descriptor instead.
+func (*InitProducerIdRequest) Descriptor() ([]byte, []int) {
+	return file_fjord_v1_produce_proto_rawDescGZIP(), []int{0}
+}
+
+func (x *InitProducerIdRequest) GetProducerId() int64 {
+	if x != nil {
+		return x.ProducerId
+	}
+	return 0
+}
+
+func (x *InitProducerIdRequest) GetProducerEpoch() int32 {
+	if x != nil {
+		return x.ProducerEpoch
+	}
+	return 0
+}
+
+// InitProducerIdResponse is the id and epoch to stamp on batches.
+type InitProducerIdResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Producer id (> 0).
+	ProducerId int64 `protobuf:"varint,1,opt,name=producer_id,json=producerId,proto3" json:"producer_id,omitempty"`
+	// Producer epoch (0..32767). When a bump would pass 32767 a new producer
+	// id with epoch 0 is returned instead.
+	ProducerEpoch int32 `protobuf:"varint,2,opt,name=producer_epoch,json=producerEpoch,proto3" json:"producer_epoch,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *InitProducerIdResponse) Reset() {
+	*x = InitProducerIdResponse{}
+	mi := &file_fjord_v1_produce_proto_msgTypes[1]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *InitProducerIdResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*InitProducerIdResponse) ProtoMessage() {}
+
+func (x *InitProducerIdResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_fjord_v1_produce_proto_msgTypes[1]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use InitProducerIdResponse.ProtoReflect.Descriptor instead.
+func (*InitProducerIdResponse) Descriptor() ([]byte, []int) {
+	return file_fjord_v1_produce_proto_rawDescGZIP(), []int{1}
+}
+
+func (x *InitProducerIdResponse) GetProducerId() int64 {
+	if x != nil {
+		return x.ProducerId
+	}
+	return 0
+}
+
+func (x *InitProducerIdResponse) GetProducerEpoch() int32 {
+	if x != nil {
+		return x.ProducerEpoch
+	}
+	return 0
+}
+
 // ProduceRequest carries batches for many partitions.
 type ProduceRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -94,7 +207,7 @@ type ProduceRequest struct {
 
 func (x *ProduceRequest) Reset() {
 	*x = ProduceRequest{}
-	mi := &file_fjord_v1_produce_proto_msgTypes[0]
+	mi := &file_fjord_v1_produce_proto_msgTypes[2]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -106,7 +219,7 @@ func (x *ProduceRequest) String() string {
 func (*ProduceRequest) ProtoMessage() {}
 
 func (x *ProduceRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_fjord_v1_produce_proto_msgTypes[0]
+	mi := &file_fjord_v1_produce_proto_msgTypes[2]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -119,7 +232,7 @@ func (x *ProduceRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ProduceRequest.ProtoReflect.Descriptor instead.
 func (*ProduceRequest) Descriptor() ([]byte, []int) {
-	return file_fjord_v1_produce_proto_rawDescGZIP(), []int{0}
+	return file_fjord_v1_produce_proto_rawDescGZIP(), []int{2}
 }
 
 func (x *ProduceRequest) GetAcks() Acks {
@@ -156,7 +269,7 @@ type ProduceTopicData struct {
 
 func (x *ProduceTopicData) Reset() {
 	*x = ProduceTopicData{}
-	mi := &file_fjord_v1_produce_proto_msgTypes[1]
+	mi := &file_fjord_v1_produce_proto_msgTypes[3]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -168,7 +281,7 @@ func (x *ProduceTopicData) String() string {
 func (*ProduceTopicData) ProtoMessage() {}
 
 func (x *ProduceTopicData) ProtoReflect() protoreflect.Message {
-	mi := &file_fjord_v1_produce_proto_msgTypes[1]
+	mi := &file_fjord_v1_produce_proto_msgTypes[3]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -181,7 +294,7 @@ func (x *ProduceTopicData) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ProduceTopicData.ProtoReflect.Descriptor instead.
 func (*ProduceTopicData) Descriptor() ([]byte, []int) {
-	return file_fjord_v1_produce_proto_rawDescGZIP(), []int{1}
+	return file_fjord_v1_produce_proto_rawDescGZIP(), []int{3}
 }
 
 func (x *ProduceTopicData) GetTopic() string {
@@ -211,7 +324,7 @@ type ProducePartitionData struct {
 
 func (x *ProducePartitionData) Reset() {
 	*x = ProducePartitionData{}
-	mi := &file_fjord_v1_produce_proto_msgTypes[2]
+	mi := &file_fjord_v1_produce_proto_msgTypes[4]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -223,7 +336,7 @@ func (x *ProducePartitionData) String() string {
 func (*ProducePartitionData) ProtoMessage() {}
 
 func (x *ProducePartitionData) ProtoReflect() protoreflect.Message {
-	mi := &file_fjord_v1_produce_proto_msgTypes[2]
+	mi := &file_fjord_v1_produce_proto_msgTypes[4]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -236,7 +349,7 @@ func (x *ProducePartitionData) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ProducePartitionData.ProtoReflect.Descriptor instead.
 func (*ProducePartitionData) Descriptor() ([]byte, []int) {
-	return file_fjord_v1_produce_proto_rawDescGZIP(), []int{2}
+	return file_fjord_v1_produce_proto_rawDescGZIP(), []int{4}
 }
 
 func (x *ProducePartitionData) GetPartition() int32 {
@@ -264,7 +377,7 @@ type ProduceResponse struct {
 
 func (x *ProduceResponse) Reset() {
 	*x = ProduceResponse{}
-	mi := &file_fjord_v1_produce_proto_msgTypes[3]
+	mi := &file_fjord_v1_produce_proto_msgTypes[5]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -276,7 +389,7 @@ func (x *ProduceResponse) String() string {
 func (*ProduceResponse) ProtoMessage() {}
 
 func (x *ProduceResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_fjord_v1_produce_proto_msgTypes[3]
+	mi := &file_fjord_v1_produce_proto_msgTypes[5]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -289,7 +402,7 @@ func (x *ProduceResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ProduceResponse.ProtoReflect.Descriptor instead.
 func (*ProduceResponse) Descriptor() ([]byte, []int) {
-	return file_fjord_v1_produce_proto_rawDescGZIP(), []int{3}
+	return file_fjord_v1_produce_proto_rawDescGZIP(), []int{5}
 }
 
 func (x *ProduceResponse) GetTopics() []*ProduceTopicResponse {
@@ -312,7 +425,7 @@ type ProduceTopicResponse struct {
 
 func (x *ProduceTopicResponse) Reset() {
 	*x = ProduceTopicResponse{}
-	mi := &file_fjord_v1_produce_proto_msgTypes[4]
+	mi := &file_fjord_v1_produce_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -324,7 +437,7 @@ func (x *ProduceTopicResponse) String() string {
 func (*ProduceTopicResponse) ProtoMessage() {}
 
 func (x *ProduceTopicResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_fjord_v1_produce_proto_msgTypes[4]
+	mi := &file_fjord_v1_produce_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -337,7 +450,7 @@ func (x *ProduceTopicResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ProduceTopicResponse.ProtoReflect.Descriptor instead.
 func (*ProduceTopicResponse) Descriptor() ([]byte, []int) {
-	return file_fjord_v1_produce_proto_rawDescGZIP(), []int{4}
+	return file_fjord_v1_produce_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *ProduceTopicResponse) GetTopic() string {
@@ -379,7 +492,7 @@ type ProducePartitionResponse struct {
 
 func (x *ProducePartitionResponse) Reset() {
 	*x = ProducePartitionResponse{}
-	mi := &file_fjord_v1_produce_proto_msgTypes[5]
+	mi := &file_fjord_v1_produce_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -391,7 +504,7 @@ func (x *ProducePartitionResponse) String() string {
 func (*ProducePartitionResponse) ProtoMessage() {}
 
 func (x *ProducePartitionResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_fjord_v1_produce_proto_msgTypes[5]
+	mi := &file_fjord_v1_produce_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -404,7 +517,7 @@ func (x *ProducePartitionResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ProducePartitionResponse.ProtoReflect.Descriptor instead.
 func (*ProducePartitionResponse) Descriptor() ([]byte, []int) {
-	return file_fjord_v1_produce_proto_rawDescGZIP(), []int{5}
+	return file_fjord_v1_produce_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *ProducePartitionResponse) GetPartition() int32 {
@@ -480,7 +593,7 @@ type ProduceStreamRequest struct {
 
 func (x *ProduceStreamRequest) Reset() {
 	*x = ProduceStreamRequest{}
-	mi := &file_fjord_v1_produce_proto_msgTypes[6]
+	mi := &file_fjord_v1_produce_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -492,7 +605,7 @@ func (x *ProduceStreamRequest) String() string {
 func (*ProduceStreamRequest) ProtoMessage() {}
 
 func (x *ProduceStreamRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_fjord_v1_produce_proto_msgTypes[6]
+	mi := &file_fjord_v1_produce_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -505,7 +618,7 @@ func (x *ProduceStreamRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ProduceStreamRequest.ProtoReflect.Descriptor instead.
 func (*ProduceStreamRequest) Descriptor() ([]byte, []int) {
-	return file_fjord_v1_produce_proto_rawDescGZIP(), []int{6}
+	return file_fjord_v1_produce_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *ProduceStreamRequest) GetCorrelationId() uint64 {
@@ -549,7 +662,7 @@ type ProduceStreamResponse struct {
 
 func (x *ProduceStreamResponse) Reset() {
 	*x = ProduceStreamResponse{}
-	mi := &file_fjord_v1_produce_proto_msgTypes[7]
+	mi := &file_fjord_v1_produce_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -561,7 +674,7 @@ func (x *ProduceStreamResponse) String() string {
 func (*ProduceStreamResponse) ProtoMessage() {}
 
 func (x *ProduceStreamResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_fjord_v1_produce_proto_msgTypes[7]
+	mi := &file_fjord_v1_produce_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -574,7 +687,7 @@ func (x *ProduceStreamResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ProduceStreamResponse.ProtoReflect.Descriptor instead.
 func (*ProduceStreamResponse) Descriptor() ([]byte, []int) {
-	return file_fjord_v1_produce_proto_rawDescGZIP(), []int{7}
+	return file_fjord_v1_produce_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *ProduceStreamResponse) GetCorrelationId() uint64 {
@@ -595,7 +708,15 @@ var File_fjord_v1_produce_proto protoreflect.FileDescriptor
 
 const file_fjord_v1_produce_proto_rawDesc = "" +
 	"\n" +
-	"\x16fjord/v1/produce.proto\x12\bfjord.v1\x1a\x15fjord/v1/common.proto\x1a\x15fjord/v1/record.proto\"\x87\x01\n" +
+	"\x16fjord/v1/produce.proto\x12\bfjord.v1\x1a\x15fjord/v1/common.proto\x1a\x15fjord/v1/record.proto\"_\n" +
+	"\x15InitProducerIdRequest\x12\x1f\n" +
+	"\vproducer_id\x18\x01 \x01(\x03R\n" +
+	"producerId\x12%\n" +
+	"\x0eproducer_epoch\x18\x02 \x01(\x05R\rproducerEpoch\"`\n" +
+	"\x16InitProducerIdResponse\x12\x1f\n" +
+	"\vproducer_id\x18\x01 \x01(\x03R\n" +
+	"producerId\x12%\n" +
+	"\x0eproducer_epoch\x18\x02 \x01(\x05R\rproducerEpoch\"\x87\x01\n" +
 	"\x0eProduceRequest\x12\"\n" +
 	"\x04acks\x18\x01 \x01(\x0e2\x0e.fjord.v1.AcksR\x04acks\x12\x1d\n" +
 	"\n" +
@@ -640,10 +761,11 @@ const file_fjord_v1_produce_proto_rawDesc = "" +
 	"\x10ACKS_UNSPECIFIED\x10\x00\x12\r\n" +
 	"\tACKS_NONE\x10\x01\x12\x0f\n" +
 	"\vACKS_LEADER\x10\x02\x12\f\n" +
-	"\bACKS_ALL\x10\x032\xa6\x01\n" +
+	"\bACKS_ALL\x10\x032\xfb\x01\n" +
 	"\x0eProduceService\x12>\n" +
 	"\aProduce\x12\x18.fjord.v1.ProduceRequest\x1a\x19.fjord.v1.ProduceResponse\x12T\n" +
-	"\rProduceStream\x12\x1e.fjord.v1.ProduceStreamRequest\x1a\x1f.fjord.v1.ProduceStreamResponse(\x010\x01B3Z1github.com/fjordlog/fjord/gen/go/fjord/v1;fjordv1b\x06proto3"
+	"\rProduceStream\x12\x1e.fjord.v1.ProduceStreamRequest\x1a\x1f.fjord.v1.ProduceStreamResponse(\x010\x01\x12S\n" +
+	"\x0eInitProducerId\x12\x1f.fjord.v1.InitProducerIdRequest\x1a .fjord.v1.InitProducerIdResponseB3Z1github.com/fjordlog/fjord/gen/go/fjord/v1;fjordv1b\x06proto3"
 
 var (
 	file_fjord_v1_produce_proto_rawDescOnce sync.Once
@@ -658,37 +780,41 @@ func file_fjord_v1_produce_proto_rawDescGZIP() []byte {
 }
 
 var file_fjord_v1_produce_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
-var file_fjord_v1_produce_proto_msgTypes = make([]protoimpl.MessageInfo, 8)
+var file_fjord_v1_produce_proto_msgTypes = make([]protoimpl.MessageInfo, 10)
 var file_fjord_v1_produce_proto_goTypes = []any{
 	(Acks)(0),                        // 0: fjord.v1.Acks
-	(*ProduceRequest)(nil),           // 1: fjord.v1.ProduceRequest
-	(*ProduceTopicData)(nil),         // 2: fjord.v1.ProduceTopicData
-	(*ProducePartitionData)(nil),     // 3: fjord.v1.ProducePartitionData
-	(*ProduceResponse)(nil),          // 4: fjord.v1.ProduceResponse
-	(*ProduceTopicResponse)(nil),     // 5: fjord.v1.ProduceTopicResponse
-	(*ProducePartitionResponse)(nil), // 6: fjord.v1.ProducePartitionResponse
-	(*ProduceStreamRequest)(nil),     // 7: fjord.v1.ProduceStreamRequest
-	(*ProduceStreamResponse)(nil),    // 8: fjord.v1.ProduceStreamResponse
-	(*RecordBatch)(nil),              // 9: fjord.v1.RecordBatch
-	(*Error)(nil),                    // 10: fjord.v1.Error
+	(*InitProducerIdRequest)(nil),    // 1: fjord.v1.InitProducerIdRequest
+	(*InitProducerIdResponse)(nil),   // 2: fjord.v1.InitProducerIdResponse
+	(*ProduceRequest)(nil),           // 3: fjord.v1.ProduceRequest
+	(*ProduceTopicData)(nil),         // 4: fjord.v1.ProduceTopicData
+	(*ProducePartitionData)(nil),     // 5: fjord.v1.ProducePartitionData
+	(*ProduceResponse)(nil),          // 6: fjord.v1.ProduceResponse
+	(*ProduceTopicResponse)(nil),     // 7: fjord.v1.ProduceTopicResponse
+	(*ProducePartitionResponse)(nil), // 8: fjord.v1.ProducePartitionResponse
+	(*ProduceStreamRequest)(nil),     // 9: fjord.v1.ProduceStreamRequest
+	(*ProduceStreamResponse)(nil),    // 10: fjord.v1.ProduceStreamResponse
+	(*RecordBatch)(nil),              // 11: fjord.v1.RecordBatch
+	(*Error)(nil),                    // 12: fjord.v1.Error
 }
 var file_fjord_v1_produce_proto_depIdxs = []int32{
 	0,  // 0: fjord.v1.ProduceRequest.acks:type_name -> fjord.v1.Acks
-	2,  // 1: fjord.v1.ProduceRequest.topics:type_name -> fjord.v1.ProduceTopicData
-	3,  // 2: fjord.v1.ProduceTopicData.partitions:type_name -> fjord.v1.ProducePartitionData
-	9,  // 3: fjord.v1.ProducePartitionData.batches:type_name -> fjord.v1.RecordBatch
-	5,  // 4: fjord.v1.ProduceResponse.topics:type_name -> fjord.v1.ProduceTopicResponse
-	6,  // 5: fjord.v1.ProduceTopicResponse.partitions:type_name -> fjord.v1.ProducePartitionResponse
-	10, // 6: fjord.v1.ProducePartitionResponse.error:type_name -> fjord.v1.Error
+	4,  // 1: fjord.v1.ProduceRequest.topics:type_name -> fjord.v1.ProduceTopicData
+	5,  // 2: fjord.v1.ProduceTopicData.partitions:type_name -> fjord.v1.ProducePartitionData
+	11, // 3: fjord.v1.ProducePartitionData.batches:type_name -> fjord.v1.RecordBatch
+	7,  // 4: fjord.v1.ProduceResponse.topics:type_name -> fjord.v1.ProduceTopicResponse
+	8,  // 5: fjord.v1.ProduceTopicResponse.partitions:type_name -> fjord.v1.ProducePartitionResponse
+	12, // 6: fjord.v1.ProducePartitionResponse.error:type_name -> fjord.v1.Error
 	0,  // 7: fjord.v1.ProduceStreamRequest.acks:type_name -> fjord.v1.Acks
-	2,  // 8: fjord.v1.ProduceStreamRequest.topics:type_name -> fjord.v1.ProduceTopicData
-	5,  // 9: fjord.v1.ProduceStreamResponse.topics:type_name -> fjord.v1.ProduceTopicResponse
-	1,  // 10: fjord.v1.ProduceService.Produce:input_type -> fjord.v1.ProduceRequest
-	7,  // 11: fjord.v1.ProduceService.ProduceStream:input_type -> fjord.v1.ProduceStreamRequest
-	4,  // 12: fjord.v1.ProduceService.Produce:output_type -> fjord.v1.ProduceResponse
-	8,  // 13: fjord.v1.ProduceService.ProduceStream:output_type -> fjord.v1.ProduceStreamResponse
-	12, // [12:14] is the sub-list for method output_type
-	10, // [10:12] is the sub-list for method input_type
+	4,  // 8: fjord.v1.ProduceStreamRequest.topics:type_name -> fjord.v1.ProduceTopicData
+	7,  // 9: fjord.v1.ProduceStreamResponse.topics:type_name -> fjord.v1.ProduceTopicResponse
+	3,  // 10: fjord.v1.ProduceService.Produce:input_type -> fjord.v1.ProduceRequest
+	9,  // 11: fjord.v1.ProduceService.ProduceStream:input_type -> fjord.v1.ProduceStreamRequest
+	1,  // 12: fjord.v1.ProduceService.InitProducerId:input_type -> fjord.v1.InitProducerIdRequest
+	6,  // 13: fjord.v1.ProduceService.Produce:output_type -> fjord.v1.ProduceResponse
+	10, // 14: fjord.v1.ProduceService.ProduceStream:output_type -> fjord.v1.ProduceStreamResponse
+	2,  // 15: fjord.v1.ProduceService.InitProducerId:output_type -> fjord.v1.InitProducerIdResponse
+	13, // [13:16] is the sub-list for method output_type
+	10, // [10:13] is the sub-list for method input_type
 	10, // [10:10] is the sub-list for extension type_name
 	10, // [10:10] is the sub-list for extension extendee
 	0,  // [0:10] is the sub-list for field type_name
@@ -707,7 +833,7 @@ func file_fjord_v1_produce_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_fjord_v1_produce_proto_rawDesc), len(file_fjord_v1_produce_proto_rawDesc)),
 			NumEnums:      1,
-			NumMessages:   8,
+			NumMessages:   10,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

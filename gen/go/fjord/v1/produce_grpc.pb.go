@@ -19,8 +19,9 @@ import (
 const _ = grpc.SupportPackageIsVersion9
 
 const (
-	ProduceService_Produce_FullMethodName       = "/fjord.v1.ProduceService/Produce"
-	ProduceService_ProduceStream_FullMethodName = "/fjord.v1.ProduceService/ProduceStream"
+	ProduceService_Produce_FullMethodName        = "/fjord.v1.ProduceService/Produce"
+	ProduceService_ProduceStream_FullMethodName  = "/fjord.v1.ProduceService/ProduceStream"
+	ProduceService_InitProducerId_FullMethodName = "/fjord.v1.ProduceService/InitProducerId"
 )
 
 // ProduceServiceClient is the client API for ProduceService service.
@@ -35,6 +36,11 @@ type ProduceServiceClient interface {
 	// back in request order, each carrying its request's correlation_id.
 	// Requests with acks NONE get no response message.
 	ProduceStream(ctx context.Context, opts ...grpc.CallOption) (grpc.BidiStreamingClient[ProduceStreamRequest, ProduceStreamResponse], error)
+	// InitProducerId gives an idempotent producer its producer id and epoch,
+	// or bumps the epoch of the id it has (after UNKNOWN_PRODUCER_ID or
+	// OUT_OF_ORDER_SEQUENCE, KIP-360). Ids are unique cluster-wide and never
+	// reused.
+	InitProducerId(ctx context.Context, in *InitProducerIdRequest, opts ...grpc.CallOption) (*InitProducerIdResponse, error)
 }
 
 type produceServiceClient struct {
@@ -68,6 +74,16 @@ func (c *produceServiceClient) ProduceStream(ctx context.Context, opts ...grpc.C
 // This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
 type ProduceService_ProduceStreamClient = grpc.BidiStreamingClient[ProduceStreamRequest, ProduceStreamResponse]
 
+func (c *produceServiceClient) InitProducerId(ctx context.Context, in *InitProducerIdRequest, opts ...grpc.CallOption) (*InitProducerIdResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(InitProducerIdResponse)
+	err := c.cc.Invoke(ctx, ProduceService_InitProducerId_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // ProduceServiceServer is the server API for ProduceService service.
 // All implementations must embed UnimplementedProduceServiceServer
 // for forward compatibility.
@@ -80,6 +96,11 @@ type ProduceServiceServer interface {
 	// back in request order, each carrying its request's correlation_id.
 	// Requests with acks NONE get no response message.
 	ProduceStream(grpc.BidiStreamingServer[ProduceStreamRequest, ProduceStreamResponse]) error
+	// InitProducerId gives an idempotent producer its producer id and epoch,
+	// or bumps the epoch of the id it has (after UNKNOWN_PRODUCER_ID or
+	// OUT_OF_ORDER_SEQUENCE, KIP-360). Ids are unique cluster-wide and never
+	// reused.
+	InitProducerId(context.Context, *InitProducerIdRequest) (*InitProducerIdResponse, error)
 	mustEmbedUnimplementedProduceServiceServer()
 }
 
@@ -95,6 +116,9 @@ func (UnimplementedProduceServiceServer) Produce(context.Context, *ProduceReques
 }
 func (UnimplementedProduceServiceServer) ProduceStream(grpc.BidiStreamingServer[ProduceStreamRequest, ProduceStreamResponse]) error {
 	return status.Error(codes.Unimplemented, "method ProduceStream not implemented")
+}
+func (UnimplementedProduceServiceServer) InitProducerId(context.Context, *InitProducerIdRequest) (*InitProducerIdResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method InitProducerId not implemented")
 }
 func (UnimplementedProduceServiceServer) mustEmbedUnimplementedProduceServiceServer() {}
 func (UnimplementedProduceServiceServer) testEmbeddedByValue()                        {}
@@ -142,6 +166,24 @@ func _ProduceService_ProduceStream_Handler(srv interface{}, stream grpc.ServerSt
 // This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
 type ProduceService_ProduceStreamServer = grpc.BidiStreamingServer[ProduceStreamRequest, ProduceStreamResponse]
 
+func _ProduceService_InitProducerId_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(InitProducerIdRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ProduceServiceServer).InitProducerId(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: ProduceService_InitProducerId_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ProduceServiceServer).InitProducerId(ctx, req.(*InitProducerIdRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // ProduceService_ServiceDesc is the grpc.ServiceDesc for ProduceService service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -152,6 +194,10 @@ var ProduceService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "Produce",
 			Handler:    _ProduceService_Produce_Handler,
+		},
+		{
+			MethodName: "InitProducerId",
+			Handler:    _ProduceService_InitProducerId_Handler,
 		},
 	},
 	Streams: []grpc.StreamDesc{

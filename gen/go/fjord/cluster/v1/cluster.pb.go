@@ -625,6 +625,117 @@ func (x *EpochAnswer) GetEndOffset() int64 {
 	return 0
 }
 
+// AllocateProducerIdsRequest asks for a block of producer ids.
+type AllocateProducerIdsRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The asking broker.
+	BrokerId int32 `protobuf:"varint,1,opt,name=broker_id,json=brokerId,proto3" json:"broker_id,omitempty"`
+	// Its broker epoch.
+	BrokerEpoch   int64 `protobuf:"varint,2,opt,name=broker_epoch,json=brokerEpoch,proto3" json:"broker_epoch,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *AllocateProducerIdsRequest) Reset() {
+	*x = AllocateProducerIdsRequest{}
+	mi := &file_fjord_cluster_v1_cluster_proto_msgTypes[8]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AllocateProducerIdsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AllocateProducerIdsRequest) ProtoMessage() {}
+
+func (x *AllocateProducerIdsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_fjord_cluster_v1_cluster_proto_msgTypes[8]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AllocateProducerIdsRequest.ProtoReflect.Descriptor instead.
+func (*AllocateProducerIdsRequest) Descriptor() ([]byte, []int) {
+	return file_fjord_cluster_v1_cluster_proto_rawDescGZIP(), []int{8}
+}
+
+func (x *AllocateProducerIdsRequest) GetBrokerId() int32 {
+	if x != nil {
+		return x.BrokerId
+	}
+	return 0
+}
+
+func (x *AllocateProducerIdsRequest) GetBrokerEpoch() int64 {
+	if x != nil {
+		return x.BrokerEpoch
+	}
+	return 0
+}
+
+// AllocateProducerIdsResponse is the block [first_producer_id,
+// first_producer_id + count).
+type AllocateProducerIdsResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// First id of the block.
+	FirstProducerId int64 `protobuf:"varint,1,opt,name=first_producer_id,json=firstProducerId,proto3" json:"first_producer_id,omitempty"`
+	// Number of ids in the block.
+	Count         int64 `protobuf:"varint,2,opt,name=count,proto3" json:"count,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *AllocateProducerIdsResponse) Reset() {
+	*x = AllocateProducerIdsResponse{}
+	mi := &file_fjord_cluster_v1_cluster_proto_msgTypes[9]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AllocateProducerIdsResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AllocateProducerIdsResponse) ProtoMessage() {}
+
+func (x *AllocateProducerIdsResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_fjord_cluster_v1_cluster_proto_msgTypes[9]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AllocateProducerIdsResponse.ProtoReflect.Descriptor instead.
+func (*AllocateProducerIdsResponse) Descriptor() ([]byte, []int) {
+	return file_fjord_cluster_v1_cluster_proto_rawDescGZIP(), []int{9}
+}
+
+func (x *AllocateProducerIdsResponse) GetFirstProducerId() int64 {
+	if x != nil {
+		return x.FirstProducerId
+	}
+	return 0
+}
+
+func (x *AllocateProducerIdsResponse) GetCount() int64 {
+	if x != nil {
+		return x.Count
+	}
+	return 0
+}
+
 // RegisterBrokerRequest registers a broker incarnation.
 type RegisterBrokerRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -645,7 +756,7 @@ type RegisterBrokerRequest struct {
 
 func (x *RegisterBrokerRequest) Reset() {
 	*x = RegisterBrokerRequest{}
-	mi := &file_fjord_cluster_v1_cluster_proto_msgTypes[8]
+	mi := &file_fjord_cluster_v1_cluster_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -657,7 +768,7 @@ func (x *RegisterBrokerRequest) String() string {
 func (*RegisterBrokerRequest) ProtoMessage() {}
 
 func (x *RegisterBrokerRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_fjord_cluster_v1_cluster_proto_msgTypes[8]
+	mi := &file_fjord_cluster_v1_cluster_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -670,7 +781,7 @@ func (x *RegisterBrokerRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RegisterBrokerRequest.ProtoReflect.Descriptor instead.
 func (*RegisterBrokerRequest) Descriptor() ([]byte, []int) {
-	return file_fjord_cluster_v1_cluster_proto_rawDescGZIP(), []int{8}
+	return file_fjord_cluster_v1_cluster_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *RegisterBrokerRequest) GetBrokerId() int32 {
@@ -719,7 +830,7 @@ type RegisterBrokerResponse struct {
 
 func (x *RegisterBrokerResponse) Reset() {
 	*x = RegisterBrokerResponse{}
-	mi := &file_fjord_cluster_v1_cluster_proto_msgTypes[9]
+	mi := &file_fjord_cluster_v1_cluster_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -731,7 +842,7 @@ func (x *RegisterBrokerResponse) String() string {
 func (*RegisterBrokerResponse) ProtoMessage() {}
 
 func (x *RegisterBrokerResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_fjord_cluster_v1_cluster_proto_msgTypes[9]
+	mi := &file_fjord_cluster_v1_cluster_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -744,7 +855,7 @@ func (x *RegisterBrokerResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RegisterBrokerResponse.ProtoReflect.Descriptor instead.
 func (*RegisterBrokerResponse) Descriptor() ([]byte, []int) {
-	return file_fjord_cluster_v1_cluster_proto_rawDescGZIP(), []int{9}
+	return file_fjord_cluster_v1_cluster_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *RegisterBrokerResponse) GetBrokerEpoch() int64 {
@@ -771,7 +882,7 @@ type BrokerHeartbeatRequest struct {
 
 func (x *BrokerHeartbeatRequest) Reset() {
 	*x = BrokerHeartbeatRequest{}
-	mi := &file_fjord_cluster_v1_cluster_proto_msgTypes[10]
+	mi := &file_fjord_cluster_v1_cluster_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -783,7 +894,7 @@ func (x *BrokerHeartbeatRequest) String() string {
 func (*BrokerHeartbeatRequest) ProtoMessage() {}
 
 func (x *BrokerHeartbeatRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_fjord_cluster_v1_cluster_proto_msgTypes[10]
+	mi := &file_fjord_cluster_v1_cluster_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -796,7 +907,7 @@ func (x *BrokerHeartbeatRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use BrokerHeartbeatRequest.ProtoReflect.Descriptor instead.
 func (*BrokerHeartbeatRequest) Descriptor() ([]byte, []int) {
-	return file_fjord_cluster_v1_cluster_proto_rawDescGZIP(), []int{10}
+	return file_fjord_cluster_v1_cluster_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *BrokerHeartbeatRequest) GetBrokerId() int32 {
@@ -840,7 +951,7 @@ type BrokerHeartbeatResponse struct {
 
 func (x *BrokerHeartbeatResponse) Reset() {
 	*x = BrokerHeartbeatResponse{}
-	mi := &file_fjord_cluster_v1_cluster_proto_msgTypes[11]
+	mi := &file_fjord_cluster_v1_cluster_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -852,7 +963,7 @@ func (x *BrokerHeartbeatResponse) String() string {
 func (*BrokerHeartbeatResponse) ProtoMessage() {}
 
 func (x *BrokerHeartbeatResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_fjord_cluster_v1_cluster_proto_msgTypes[11]
+	mi := &file_fjord_cluster_v1_cluster_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -865,7 +976,7 @@ func (x *BrokerHeartbeatResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use BrokerHeartbeatResponse.ProtoReflect.Descriptor instead.
 func (*BrokerHeartbeatResponse) Descriptor() ([]byte, []int) {
-	return file_fjord_cluster_v1_cluster_proto_rawDescGZIP(), []int{11}
+	return file_fjord_cluster_v1_cluster_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *BrokerHeartbeatResponse) GetState() string {
@@ -905,7 +1016,7 @@ type AlterPartitionRequest struct {
 
 func (x *AlterPartitionRequest) Reset() {
 	*x = AlterPartitionRequest{}
-	mi := &file_fjord_cluster_v1_cluster_proto_msgTypes[12]
+	mi := &file_fjord_cluster_v1_cluster_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -917,7 +1028,7 @@ func (x *AlterPartitionRequest) String() string {
 func (*AlterPartitionRequest) ProtoMessage() {}
 
 func (x *AlterPartitionRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_fjord_cluster_v1_cluster_proto_msgTypes[12]
+	mi := &file_fjord_cluster_v1_cluster_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -930,7 +1041,7 @@ func (x *AlterPartitionRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AlterPartitionRequest.ProtoReflect.Descriptor instead.
 func (*AlterPartitionRequest) Descriptor() ([]byte, []int) {
-	return file_fjord_cluster_v1_cluster_proto_rawDescGZIP(), []int{12}
+	return file_fjord_cluster_v1_cluster_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *AlterPartitionRequest) GetBrokerId() int32 {
@@ -999,7 +1110,7 @@ type AlterPartitionResponse struct {
 
 func (x *AlterPartitionResponse) Reset() {
 	*x = AlterPartitionResponse{}
-	mi := &file_fjord_cluster_v1_cluster_proto_msgTypes[13]
+	mi := &file_fjord_cluster_v1_cluster_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1011,7 +1122,7 @@ func (x *AlterPartitionResponse) String() string {
 func (*AlterPartitionResponse) ProtoMessage() {}
 
 func (x *AlterPartitionResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_fjord_cluster_v1_cluster_proto_msgTypes[13]
+	mi := &file_fjord_cluster_v1_cluster_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1024,7 +1135,7 @@ func (x *AlterPartitionResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AlterPartitionResponse.ProtoReflect.Descriptor instead.
 func (*AlterPartitionResponse) Descriptor() ([]byte, []int) {
-	return file_fjord_cluster_v1_cluster_proto_rawDescGZIP(), []int{13}
+	return file_fjord_cluster_v1_cluster_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *AlterPartitionResponse) GetLeader() int32 {
@@ -1068,7 +1179,7 @@ type AddVoterRequest struct {
 
 func (x *AddVoterRequest) Reset() {
 	*x = AddVoterRequest{}
-	mi := &file_fjord_cluster_v1_cluster_proto_msgTypes[14]
+	mi := &file_fjord_cluster_v1_cluster_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1080,7 +1191,7 @@ func (x *AddVoterRequest) String() string {
 func (*AddVoterRequest) ProtoMessage() {}
 
 func (x *AddVoterRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_fjord_cluster_v1_cluster_proto_msgTypes[14]
+	mi := &file_fjord_cluster_v1_cluster_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1093,7 +1204,7 @@ func (x *AddVoterRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AddVoterRequest.ProtoReflect.Descriptor instead.
 func (*AddVoterRequest) Descriptor() ([]byte, []int) {
-	return file_fjord_cluster_v1_cluster_proto_rawDescGZIP(), []int{14}
+	return file_fjord_cluster_v1_cluster_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *AddVoterRequest) GetNodeId() int32 {
@@ -1119,7 +1230,7 @@ type AddVoterResponse struct {
 
 func (x *AddVoterResponse) Reset() {
 	*x = AddVoterResponse{}
-	mi := &file_fjord_cluster_v1_cluster_proto_msgTypes[15]
+	mi := &file_fjord_cluster_v1_cluster_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1131,7 +1242,7 @@ func (x *AddVoterResponse) String() string {
 func (*AddVoterResponse) ProtoMessage() {}
 
 func (x *AddVoterResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_fjord_cluster_v1_cluster_proto_msgTypes[15]
+	mi := &file_fjord_cluster_v1_cluster_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1144,7 +1255,7 @@ func (x *AddVoterResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AddVoterResponse.ProtoReflect.Descriptor instead.
 func (*AddVoterResponse) Descriptor() ([]byte, []int) {
-	return file_fjord_cluster_v1_cluster_proto_rawDescGZIP(), []int{15}
+	return file_fjord_cluster_v1_cluster_proto_rawDescGZIP(), []int{17}
 }
 
 var File_fjord_cluster_v1_cluster_proto protoreflect.FileDescriptor
@@ -1204,7 +1315,13 @@ const file_fjord_cluster_v1_cluster_proto_rawDesc = "" +
 	"\x05error\x18\x03 \x01(\v2\x0f.fjord.v1.ErrorR\x05error\x12!\n" +
 	"\fleader_epoch\x18\x04 \x01(\x05R\vleaderEpoch\x12\x1d\n" +
 	"\n" +
-	"end_offset\x18\x05 \x01(\x03R\tendOffset\"\xb7\x01\n" +
+	"end_offset\x18\x05 \x01(\x03R\tendOffset\"\\\n" +
+	"\x1aAllocateProducerIdsRequest\x12\x1b\n" +
+	"\tbroker_id\x18\x01 \x01(\x05R\bbrokerId\x12!\n" +
+	"\fbroker_epoch\x18\x02 \x01(\x03R\vbrokerEpoch\"_\n" +
+	"\x1bAllocateProducerIdsResponse\x12*\n" +
+	"\x11first_producer_id\x18\x01 \x01(\x03R\x0ffirstProducerId\x12\x14\n" +
+	"\x05count\x18\x02 \x01(\x03R\x05count\"\xb7\x01\n" +
 	"\x15RegisterBrokerRequest\x12\x1b\n" +
 	"\tbroker_id\x18\x01 \x01(\x05R\bbrokerId\x12%\n" +
 	"\x0eincarnation_id\x18\x02 \x01(\tR\rincarnationId\x12\x18\n" +
@@ -1241,12 +1358,13 @@ const file_fjord_cluster_v1_cluster_proto_rawDesc = "" +
 	"\x10AddVoterResponse2\xe1\x01\n" +
 	"\x0eReplicaService\x12X\n" +
 	"\tReplicate\x12\".fjord.cluster.v1.ReplicateRequest\x1a#.fjord.cluster.v1.ReplicateResponse(\x010\x01\x12u\n" +
-	"\x14OffsetForLeaderEpoch\x12-.fjord.cluster.v1.OffsetForLeaderEpochRequest\x1a..fjord.cluster.v1.OffsetForLeaderEpochResponse2\x98\x03\n" +
+	"\x14OffsetForLeaderEpoch\x12-.fjord.cluster.v1.OffsetForLeaderEpochRequest\x1a..fjord.cluster.v1.OffsetForLeaderEpochResponse2\x8c\x04\n" +
 	"\x11ControllerService\x12c\n" +
 	"\x0eRegisterBroker\x12'.fjord.cluster.v1.RegisterBrokerRequest\x1a(.fjord.cluster.v1.RegisterBrokerResponse\x12f\n" +
 	"\x0fBrokerHeartbeat\x12(.fjord.cluster.v1.BrokerHeartbeatRequest\x1a).fjord.cluster.v1.BrokerHeartbeatResponse\x12c\n" +
 	"\x0eAlterPartition\x12'.fjord.cluster.v1.AlterPartitionRequest\x1a(.fjord.cluster.v1.AlterPartitionResponse\x12Q\n" +
-	"\bAddVoter\x12!.fjord.cluster.v1.AddVoterRequest\x1a\".fjord.cluster.v1.AddVoterResponseB=Z;github.com/fjordlog/fjord/gen/go/fjord/cluster/v1;clusterv1b\x06proto3"
+	"\bAddVoter\x12!.fjord.cluster.v1.AddVoterRequest\x1a\".fjord.cluster.v1.AddVoterResponse\x12r\n" +
+	"\x13AllocateProducerIds\x12,.fjord.cluster.v1.AllocateProducerIdsRequest\x1a-.fjord.cluster.v1.AllocateProducerIdsResponseB=Z;github.com/fjordlog/fjord/gen/go/fjord/cluster/v1;clusterv1b\x06proto3"
 
 var (
 	file_fjord_cluster_v1_cluster_proto_rawDescOnce sync.Once
@@ -1260,7 +1378,7 @@ func file_fjord_cluster_v1_cluster_proto_rawDescGZIP() []byte {
 	return file_fjord_cluster_v1_cluster_proto_rawDescData
 }
 
-var file_fjord_cluster_v1_cluster_proto_msgTypes = make([]protoimpl.MessageInfo, 16)
+var file_fjord_cluster_v1_cluster_proto_msgTypes = make([]protoimpl.MessageInfo, 18)
 var file_fjord_cluster_v1_cluster_proto_goTypes = []any{
 	(*ReplicateRequest)(nil),             // 0: fjord.cluster.v1.ReplicateRequest
 	(*ReplicaFetchPartition)(nil),        // 1: fjord.cluster.v1.ReplicaFetchPartition
@@ -1270,37 +1388,41 @@ var file_fjord_cluster_v1_cluster_proto_goTypes = []any{
 	(*EpochQuery)(nil),                   // 5: fjord.cluster.v1.EpochQuery
 	(*OffsetForLeaderEpochResponse)(nil), // 6: fjord.cluster.v1.OffsetForLeaderEpochResponse
 	(*EpochAnswer)(nil),                  // 7: fjord.cluster.v1.EpochAnswer
-	(*RegisterBrokerRequest)(nil),        // 8: fjord.cluster.v1.RegisterBrokerRequest
-	(*RegisterBrokerResponse)(nil),       // 9: fjord.cluster.v1.RegisterBrokerResponse
-	(*BrokerHeartbeatRequest)(nil),       // 10: fjord.cluster.v1.BrokerHeartbeatRequest
-	(*BrokerHeartbeatResponse)(nil),      // 11: fjord.cluster.v1.BrokerHeartbeatResponse
-	(*AlterPartitionRequest)(nil),        // 12: fjord.cluster.v1.AlterPartitionRequest
-	(*AlterPartitionResponse)(nil),       // 13: fjord.cluster.v1.AlterPartitionResponse
-	(*AddVoterRequest)(nil),              // 14: fjord.cluster.v1.AddVoterRequest
-	(*AddVoterResponse)(nil),             // 15: fjord.cluster.v1.AddVoterResponse
-	(*v1.Error)(nil),                     // 16: fjord.v1.Error
+	(*AllocateProducerIdsRequest)(nil),   // 8: fjord.cluster.v1.AllocateProducerIdsRequest
+	(*AllocateProducerIdsResponse)(nil),  // 9: fjord.cluster.v1.AllocateProducerIdsResponse
+	(*RegisterBrokerRequest)(nil),        // 10: fjord.cluster.v1.RegisterBrokerRequest
+	(*RegisterBrokerResponse)(nil),       // 11: fjord.cluster.v1.RegisterBrokerResponse
+	(*BrokerHeartbeatRequest)(nil),       // 12: fjord.cluster.v1.BrokerHeartbeatRequest
+	(*BrokerHeartbeatResponse)(nil),      // 13: fjord.cluster.v1.BrokerHeartbeatResponse
+	(*AlterPartitionRequest)(nil),        // 14: fjord.cluster.v1.AlterPartitionRequest
+	(*AlterPartitionResponse)(nil),       // 15: fjord.cluster.v1.AlterPartitionResponse
+	(*AddVoterRequest)(nil),              // 16: fjord.cluster.v1.AddVoterRequest
+	(*AddVoterResponse)(nil),             // 17: fjord.cluster.v1.AddVoterResponse
+	(*v1.Error)(nil),                     // 18: fjord.v1.Error
 }
 var file_fjord_cluster_v1_cluster_proto_depIdxs = []int32{
 	1,  // 0: fjord.cluster.v1.ReplicateRequest.partitions:type_name -> fjord.cluster.v1.ReplicaFetchPartition
 	3,  // 1: fjord.cluster.v1.ReplicateResponse.partitions:type_name -> fjord.cluster.v1.ReplicaFetchResult
-	16, // 2: fjord.cluster.v1.ReplicaFetchResult.error:type_name -> fjord.v1.Error
+	18, // 2: fjord.cluster.v1.ReplicaFetchResult.error:type_name -> fjord.v1.Error
 	5,  // 3: fjord.cluster.v1.OffsetForLeaderEpochRequest.partitions:type_name -> fjord.cluster.v1.EpochQuery
 	7,  // 4: fjord.cluster.v1.OffsetForLeaderEpochResponse.partitions:type_name -> fjord.cluster.v1.EpochAnswer
-	16, // 5: fjord.cluster.v1.EpochAnswer.error:type_name -> fjord.v1.Error
+	18, // 5: fjord.cluster.v1.EpochAnswer.error:type_name -> fjord.v1.Error
 	0,  // 6: fjord.cluster.v1.ReplicaService.Replicate:input_type -> fjord.cluster.v1.ReplicateRequest
 	4,  // 7: fjord.cluster.v1.ReplicaService.OffsetForLeaderEpoch:input_type -> fjord.cluster.v1.OffsetForLeaderEpochRequest
-	8,  // 8: fjord.cluster.v1.ControllerService.RegisterBroker:input_type -> fjord.cluster.v1.RegisterBrokerRequest
-	10, // 9: fjord.cluster.v1.ControllerService.BrokerHeartbeat:input_type -> fjord.cluster.v1.BrokerHeartbeatRequest
-	12, // 10: fjord.cluster.v1.ControllerService.AlterPartition:input_type -> fjord.cluster.v1.AlterPartitionRequest
-	14, // 11: fjord.cluster.v1.ControllerService.AddVoter:input_type -> fjord.cluster.v1.AddVoterRequest
-	2,  // 12: fjord.cluster.v1.ReplicaService.Replicate:output_type -> fjord.cluster.v1.ReplicateResponse
-	6,  // 13: fjord.cluster.v1.ReplicaService.OffsetForLeaderEpoch:output_type -> fjord.cluster.v1.OffsetForLeaderEpochResponse
-	9,  // 14: fjord.cluster.v1.ControllerService.RegisterBroker:output_type -> fjord.cluster.v1.RegisterBrokerResponse
-	11, // 15: fjord.cluster.v1.ControllerService.BrokerHeartbeat:output_type -> fjord.cluster.v1.BrokerHeartbeatResponse
-	13, // 16: fjord.cluster.v1.ControllerService.AlterPartition:output_type -> fjord.cluster.v1.AlterPartitionResponse
-	15, // 17: fjord.cluster.v1.ControllerService.AddVoter:output_type -> fjord.cluster.v1.AddVoterResponse
-	12, // [12:18] is the sub-list for method output_type
-	6,  // [6:12] is the sub-list for method input_type
+	10, // 8: fjord.cluster.v1.ControllerService.RegisterBroker:input_type -> fjord.cluster.v1.RegisterBrokerRequest
+	12, // 9: fjord.cluster.v1.ControllerService.BrokerHeartbeat:input_type -> fjord.cluster.v1.BrokerHeartbeatRequest
+	14, // 10: fjord.cluster.v1.ControllerService.AlterPartition:input_type -> fjord.cluster.v1.AlterPartitionRequest
+	16, // 11: fjord.cluster.v1.ControllerService.AddVoter:input_type -> fjord.cluster.v1.AddVoterRequest
+	8,  // 12: fjord.cluster.v1.ControllerService.AllocateProducerIds:input_type -> fjord.cluster.v1.AllocateProducerIdsRequest
+	2,  // 13: fjord.cluster.v1.ReplicaService.Replicate:output_type -> fjord.cluster.v1.ReplicateResponse
+	6,  // 14: fjord.cluster.v1.ReplicaService.OffsetForLeaderEpoch:output_type -> fjord.cluster.v1.OffsetForLeaderEpochResponse
+	11, // 15: fjord.cluster.v1.ControllerService.RegisterBroker:output_type -> fjord.cluster.v1.RegisterBrokerResponse
+	13, // 16: fjord.cluster.v1.ControllerService.BrokerHeartbeat:output_type -> fjord.cluster.v1.BrokerHeartbeatResponse
+	15, // 17: fjord.cluster.v1.ControllerService.AlterPartition:output_type -> fjord.cluster.v1.AlterPartitionResponse
+	17, // 18: fjord.cluster.v1.ControllerService.AddVoter:output_type -> fjord.cluster.v1.AddVoterResponse
+	9,  // 19: fjord.cluster.v1.ControllerService.AllocateProducerIds:output_type -> fjord.cluster.v1.AllocateProducerIdsResponse
+	13, // [13:20] is the sub-list for method output_type
+	6,  // [6:13] is the sub-list for method input_type
 	6,  // [6:6] is the sub-list for extension type_name
 	6,  // [6:6] is the sub-list for extension extendee
 	0,  // [0:6] is the sub-list for field type_name
@@ -1317,7 +1439,7 @@ func file_fjord_cluster_v1_cluster_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_fjord_cluster_v1_cluster_proto_rawDesc), len(file_fjord_cluster_v1_cluster_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   16,
+			NumMessages:   18,
 			NumExtensions: 0,
 			NumServices:   2,
 		},

@@ -176,10 +176,11 @@ var ReplicaService_ServiceDesc = grpc.ServiceDesc{
 }
 
 const (
-	ControllerService_RegisterBroker_FullMethodName  = "/fjord.cluster.v1.ControllerService/RegisterBroker"
-	ControllerService_BrokerHeartbeat_FullMethodName = "/fjord.cluster.v1.ControllerService/BrokerHeartbeat"
-	ControllerService_AlterPartition_FullMethodName  = "/fjord.cluster.v1.ControllerService/AlterPartition"
-	ControllerService_AddVoter_FullMethodName        = "/fjord.cluster.v1.ControllerService/AddVoter"
+	ControllerService_RegisterBroker_FullMethodName      = "/fjord.cluster.v1.ControllerService/RegisterBroker"
+	ControllerService_BrokerHeartbeat_FullMethodName     = "/fjord.cluster.v1.ControllerService/BrokerHeartbeat"
+	ControllerService_AlterPartition_FullMethodName      = "/fjord.cluster.v1.ControllerService/AlterPartition"
+	ControllerService_AddVoter_FullMethodName            = "/fjord.cluster.v1.ControllerService/AddVoter"
+	ControllerService_AllocateProducerIds_FullMethodName = "/fjord.cluster.v1.ControllerService/AllocateProducerIds"
 )
 
 // ControllerServiceClient is the client API for ControllerService service.
@@ -199,6 +200,8 @@ type ControllerServiceClient interface {
 	AlterPartition(ctx context.Context, in *AlterPartitionRequest, opts ...grpc.CallOption) (*AlterPartitionResponse, error)
 	// AddVoter adds a node to the controller quorum (fjord serve --join).
 	AddVoter(ctx context.Context, in *AddVoterRequest, opts ...grpc.CallOption) (*AddVoterResponse, error)
+	// AllocateProducerIds hands a broker the next block of producer ids.
+	AllocateProducerIds(ctx context.Context, in *AllocateProducerIdsRequest, opts ...grpc.CallOption) (*AllocateProducerIdsResponse, error)
 }
 
 type controllerServiceClient struct {
@@ -249,6 +252,16 @@ func (c *controllerServiceClient) AddVoter(ctx context.Context, in *AddVoterRequ
 	return out, nil
 }
 
+func (c *controllerServiceClient) AllocateProducerIds(ctx context.Context, in *AllocateProducerIdsRequest, opts ...grpc.CallOption) (*AllocateProducerIdsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(AllocateProducerIdsResponse)
+	err := c.cc.Invoke(ctx, ControllerService_AllocateProducerIds_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // ControllerServiceServer is the server API for ControllerService service.
 // All implementations must embed UnimplementedControllerServiceServer
 // for forward compatibility.
@@ -266,6 +279,8 @@ type ControllerServiceServer interface {
 	AlterPartition(context.Context, *AlterPartitionRequest) (*AlterPartitionResponse, error)
 	// AddVoter adds a node to the controller quorum (fjord serve --join).
 	AddVoter(context.Context, *AddVoterRequest) (*AddVoterResponse, error)
+	// AllocateProducerIds hands a broker the next block of producer ids.
+	AllocateProducerIds(context.Context, *AllocateProducerIdsRequest) (*AllocateProducerIdsResponse, error)
 	mustEmbedUnimplementedControllerServiceServer()
 }
 
@@ -287,6 +302,9 @@ func (UnimplementedControllerServiceServer) AlterPartition(context.Context, *Alt
 }
 func (UnimplementedControllerServiceServer) AddVoter(context.Context, *AddVoterRequest) (*AddVoterResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method AddVoter not implemented")
+}
+func (UnimplementedControllerServiceServer) AllocateProducerIds(context.Context, *AllocateProducerIdsRequest) (*AllocateProducerIdsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method AllocateProducerIds not implemented")
 }
 func (UnimplementedControllerServiceServer) mustEmbedUnimplementedControllerServiceServer() {}
 func (UnimplementedControllerServiceServer) testEmbeddedByValue()                           {}
@@ -381,6 +399,24 @@ func _ControllerService_AddVoter_Handler(srv interface{}, ctx context.Context, d
 	return interceptor(ctx, in, info, handler)
 }
 
+func _ControllerService_AllocateProducerIds_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(AllocateProducerIdsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ControllerServiceServer).AllocateProducerIds(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: ControllerService_AllocateProducerIds_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ControllerServiceServer).AllocateProducerIds(ctx, req.(*AllocateProducerIdsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // ControllerService_ServiceDesc is the grpc.ServiceDesc for ControllerService service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -403,6 +439,10 @@ var ControllerService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "AddVoter",
 			Handler:    _ControllerService_AddVoter_Handler,
+		},
+		{
+			MethodName: "AllocateProducerIds",
+			Handler:    _ControllerService_AllocateProducerIds_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},
