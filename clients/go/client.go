@@ -4,30 +4,49 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
+	"strconv"
 	"sync"
 	"time"
 
 	fjordv1 "github.com/fjordlog/fjord/gen/go/fjord/v1"
+	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/metadata"
+	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
 )
+
+// downFor is how long an address whose broker could not be reached is
+// passed over when picking a broker for metadata and admin requests (unless
+// no other address is left).
+const downFor = 5 * time.Second
 
 // Client holds broker connections (one per address, created lazily) and a
 // metadata cache used to route partition requests to leaders. It is safe for
 // concurrent use. Producers, consumers and admins built on a Client must be
 // closed before it.
+//
+// The cache follows leadership changes: a leadership error that names the
+// new leader (NOT_LEADER_OR_FOLLOWER with leader_id, leader_epoch and
+// leader_address) updates the cached partition at once; other leadership
+// errors (LEADER_NOT_AVAILABLE, FENCED_LEADER_EPOCH, UNKNOWN_LEADER_EPOCH)
+// and failures to reach a broker mark the topic stale, so the next lookup
+// asks a broker again. Metadata and admin requests go to a broker that was
+// not recently unreachable, trying every known broker and seed in turn.
 type Client struct {
 	cfg cfg
 
 	mu           sync.Mutex // guards every field below
 	closed       bool
 	conns        map[string]*grpc.ClientConn // by address
-	brokers      map[int32]*fjordv1.Broker   // by id, from the last metadata
+	brokers      map[int32]*fjordv1.Broker   // by id, from the last metadata (and leader hints)
 	topics       map[string]*topicMeta       // by name
 	clusterID    string
 	controllerID int32
-	next         int // rotates the broker used for metadata/admin
+	next         int                  // rotates the broker used for metadata/admin
+	down         map[string]time.Time // address -> when a call to it last failed to connect
 }
 
 type topicMeta struct {
@@ -44,6 +63,7 @@ func NewClient(ctx context.Context, opts ...Opt) (*Client, error) {
 		conns:   map[string]*grpc.ClientConn{},
 		brokers: map[int32]*fjordv1.Broker{},
 		topics:  map[string]*topicMeta{},
+		down:    map[string]time.Time{},
 	}
 	for _, o := range opts {
 		o.apply(&c.cfg)
@@ -67,6 +87,19 @@ func NewClient(ctx context.Context, opts ...Opt) (*Client, error) {
 				return streamer(metadata.AppendToOutgoingContext(ctx, "fjord-client-id", id), desc, cc, method, opts...)
 			}))
 	}
+	// Note which brokers cannot be reached, whoever calls them (admin
+	// requests included), so that the next metadata request goes elsewhere.
+	c.cfg.dialOpts = append(c.cfg.dialOpts,
+		grpc.WithChainUnaryInterceptor(func(ctx context.Context, method string, req, reply any, cc *grpc.ClientConn, invoker grpc.UnaryInvoker, opts ...grpc.CallOption) error {
+			err := invoker(ctx, method, req, reply, cc, opts...)
+			c.noteReach(cc.Target(), err)
+			return err
+		}),
+		grpc.WithChainStreamInterceptor(func(ctx context.Context, desc *grpc.StreamDesc, cc *grpc.ClientConn, method string, streamer grpc.Streamer, opts ...grpc.CallOption) (grpc.ClientStream, error) {
+			cs, err := streamer(ctx, desc, cc, method, opts...)
+			c.noteReach(cc.Target(), err)
+			return cs, err
+		}))
 	// Fail fast on an unusable address (grpc.NewClient parses it).
 	for _, s := range c.cfg.seeds {
 		if _, err := c.conn(s); err != nil {
@@ -122,19 +155,71 @@ func (c *Client) brokerConn(id int32) (*grpc.ClientConn, error) {
 	return c.conn(b.GetAddress())
 }
 
-// anyConn returns a connection to some broker, rotating through the known
-// brokers and then the seeds on successive calls.
+// anyConn returns a connection to some broker, rotating on successive calls
+// through the known brokers and the seeds that were not found unreachable
+// in the last few seconds (through all of them if every one was).
 func (c *Client) anyConn() (*grpc.ClientConn, error) {
+	addrs := c.candidates()
+	return c.conn(addrs[0])
+}
+
+// candidates lists every known broker address and seed once, reachable ones
+// first, starting at the next in rotation.
+func (c *Client) candidates() []string {
 	c.mu.Lock()
-	addrs := make([]string, 0, len(c.brokers)+len(c.cfg.seeds))
-	for _, b := range c.brokers {
-		addrs = append(addrs, b.GetAddress())
+	defer c.mu.Unlock()
+	ids := make([]int32, 0, len(c.brokers))
+	for id := range c.brokers {
+		ids = append(ids, id)
 	}
-	addrs = append(addrs, c.cfg.seeds...)
-	i := c.next % len(addrs)
+	slices.Sort(ids)
+	all := make([]string, 0, len(ids)+len(c.cfg.seeds))
+	for _, id := range ids {
+		all = append(all, c.brokers[id].GetAddress())
+	}
+	for _, s := range c.cfg.seeds {
+		if !slices.Contains(all, s) {
+			all = append(all, s)
+		}
+	}
+	start := c.next % len(all)
 	c.next++
-	c.mu.Unlock()
-	return c.conn(addrs[i])
+	var up, down []string
+	now := time.Now()
+	for i := range all {
+		a := all[(start+i)%len(all)]
+		if t, ok := c.down[a]; ok && now.Sub(t) < downFor {
+			down = append(down, a)
+		} else {
+			up = append(up, a)
+		}
+	}
+	return append(up, down...)
+}
+
+// noteReach records whether a call to addr reached its broker: a transport
+// failure (UNAVAILABLE without a broker's reason) marks addr unreachable,
+// any answer from the broker clears the mark.
+func (c *Client) noteReach(addr string, err error) {
+	unreachable := false
+	if st, ok := status.FromError(err); ok && st.Code() == codes.Unavailable {
+		unreachable = true
+		for _, d := range st.Details() {
+			if _, ok := d.(*errdetails.ErrorInfo); ok {
+				unreachable = false // the broker answered, with a reason
+			}
+		}
+	}
+	if err != nil && !unreachable {
+		return // the broker answered (or the caller gave up): no news
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if unreachable {
+		c.down[addr] = time.Now()
+	} else {
+		delete(c.down, addr)
+	}
 }
 
 // do runs fn with a per-attempt timeout, retrying retriable failures with
@@ -215,16 +300,23 @@ func (c *Client) cachedMetadata(topics []string) *fjordv1.GetMetadataResponse {
 	return resp
 }
 
-// refreshMetadata asks a broker for metadata and updates the cache.
+// refreshMetadata asks a broker for metadata and updates the cache. One
+// attempt tries every known broker and seed in turn (reachable ones first)
+// until one answers, so a broker that is down costs no backoff.
 func (c *Client) refreshMetadata(ctx context.Context, topics []string) (*fjordv1.GetMetadataResponse, error) {
 	var resp *fjordv1.GetMetadataResponse
 	err := c.do(ctx, false, 0, func(ctx context.Context) error {
-		cc, err := c.anyConn()
-		if err != nil {
-			return err
+		var err error
+		for _, addr := range c.candidates() {
+			var cc *grpc.ClientConn
+			if cc, err = c.conn(addr); err != nil {
+				return err
+			}
+			resp, err = fjordv1.NewMetadataServiceClient(cc).GetMetadata(ctx, &fjordv1.GetMetadataRequest{Topics: topics})
+			if err == nil || ctx.Err() != nil || !errors.Is(errorFromRPC(ctx, err, false), ErrUnavailable) {
+				return err
+			}
 		}
-		r, err := fjordv1.NewMetadataServiceClient(cc).GetMetadata(ctx, &fjordv1.GetMetadataRequest{Topics: topics})
-		resp = r
 		return err
 	})
 	if err != nil {
@@ -245,9 +337,40 @@ func (c *Client) refreshMetadata(ctx context.Context, topics []string) (*fjordv1
 			delete(c.topics, t.GetName())
 			continue
 		}
+		if old, ok := c.topics[t.GetName()]; ok {
+			t = newerLeaders(old.md, t)
+		}
 		c.topics[t.GetName()] = &topicMeta{md: t, fetched: now}
 	}
 	return resp, nil
+}
+
+// newerLeaders returns fresh, except that a partition whose leader epoch in
+// cached is newer (a broker lagging behind the controller answered, after a
+// leader hint taught the cache better) keeps the cached leader.
+func newerLeaders(cached, fresh *fjordv1.TopicMetadata) *fjordv1.TopicMetadata {
+	if cached.GetTopicId() != fresh.GetTopicId() {
+		return fresh // a different topic of the same name
+	}
+	var out *fjordv1.TopicMetadata
+	for i, p := range fresh.GetPartitions() {
+		if int(p.GetPartition()) >= len(cached.GetPartitions()) {
+			continue
+		}
+		o := cached.GetPartitions()[p.GetPartition()]
+		if o.GetPartition() != p.GetPartition() || o.GetLeaderId() < 0 || o.GetLeaderEpoch() <= p.GetLeaderEpoch() {
+			continue
+		}
+		if out == nil {
+			out = cloneTopicMetadata(fresh)
+		}
+		q := out.GetPartitions()[i]
+		q.LeaderId, q.LeaderEpoch, q.Error = o.GetLeaderId(), o.GetLeaderEpoch(), nil
+	}
+	if out == nil {
+		return fresh
+	}
+	return out
 }
 
 // topicMetadata returns a topic's cached metadata, refreshing it when
@@ -256,10 +379,13 @@ func (c *Client) topicMetadata(ctx context.Context, topic string) (*fjordv1.Topi
 	// Fast path for the producer's per-record lookup: no response to build.
 	c.mu.Lock()
 	tm, ok := c.topics[topic]
-	fresh := ok && !tm.stale && time.Since(tm.fetched) <= c.cfg.metadataMaxAge && tm.md.GetError() == nil
+	var md *fjordv1.TopicMetadata
+	if ok && !tm.stale && time.Since(tm.fetched) <= c.cfg.metadataMaxAge && tm.md.GetError() == nil {
+		md = tm.md // setLeader replaces tm.md (under mu), never changes it
+	}
 	c.mu.Unlock()
-	if fresh {
-		return tm.md, nil
+	if md != nil {
+		return md, nil
 	}
 	resp, err := c.Metadata(ctx, topic)
 	if err != nil {
@@ -308,26 +434,83 @@ func (c *Client) leaderConn(ctx context.Context, topic string, partition int32) 
 	return cc, id, err
 }
 
+// leaderHint is the leader named by a NOT_LEADER_OR_FOLLOWER error.
+type leaderHint struct {
+	id    int32  // -1: none
+	epoch int32  // -1: unknown
+	addr  string // "": unknown
+}
+
+// noHint is the leaderHint of an error that names no leader.
+var noHint = leaderHint{id: -1, epoch: -1}
+
+// hintOf returns the leader a NOT_LEADER_OR_FOLLOWER error names: its
+// leader_id, leader_epoch and leader_address metadata, else the response's
+// leader fields (id, epoch). A broker naming itself gives no hint (its view
+// is stale: ask for metadata instead).
+func hintOf(e *Error, id, epoch, from int32) leaderHint {
+	if !errors.Is(e, ErrNotLeader) {
+		return noHint
+	}
+	h := leaderHint{id: id, epoch: epoch, addr: e.Metadata["leader_address"]}
+	if h.id < 0 {
+		h.epoch = -1
+	}
+	if n, err := strconv.ParseInt(e.Metadata["leader_id"], 10, 32); err == nil {
+		h.id, h.epoch = int32(n), -1
+		if n, err := strconv.ParseInt(e.Metadata["leader_epoch"], 10, 32); err == nil {
+			h.epoch = int32(n)
+		}
+	}
+	if h.id < 0 || h.id == from {
+		return noHint
+	}
+	return h
+}
+
 // setLeader records a leader learned from a response (NOT_LEADER errors
-// carry the new leader), so the next request goes there without a refresh.
-func (c *Client) setLeader(topic string, partition, leader, epoch int32) {
+// name the new leader), so the next request goes there without a metadata
+// refresh. A broker the cache does not know is added when the hint carries
+// its address. A hint older than the cached leader epoch is ignored. It
+// returns the partition's leader as cached afterwards, and false when there
+// is none to use: the topic is then marked stale.
+func (c *Client) setLeader(topic string, partition int32, h leaderHint) (int32, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	tm, ok := c.topics[topic]
-	if !ok || leader < 0 {
-		return
+	if !ok {
+		return -1, false
 	}
-	if _, known := c.brokers[leader]; !known {
+	if h.id < 0 {
 		tm.stale = true
-		return
+		return -1, false
 	}
-	md := cloneTopicMetadata(tm.md)
-	for _, p := range md.GetPartitions() {
-		if p.GetPartition() == partition && epoch >= p.GetLeaderEpoch() {
-			p.LeaderId, p.LeaderEpoch = leader, epoch
+	if b, known := c.brokers[h.id]; !known || (h.addr != "" && b.GetAddress() != h.addr) {
+		if h.addr == "" {
+			tm.stale = true
+			return -1, false
 		}
+		c.brokers[h.id] = &fjordv1.Broker{Id: h.id, Address: h.addr}
 	}
-	tm.md = md
+	for i, p := range tm.md.GetPartitions() {
+		if p.GetPartition() != partition {
+			continue
+		}
+		if h.epoch >= 0 && h.epoch < p.GetLeaderEpoch() && p.GetLeaderId() >= 0 {
+			return p.GetLeaderId(), true // the cache knows a newer leader
+		}
+		if p.GetLeaderId() == h.id && h.epoch <= p.GetLeaderEpoch() && p.GetError() == nil {
+			return h.id, true
+		}
+		md := cloneTopicMetadata(tm.md)
+		// An unknown epoch is cached as 0, which fetches send as "no fencing".
+		q := md.GetPartitions()[i]
+		q.LeaderId, q.LeaderEpoch, q.Error = h.id, max(h.epoch, 0), nil
+		tm.md = md
+		return h.id, true
+	}
+	tm.stale = true
+	return -1, false
 }
 
 // cloneTopicMetadata copies topic metadata so responses handed out stay immutable.

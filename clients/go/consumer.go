@@ -138,9 +138,10 @@ func (c *Consumer) Close() error {
 }
 
 type fetchPart struct {
-	tp  topicPartition
-	pos int64
-	gen uint64
+	tp    topicPartition
+	pos   int64
+	gen   uint64
+	epoch int32 // the leader epoch the fetch is sent for (0: unknown)
 }
 
 type fetchResult struct {
@@ -170,8 +171,12 @@ type prefetchResult struct {
 // records arrive, when a partition fails with a non-retriable error, or
 // when ctx ends (nil records, ctx.Err()). Records and an error may be
 // returned together: handle the records first. Retriable failures (a moved
-// leader, an unreachable broker) are retried inside Poll after a metadata
-// refresh.
+// leader, an unreachable broker, a fenced or unknown leader epoch) are
+// retried inside Poll from the same position, at the leader the error names
+// or else after a metadata refresh. Each Fetch carries the leader epoch the
+// client knows (current_leader_epoch), so a broker that is no longer, or not
+// yet, the leader of that epoch refuses it rather than serve another
+// leader's log.
 //
 // After returning records, Poll has the next Fetch to each leader sent in
 // the background (see Consumer); the next Poll takes its response first,
@@ -312,7 +317,7 @@ func (c *Consumer) plan(ctx context.Context) (map[int32][]fetchPart, bool, error
 	retry := false
 	var errs []error
 	for _, fp := range parts {
-		id, _, err := c.c.leader(ctx, fp.tp.topic, fp.tp.partition)
+		id, epoch, err := c.c.leader(ctx, fp.tp.topic, fp.tp.partition)
 		if err != nil {
 			if ctx.Err() != nil {
 				return nil, false, ctx.Err()
@@ -325,6 +330,7 @@ func (c *Consumer) plan(ctx context.Context) (map[int32][]fetchPart, bool, error
 			errs = append(errs, err)
 			continue
 		}
+		fp.epoch = epoch
 		byLeader[id] = append(byLeader[id], fp)
 	}
 	if len(errs) > 0 {
@@ -371,7 +377,10 @@ func (c *Consumer) handle(ctx context.Context, res fetchResult) ([]*Record, []er
 		}
 		err := errorFromRPC(ctx, res.err, false)
 		if IsRetriable(err) {
-			c.c.markStale("")
+			// The leader may be gone: look its partitions up again.
+			for _, fp := range res.parts {
+				c.c.markStale(fp.tp.topic)
+			}
 			return nil, nil, true
 		}
 		return nil, []error{err}, false
@@ -593,7 +602,8 @@ func (c *Consumer) fetch(ctx context.Context, leader int32, parts []fetchPart) f
 			topics[fp.tp.topic] = t
 			req.Topics = append(req.Topics, t)
 		}
-		t.Partitions = append(t.Partitions, &fjordv1.FetchPartition{Partition: fp.tp.partition, Offset: fp.pos, MaxBytes: c.cfg.fetchPartitionMaxBytes})
+		t.Partitions = append(t.Partitions, &fjordv1.FetchPartition{Partition: fp.tp.partition, Offset: fp.pos,
+			MaxBytes: c.cfg.fetchPartitionMaxBytes, CurrentLeaderEpoch: fp.epoch})
 	}
 	actx, cancel := context.WithTimeout(ctx, c.cfg.requestTimeout+c.cfg.fetchMaxWait)
 	defer cancel()
@@ -627,9 +637,11 @@ func (c *Consumer) apply(res fetchResult) (recs []*Record, errs []error, retry b
 					c.reset(fp)
 					retry = true
 				case e.Retriable:
-					if pr.GetLeaderId() > 0 {
-						c.c.setLeader(tp.topic, tp.partition, pr.GetLeaderId(), pr.GetLeaderEpoch())
-					} else {
+					// The position stays: the retry fetches the same offset,
+					// from the leader the error names (NOT_LEADER_OR_FOLLOWER)
+					// or, for other errors (a stale or future leader epoch,
+					// no leader yet), from the one fresh metadata names.
+					if _, ok := c.c.setLeader(tp.topic, tp.partition, hintOf(e, pr.GetLeaderId(), pr.GetLeaderEpoch(), res.leader)); !ok {
 						c.c.markStale(tp.topic)
 					}
 					retry = true

@@ -6,7 +6,10 @@
 //
 //   - [Producer]: asynchronous, batching per partition (linger, batch bytes),
 //     compression, partitioning (Kafka-compatible murmur2 for keys), and
-//     pipelined sends on one ProduceStream per broker, with retries.
+//     pipelined sends on one ProduceStream per broker, with retries of
+//     definite failures that keep each partition's acknowledged records in
+//     Produce order. There is no idempotence yet: a produce whose outcome is
+//     unknown (IsIndefinite) is reported, not retried.
 //   - [Consumer]: explicit partition assignment (no consumer groups yet),
 //     long-poll fetches grouped by leader, the next fetch prefetched in the
 //     background while records are decoded and processed, CRC-checked batch
@@ -22,6 +25,14 @@
 // Errors returned by the broker, whether as an RPC status or per partition,
 // are returned as [*Error]; compare them with errors.Is against the ErrXxx
 // sentinels, which match by reason.
+//
+// Leader changes: the Client's metadata cache follows partition leaders
+// across a cluster. A request that reaches a broker which no longer leads
+// the partition is re-sent to the leader named in the error, or to the one
+// fresh metadata names; a broker that cannot be reached is passed over for
+// metadata, and its partitions are looked up again. Producers, consumers and
+// admin calls all retry such failures themselves (see [Producer] for which
+// produce failures are retried and what ordering holds).
 //
 // All types are safe for concurrent use unless stated otherwise. Every
 // goroutine the package starts stops on Close.

@@ -112,6 +112,13 @@ var (
 	// ErrRecordTooLarge is returned for a record larger than BatchBytes or
 	// MaxBufferedBytes allow.
 	ErrRecordTooLarge = errors.New("fjord: record larger than the producer's buffer")
+	// ErrWouldReorder is wrapped, together with the error of its last
+	// attempt, into the error of a record the producer did not retry
+	// because a later batch of the same partition may already have been
+	// written: retrying would have put the record after it. The record was
+	// not written (the last attempt's error was definite); producing it
+	// again is safe, but it will land after the records produced after it.
+	ErrWouldReorder = errors.New("fjord: not retried: a later batch of the partition may already be written")
 )
 
 // reasonInfo says how a reason behaves when the broker did not say
@@ -195,6 +202,9 @@ func errorFromProto(pe *fjordv1.Error, topic string, partition int32) *Error {
 	}
 	if ri, ok := reasonInfo[e.Reason]; ok {
 		e.Retriable = e.Retriable || ri.retriable
+		// A timeout of a write may have let it happen even when the broker
+		// did not say so.
+		e.Indefinite = e.Indefinite || ri.indefinite
 	}
 	fillLocation(e)
 	return e
@@ -264,6 +274,9 @@ func errorFromRPC(ctx context.Context, err error, write bool) error {
 		e.Indefinite = write
 	default:
 		e.Retriable = hasRetryInfo
+		// The broker did not classify the failure (a panic, say): a write
+		// may have been applied before it.
+		e.Indefinite = write
 	}
 	fillLocation(e)
 	return e

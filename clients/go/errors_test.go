@@ -55,6 +55,7 @@ func TestErrorFromRPCClassification(t *testing.T) {
 		{"timeout write", timedOut.Err(), true, ReasonRequestTimedOut, true, true},
 		{"too large", tooLarge.Err(), true, ReasonMessageTooLarge, false, false},
 		{"plain internal", status.Error(codes.Internal, "boom"), false, "", false, false},
+		{"plain internal write", status.Error(codes.Internal, "boom"), true, "", false, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var fe *Error
@@ -87,5 +88,9 @@ func TestErrorFromProto(t *testing.T) {
 	// Leadership reasons are retriable even if the broker forgot the flag.
 	if !errorFromProto(&fjordv1.Error{Reason: "NOT_LEADER_OR_FOLLOWER"}, "t", 0).Retriable {
 		t.Error("NOT_LEADER_OR_FOLLOWER not retriable")
+	}
+	// A timed-out write may have happened even if the broker forgot to say so.
+	if !errorFromProto(&fjordv1.Error{Reason: "REQUEST_TIMED_OUT"}, "t", 0).Indefinite {
+		t.Error("REQUEST_TIMED_OUT not indefinite")
 	}
 }

@@ -3,6 +3,7 @@ package fjord_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"log"
 	"time"
@@ -139,4 +140,41 @@ func ExampleWithPartitioner_hotKey() {
 	// 0 [celebrity celebrity celebrity]
 	// 1 [bob carol dave]
 	// 2 [alice]
+}
+
+// Produce failures come in two kinds. A definite one means the records were
+// not written (the producer already retried it if it could). An indefinite
+// one means they may have been: the producer does not retry it, since
+// without idempotence a retry could write them twice. The application
+// decides, e.g. by reading the partition back.
+func Example_produceFailures() {
+	fc, addr := startFake()
+	defer fc.Close()
+	ctx := context.Background()
+	client, err := fjord.NewClient(ctx, fjord.SeedBrokers(addr))
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer client.Close()
+	producer, err := fjord.NewProducer(client, fjord.WithPartitioner(fjord.ManualPartitioner()))
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer producer.Close()
+
+	// As if the leader failed while waiting for its followers (acks=ALL).
+	fc.InjectProduceError("orders", 0, fjord.ReasonRequestTimedOut, 1)
+	err = producer.ProduceSync(ctx, &fjord.Record{Topic: "orders", Partition: 0, Value: []byte("book")})
+	switch {
+	case err == nil:
+		fmt.Println("written")
+	case fjord.IsIndefinite(err):
+		fmt.Println("maybe written:", errors.Is(err, fjord.ErrRequestTimedOut))
+	case errors.Is(err, fjord.ErrWouldReorder):
+		fmt.Println("not written; producing it again would put it after later records")
+	default:
+		fmt.Println("not written:", err)
+	}
+	// Output:
+	// maybe written: true
 }

@@ -161,7 +161,8 @@ func RetryBackoff(fn func(attempt int) time.Duration) ProducerOpt {
 // MaxRetries caps how many times a retriable failure is retried (0 = never
 // retry). It applies to the client's own RPCs and, as a producer option, to
 // produce retries. Default: unlimited; retries stop when the context ends,
-// or for produces, at the DeliveryTimeout.
+// or for produces, at the DeliveryTimeout. A produce that failed
+// indefinitely (it may have been written) is never retried.
 func MaxRetries(n int) ProducerOpt {
 	return producerOpt{func(c *cfg) { c.maxRetries = n }}
 }
@@ -194,9 +195,11 @@ func MaxBufferedBytes(n int) ProducerOpt {
 }
 
 // MaxInFlight caps unacknowledged produce requests per broker stream.
-// Without idempotence, a retried batch can land after a later batch of the
-// same partition when more than one is in flight; use MaxInFlight(1) for
-// strict per-partition ordering. Default: 5.
+// Acknowledged records of a partition keep Produce order whatever the
+// setting; with more than one request in flight, a batch that fails
+// retriably while a later batch of its partition is in flight may fail
+// with ErrWouldReorder instead of being retried (see Producer). Use
+// MaxInFlight(1) to rule that out. Default: 5.
 func MaxInFlight(n int) ProducerOpt {
 	return producerOpt{func(c *cfg) { c.maxInFlight = max(n, 1) }}
 }

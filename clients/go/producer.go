@@ -24,14 +24,29 @@ var produceStreamDesc = grpc.StreamDesc{StreamName: "ProduceStream", ServerStrea
 // Producer sends records asynchronously. Records are grouped per partition
 // into batches (closed after Linger, at BatchBytes, or on Flush), and each
 // broker gets one sender that pipelines up to MaxInFlight requests on one
-// ProduceStream, carrying one batch per partition per request. Retriable
-// failures are retried with RetryBackoff until DeliveryTimeout; leadership
-// errors re-route after a metadata refresh.
+// ProduceStream, carrying one batch per partition per request.
 //
-// Ordering: records of one partition are sent in Produce order. With more
-// than one request in flight and no idempotence yet, a batch that is retried
-// can land after a later batch of the same partition; MaxInFlight(1) keeps
-// strict order.
+// Failures and leader changes: a definite retriable failure (the broker
+// did not append the batch: NOT_LEADER_OR_FOLLOWER, LEADER_NOT_AVAILABLE,
+// NOT_ENOUGH_REPLICAS, an unreachable broker, ...) is retried with
+// RetryBackoff until DeliveryTimeout or MaxRetries. Leadership errors
+// re-route the partition: to the leader the error names when it names one,
+// else to the leader a metadata refresh finds. An indefinite failure (the
+// batch may have been appended: an acks=ALL wait cut short by a leader
+// change or a timeout, a stream broken after the request was sent) is not
+// retried, because without idempotence (not implemented yet) a retry could
+// write the records twice: the promise gets the error, and IsIndefinite
+// reports it; the records may or may not be in the log.
+//
+// Ordering: the records of one partition that are acknowledged have
+// offsets in Produce order, also with several requests in flight. A batch
+// that failed is retried only once nothing else of its partition is in
+// flight, and alone; after a leader change, nothing goes to the new leader
+// while batches sent to the old one are unanswered. If a later batch of the
+// partition may have been written before a failed one could be retried (it
+// succeeded or failed indefinitely), the earlier batch is not retried but
+// fails with ErrWouldReorder wrapping its last error. MaxInFlight(1) rules
+// that outcome out at the cost of throughput.
 //
 // A Producer is safe for concurrent use. Close it before its Client.
 type Producer struct {
@@ -79,10 +94,9 @@ type producerBatch struct {
 	recs     []promised
 	bytes    int
 	created  time.Time
-	attempts int
+	attempts int // failed attempts; a batch with some is sent alone (see collect)
 	lastErr  error
 	sent     bool   // may have reached a broker
-	split    bool   // piece of a batch split after MESSAGE_TOO_LARGE; sent alone to keep the pieces in order
 	encoded  []byte // kept so retries send identical bytes
 	// enc holds recs encoded by Produce; enc.buf is nil once recs changed
 	// (cancelled records dropped, split), and send encodes recs then.
@@ -95,7 +109,9 @@ type producerPart struct {
 	ready        []*producerBatch // sealed, by seq
 	nextSeq      uint64
 	leader       int32 // -1: unknown
-	inflight     int
+	inflight     int   // batches sent and not yet answered
+	sentTo       int32 // the broker the batches in flight went to
+	probing      bool  // the one batch in flight is a retry: send nothing else
 	backoffUntil time.Time
 	linger       *time.Timer
 	// Sizes of the last sealed batch, to size the next one's buffers.
@@ -409,7 +425,16 @@ func (p *Producer) wakeLocked(pp *producerPart) {
 
 // finish completes a batch: success when err is nil (resp gives offsets).
 // inflight says whether the batch was counted in its partition's inflight.
+// When a batch that was sent may have been written (it succeeded, or failed
+// indefinitely), the earlier batches of its partition still waiting to be
+// retried can no longer be written in order: they fail first, with
+// ErrWouldReorder.
 func (p *Producer) finish(b *producerBatch, err error, resp *fjordv1.ProducePartitionResponse, inflight bool) {
+	if inflight && (err == nil || IsIndefinite(err)) {
+		for _, v := range p.overtaken(b) {
+			p.finish(v, fmt.Errorf("%w: %w", ErrWouldReorder, v.lastErr), nil, false)
+		}
+	}
 	n, bytes := len(b.recs), 0
 	for _, pr := range b.recs {
 		bytes += pr.size
@@ -440,13 +465,35 @@ func (p *Producer) finish(b *producerBatch, err error, resp *fjordv1.ProducePart
 	p.release(b.tp, n, bytes, inflight)
 }
 
+// overtaken removes and returns the batches of b's partition queued for a
+// retry that b, sent after them, may have overtaken. Batches are sent in seq
+// order, so a queued batch with a lower seq was sent before b and failed.
+func (p *Producer) overtaken(b *producerBatch) []*producerBatch {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	pp, ok := p.parts[b.tp]
+	if !ok {
+		return nil
+	}
+	i := 0
+	for i < len(pp.ready) && pp.ready[i].seq < b.seq {
+		i++
+	}
+	if i == 0 {
+		return nil
+	}
+	out := slices.Clone(pp.ready[:i])
+	pp.ready = slices.Delete(pp.ready, 0, i)
+	return out
+}
+
 // release returns buffer space and pending counts.
 func (p *Producer) release(tp topicPartition, n, bytes int, inflight bool) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if inflight {
 		if pp, ok := p.parts[tp]; ok {
-			pp.inflight--
+			p.landedLocked(pp)
 		}
 	}
 	p.buffered -= bytes
@@ -459,15 +506,30 @@ func (p *Producer) release(tp topicPartition, n, bytes int, inflight bool) {
 	}
 }
 
-// failed handles a failed attempt of an in-flight batch: it retries it
+// landedLocked counts an answered batch of pp out of its in-flight ones;
+// when none is left, a batch held back for a retry may go.
+func (p *Producer) landedLocked(pp *producerPart) {
+	pp.inflight--
+	if pp.inflight == 0 {
+		pp.probing = false
+		if len(pp.ready) > 0 {
+			p.wakeLocked(pp)
+		}
+	}
+}
+
+// failed handles a failed attempt of an in-flight batch: it re-routes the
+// partition if the error says its leader moved, then retries the batch
 // (re-queued in partition order after a backoff) or fails its records.
-func (p *Producer) failed(b *producerBatch, err error, leader, epoch int32) {
+// hint is the leader the error names, if any.
+func (p *Producer) failed(b *producerBatch, err error, hint leaderHint) {
 	b.attempts++
 	b.lastErr = err
 	var fe *Error
 	retriable := errors.As(err, &fe) && fe.Retriable
 	p.mu.Lock()
 	pp := p.parts[b.tp]
+	p.rerouteLocked(pp, err, hint)
 	backoff := p.cfg.backoff(b.attempts)
 	if fe != nil {
 		backoff = max(backoff, fe.RetryAfter)
@@ -484,6 +546,9 @@ func (p *Producer) failed(b *producerBatch, err error, leader, epoch int32) {
 	switch {
 	case !retriable:
 		final = err
+	case fe.Indefinite:
+		// The batch may be in the log: a retry could write it twice.
+		final = err
 	case p.stopped:
 		final = errors.Join(ErrClosed, err)
 	case p.cfg.maxRetries >= 0 && b.attempts > p.cfg.maxRetries:
@@ -496,18 +561,9 @@ func (p *Producer) failed(b *producerBatch, err error, leader, epoch int32) {
 		p.finish(b, final, nil, true)
 		return
 	}
-	pp.inflight--
 	i, _ := slices.BinarySearchFunc(pp.ready, b.seq, func(x *producerBatch, seq uint64) int { return cmp.Compare(x.seq, seq) })
 	pp.ready = slices.Insert(pp.ready, i, b)
-	switch {
-	case leader >= 0:
-		p.c.setLeader(b.tp.topic, b.tp.partition, leader, epoch)
-		pp.leader = leader
-	case errors.Is(err, ErrNotLeader), errors.Is(err, ErrLeaderNotAvailable), errors.Is(err, ErrUnavailable),
-		errors.Is(err, ErrFencedLeaderEpoch), errors.Is(err, ErrUnknownLeaderEpoch), errors.Is(err, ErrBrokerShuttingDown):
-		p.c.markStale(b.tp.topic)
-		pp.leader = -1
-	}
+	p.landedLocked(pp)
 	until := time.Now().Add(backoff)
 	if until.After(pp.backoffUntil) {
 		pp.backoffUntil = until
@@ -520,17 +576,40 @@ func (p *Producer) failed(b *producerBatch, err error, leader, epoch int32) {
 	})
 }
 
+// rerouteLocked points pp at the leader a failure names, or sends it to the
+// metadata loop when the failure says the leader moved or could not be
+// reached without naming a new one.
+func (p *Producer) rerouteLocked(pp *producerPart, err error, hint leaderHint) {
+	switch {
+	case hint.id >= 0:
+		if leader, ok := p.c.setLeader(pp.tp.topic, pp.tp.partition, hint); ok {
+			pp.leader = leader
+			return
+		}
+	case errors.Is(err, ErrNotLeader), errors.Is(err, ErrLeaderNotAvailable), errors.Is(err, ErrUnavailable),
+		errors.Is(err, ErrFencedLeaderEpoch), errors.Is(err, ErrUnknownLeaderEpoch), errors.Is(err, ErrBrokerShuttingDown):
+		p.c.markStale(pp.tp.topic)
+	default:
+		return
+	}
+	if pp.leader >= 0 {
+		pp.leader = -1
+		if len(pp.ready) > 0 || pp.open != nil {
+			p.wakeLocked(pp) // the metadata loop finds the new leader
+		}
+	}
+}
+
 // splitLocked replaces a rejected in-flight batch with its two halves,
 // queued in its place (both keep its seq, so they stay ahead of later
 // batches; a batch re-queued with that seq goes before them), re-encoded
-// when next sent, one at a time (see producerBatch.split). A single record still too large
-// fails on its own with MESSAGE_TOO_LARGE.
+// when next sent, one at a time (they count as retries: see collect). A
+// single record still too large fails on its own with MESSAGE_TOO_LARGE.
 func (p *Producer) splitLocked(pp *producerPart, b *producerBatch) {
-	pp.inflight--
 	half := len(b.recs) / 2
 	var halves [2]*producerBatch
 	for i, recs := range [2][]promised{b.recs[:half:half], b.recs[half:]} {
-		h := &producerBatch{tp: b.tp, seq: b.seq, recs: recs, created: b.created, attempts: b.attempts, lastErr: b.lastErr, split: true}
+		h := &producerBatch{tp: b.tp, seq: b.seq, recs: recs, created: b.created, attempts: b.attempts, lastErr: b.lastErr}
 		for _, r := range recs {
 			h.bytes += r.size
 		}
@@ -538,6 +617,7 @@ func (p *Producer) splitLocked(pp *producerPart, b *producerBatch) {
 	}
 	i, _ := slices.BinarySearchFunc(pp.ready, b.seq, func(x *producerBatch, seq uint64) int { return cmp.Compare(x.seq, seq) })
 	pp.ready = slices.Insert(pp.ready, i, halves[0], halves[1])
+	p.landedLocked(pp)
 	p.wakeLocked(pp)
 }
 
@@ -566,7 +646,11 @@ func (p *Producer) metadataLoop() {
 		mds := map[string]*fjordv1.TopicMetadata{}
 		for t := range topics {
 			p.c.markStale(t)
-			md, err := p.c.topicMetadata(p.ctx, t)
+			// Bounded, so that batches stuck without a leader still expire
+			// while no broker answers.
+			ctx, cancel := context.WithTimeout(p.ctx, p.cfg.requestTimeout)
+			md, err := p.c.topicMetadata(ctx, t)
+			cancel()
 			if err == nil {
 				mds[t] = md
 			}

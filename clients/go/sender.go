@@ -4,7 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strconv"
+	"slices"
 	"sync"
 	"time"
 
@@ -22,7 +22,8 @@ type sender struct {
 	wake   chan struct{} // cap 1
 	slots  chan struct{} // one per request in flight (cap MaxInFlight)
 
-	stream  *produceStream // owned by the run goroutine
+	stream  *produceStream   // owned by the run goroutine
+	retired []*produceStream // half-closed, ending; owned by the run goroutine
 	nextCor uint64
 }
 
@@ -41,6 +42,9 @@ type produceReq struct {
 	cor     uint64
 	batches []*producerBatch
 	timer   *time.Timer
+	// written is closed once SendMsg returned: until then the batches'
+	// encoded bytes may still be read, so they must not be recycled.
+	written chan struct{}
 }
 
 func (s *sender) poke() {
@@ -66,9 +70,12 @@ func (s *sender) run() {
 			case <-p.ctx.Done():
 				return
 			}
-			batches := s.collect()
+			batches, leads := s.collect()
 			if len(batches) == 0 {
 				<-s.slots
+				if !leads {
+					s.retire()
+				}
 				break
 			}
 			s.send(batches)
@@ -76,18 +83,57 @@ func (s *sender) run() {
 	}
 }
 
+// retire half-closes the stream, once the broker leads none of the
+// producer's partitions, if nothing is pending on it: a broker shutting
+// down gracefully waits for open streams, so an idle stream kept open to
+// it after its leaderships moved away would hold its shutdown up until
+// the broker's timeout. A later send opens a new stream.
+func (s *sender) retire() {
+	st := s.stream
+	if st == nil {
+		return
+	}
+	st.mu.Lock()
+	busy := len(st.pending) > 0 && !st.dead
+	st.mu.Unlock()
+	if busy {
+		return
+	}
+	s.stream = nil
+	if err := st.cs.CloseSend(); err != nil {
+		st.cancel()
+		return
+	}
+	// The receiver returns when the broker ends the stream; closeStream
+	// cancels it if the broker never does.
+	s.retired = slices.DeleteFunc(s.retired, func(r *produceStream) bool {
+		select {
+		case <-r.done:
+			r.cancel()
+			return true
+		default:
+			return false
+		}
+	})
+	s.retired = append(s.retired, st)
+}
+
 // collect takes the next batch of every sendable partition this broker
 // leads, up to maxRequestBytes, failing expired or cancelled records.
-func (s *sender) collect() []*producerBatch {
+// leads reports whether the broker leads any of the producer's partitions.
+func (s *sender) collect() (out []*producerBatch, leads bool) {
 	p := s.p
 	now := time.Now()
-	var out []*producerBatch
 	var expired []*producerBatch
 	var cancelled []promised
 	size := 0
 	p.mu.Lock()
 	for _, pp := range p.parts {
-		if pp.leader != s.broker || len(pp.ready) == 0 || now.Before(pp.backoffUntil) {
+		if pp.leader != s.broker {
+			continue
+		}
+		leads = true
+		if len(pp.ready) == 0 || now.Before(pp.backoffUntil) {
 			continue
 		}
 		b := pp.ready[0]
@@ -96,7 +142,11 @@ func (s *sender) collect() []*producerBatch {
 			expired = append(expired, b)
 			continue
 		}
-		if b.split && pp.inflight > 0 {
+		// A batch that failed goes only when nothing else of its partition
+		// is in flight, and alone, so that it cannot be overtaken; and
+		// nothing goes to a new leader while batches sent to the old one
+		// may still fail and need a retry (see Producer, Ordering).
+		if pp.inflight > 0 && (b.attempts > 0 || pp.probing || pp.sentTo != s.broker) {
 			continue
 		}
 		if !b.sent {
@@ -124,6 +174,8 @@ func (s *sender) collect() []*producerBatch {
 		}
 		pp.ready = pp.ready[1:]
 		pp.inflight++
+		pp.sentTo = s.broker
+		pp.probing = b.attempts > 0
 		b.sent = true
 		size += b.bytes
 		out = append(out, b)
@@ -140,7 +192,7 @@ func (s *sender) collect() []*producerBatch {
 		r.promise(r.r, r.r.Context.Err())
 		p.release(topicPartition{r.r.Topic, r.r.Partition}, 1, r.size, false)
 	}
-	return out
+	return out, leads
 }
 
 // send writes one request with batches (holding one slot).
@@ -176,7 +228,7 @@ func (s *sender) send(batches []*producerBatch) {
 		// Nothing was sent: a definite failure.
 		e := errorFromRPC(context.Background(), err, false)
 		for _, b := range sendable {
-			p.failed(b, e, -1, 0)
+			p.failed(b, e, noHint)
 		}
 		<-s.slots
 		return
@@ -189,10 +241,11 @@ func (s *sender) send(batches []*producerBatch) {
 		err := st.cs.SendMsg(req)
 		<-s.slots
 		if err != nil {
+			// Not queued on the connection, so not sent (see below).
 			st.kill()
-			e := errorFromRPC(context.Background(), err, true)
+			e := errorFromRPC(context.Background(), err, false)
 			for _, b := range sendable {
-				p.failed(b, e, -1, 0)
+				p.failed(b, e, noHint)
 			}
 			return
 		}
@@ -202,47 +255,73 @@ func (s *sender) send(batches []*producerBatch) {
 		return
 	}
 
-	pr := &produceReq{cor: req.CorrelationId, batches: sendable}
+	pr := &produceReq{cor: req.CorrelationId, batches: sendable, written: make(chan struct{})}
 	st.mu.Lock()
 	if st.dead {
 		st.mu.Unlock()
 		e := &Error{Code: codes.Unavailable, Reason: ReasonUnavailable, Message: "stream closed", Retriable: true, Partition: -1}
 		for _, b := range sendable {
-			p.failed(b, e, -1, 0)
+			p.failed(b, e, noHint)
 		}
 		<-s.slots
 		return
 	}
 	st.pending = append(st.pending, pr)
 	// A request that gets no answer in time breaks the stream, which fails
-	// (and so retries) everything pending on it.
+	// everything pending on it (indefinitely: it was sent).
 	pr.timer = time.AfterFunc(p.cfg.requestTimeout+p.cfg.produceTimeout, func() {
 		s.fail(st, &Error{Code: codes.DeadlineExceeded, Reason: ReasonRequestTimedOut, Message: "no produce response in time", Retriable: true, Indefinite: true, Partition: -1})
 	})
 	st.mu.Unlock()
 	if err := st.cs.SendMsg(req); err != nil {
-		st.kill() // the receiver fails the pending requests
+		// SendMsg fails only before the request is queued on the
+		// connection: the broker never got it, so unless the receiver
+		// already failed it (indefinitely, with the stream), it failed
+		// definitely. The requests before it are the receiver's to fail.
+		st.mu.Lock()
+		i := slices.Index(st.pending, pr)
+		if i >= 0 {
+			st.pending = slices.Delete(st.pending, i, i+1)
+		}
+		st.mu.Unlock()
+		close(pr.written)
+		st.kill()
+		if i >= 0 {
+			pr.timer.Stop()
+			e := &Error{Code: codes.Unavailable, Reason: ReasonUnavailable, Message: "stream broken before the request was sent: " + err.Error(), Retriable: true, Partition: -1, cause: err}
+			for _, b := range sendable {
+				p.failed(b, e, noHint)
+			}
+			<-s.slots
+		}
+		return
 	}
+	close(pr.written)
 }
 
 func (st *produceStream) kill() { st.cancel() }
 
 // closeStream half-closes the stream and waits (up to RequestTimeout) for
-// the broker to finish it, then cancels it. Called when the sender stops.
+// the broker to finish it and the retired ones, then cancels them. Called
+// when the sender stops.
 func (s *sender) closeStream() {
-	st := s.stream
-	if st == nil {
-		return
+	ctx, cancel := context.WithTimeout(context.Background(), s.p.cfg.requestTimeout)
+	defer cancel()
+	ending := s.retired
+	if st := s.stream; st != nil {
+		if err := st.cs.CloseSend(); err == nil {
+			ending = append(ending, st)
+		} else {
+			st.cancel()
+		}
 	}
-	if err := st.cs.CloseSend(); err == nil {
-		t := time.NewTimer(s.p.cfg.requestTimeout)
+	for _, st := range ending {
 		select {
 		case <-st.done:
-		case <-t.C:
+		case <-ctx.Done():
 		}
-		t.Stop()
+		st.cancel()
 	}
-	st.cancel()
 }
 
 // ensureStream returns the live stream, opening one if needed.
@@ -302,7 +381,8 @@ func (s *sender) receive(st *produceStream) {
 	}
 }
 
-// fail breaks a stream and fails (retrying) every request pending on it.
+// fail breaks a stream and fails every request pending on it: with err,
+// which is indefinite unless the requests cannot have been applied.
 func (s *sender) fail(st *produceStream, err error) {
 	st.mu.Lock()
 	if st.dead {
@@ -313,7 +393,10 @@ func (s *sender) fail(st *produceStream, err error) {
 	pending := st.pending
 	st.pending = nil
 	st.mu.Unlock()
-	st.cancel()
+	st.cancel() // also ends a SendMsg in progress
+	for _, pr := range pending {
+		<-pr.written
+	}
 	var fe *Error
 	if errors.As(err, &fe) && fe.Code == codes.Canceled && s.p.ctx.Err() != nil {
 		err = ErrClosed
@@ -321,7 +404,7 @@ func (s *sender) fail(st *produceStream, err error) {
 	for _, pr := range pending {
 		pr.timer.Stop()
 		for _, b := range pr.batches {
-			s.p.failed(b, err, -1, 0)
+			s.p.failed(b, err, noHint)
 		}
 		<-s.slots
 	}
@@ -343,17 +426,7 @@ func (s *sender) complete(pr *produceReq, resp *fjordv1.ProduceStreamResponse) {
 			continue
 		}
 		if e := errorFromProto(r.GetError(), b.tp.topic, b.tp.partition); e != nil {
-			leader := int32(-1)
-			if errors.Is(e, ErrNotLeader) {
-				leader = r.GetLeaderId()
-				if id, err := strconv.ParseInt(e.Metadata["leader_id"], 10, 32); err == nil {
-					leader = int32(id)
-				}
-				if leader == s.broker {
-					leader = -1 // no usable hint: refresh metadata
-				}
-			}
-			s.p.failed(b, e, leader, r.GetLeaderEpoch())
+			s.p.failed(b, e, hintOf(e, r.GetLeaderId(), r.GetLeaderEpoch(), s.broker))
 			continue
 		}
 		s.p.finish(b, nil, r, true)

@@ -10,7 +10,8 @@
 //
 // There is no replication: the leader's log end offset is the high
 // watermark, and acks=ALL behaves like acks=LEADER. Tests steer it with
-// SetLeader, InjectProduceError, InjectRPCError and BreakStreams.
+// SetLeader, InjectProduceError, InjectRPCError, BreakStreams and
+// StopBroker.
 //
 // All methods are safe for concurrent use.
 package fjordfake
@@ -123,6 +124,16 @@ func (c *Cluster) Close() {
 	}
 }
 
+// StopBroker stops broker id as a crash would: its connections close and
+// its port refuses new ones. The cluster state is untouched: the broker
+// stays in metadata and keeps leading its partitions until SetLeader moves
+// them.
+func (c *Cluster) StopBroker(id int32) {
+	if id >= 0 && int(id) < len(c.brokers) {
+		c.brokers[id].srv.Stop()
+	}
+}
+
 // CreateTopic creates a topic with n partitions, led round-robin by the
 // brokers (partition i by broker i mod brokers).
 func (c *Cluster) CreateTopic(name string, n int32) error {
@@ -135,8 +146,10 @@ func (c *Cluster) CreateTopic(name string, n int32) error {
 }
 
 // SetLeader moves a partition's leadership to broker id and bumps its
-// leader epoch. Requests for the partition to other brokers then fail with
-// NOT_LEADER_OR_FOLLOWER naming the new leader.
+// leader epoch (also when id already leads it). Requests for the partition
+// to other brokers then fail with NOT_LEADER_OR_FOLLOWER naming the new
+// leader, and fetches that carry an older current_leader_epoch with
+// FENCED_LEADER_EPOCH.
 func (c *Cluster) SetLeader(topicName string, p, id int32) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -321,6 +334,9 @@ func (c *Cluster) partitionLocked(broker int32, topicName string, p int32) (*top
 	if pt.leader != broker {
 		e := perr("NOT_LEADER_OR_FOLLOWER", "broker %d does not lead %s/%d", broker, topicName, p)
 		e.Metadata = map[string]string{"leader_id": fmt.Sprint(pt.leader), "leader_epoch": fmt.Sprint(pt.epoch), "topic": topicName, "partition": fmt.Sprint(p)}
+		if pt.leader >= 0 && int(pt.leader) < len(c.brokers) {
+			e.Metadata["leader_address"] = c.brokers[pt.leader].addr
+		}
 		return t, pt, e
 	}
 	return t, pt, nil

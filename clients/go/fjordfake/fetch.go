@@ -95,12 +95,23 @@ func (s *brokerServer) readFetch(req *fjordv1.FetchRequest) (*wirev1.FetchRespon
 		tr := &wirev1.FetchTopicResponse{Topic: ft.GetTopic()}
 		resp.Topics = append(resp.Topics, tr)
 		for _, fp := range ft.GetPartitions() {
-			pr := &wirev1.FetchPartitionResponse{Partition: fp.GetPartition()}
+			// As the broker: the leader fields are filled only when this
+			// broker leads; a NOT_LEADER_OR_FOLLOWER names the leader in
+			// the error's metadata.
+			pr := &wirev1.FetchPartitionResponse{Partition: fp.GetPartition(), LeaderId: -1}
 			tr.Partitions = append(tr.Partitions, pr)
 			_, pt, e := c.partitionLocked(s.id, ft.GetTopic(), fp.GetPartition())
-			if pt != nil {
+			if e == nil {
 				pr.LeaderId, pr.LeaderEpoch = pt.leader, pt.epoch
 				pr.HighWatermark, pr.LogEndOffset, pr.LogStartOffset = pt.leo, pt.leo, pt.logStart
+			}
+			if ce := fp.GetCurrentLeaderEpoch(); e == nil && ce != 0 && ce != pt.epoch {
+				// As the broker: the client's leader epoch must be the current one.
+				if ce < pt.epoch {
+					e = perr("FENCED_LEADER_EPOCH", "leader epoch %d is older than %d", ce, pt.epoch)
+				} else {
+					e = perr("UNKNOWN_LEADER_EPOCH", "leader epoch %d is newer than %d", ce, pt.epoch)
+				}
 			}
 			if e == nil && (fp.GetOffset() < pt.logStart || fp.GetOffset() > pt.leo) {
 				e = perr("OFFSET_OUT_OF_RANGE", "offset %d not in [%d, %d]", fp.GetOffset(), pt.logStart, pt.leo)
