@@ -7,6 +7,13 @@ import "time"
 // doc), and appends it to the active segment. The batch is in the page
 // cache when AppendLeader returns; it is durable after Sync/SyncTo (or the
 // flush policy) covers it.
+//
+// A batch with a producer id > 0 is checked against that producer's state
+// first (see "Idempotent producers" in the package doc): a retry of one of
+// its last five batches returns the stored batch's offsets with
+// Duplicate set and appends nothing; a stale epoch is a
+// *ProducerFencedError, a sequence gap an *OutOfOrderSequenceError, and a
+// producer without state continuing a sequence an *UnknownProducerIDError.
 func (l *Log) AppendLeader(batch []byte, leaderEpoch int32) (AppendResult, error) {
 	l.mu.RLock()
 	maxBytes, tsType := l.opts.MaxBatchBytes, l.opts.TimestampType
@@ -33,15 +40,26 @@ func (l *Log) AppendLeader(batch []byte, leaderEpoch int32) (AppendResult, error
 		}
 		return AppendResult{}, err
 	}
+	if isIdempotent(&h) && (h.ProducerEpoch < 0 || h.BaseSequence < 0) {
+		e := invalidf(-1, "producer %d with epoch %d and base sequence %d", h.ProducerID, h.ProducerEpoch, h.BaseSequence)
+		e.Offset = leo
+		return AppendResult{}, e
+	}
 	info := batchInfo{count: h.RecordCount}
 
 	l.mu.Lock()
 	res, wb, err := l.appendLeaderLocked(&h, payload, leaderEpoch, tsType, info)
-	flush := err == nil && l.opts.FlushMessages > 0 && l.unsyncedMsgs >= l.opts.FlushMessages
+	flushing := l.opts.FlushMessages > 0
+	flush := err == nil && flushing && l.unsyncedMsgs >= l.opts.FlushMessages
 	l.mu.Unlock()
 	wb.run()
 	if err != nil {
 		return res, err
+	}
+	if res.Duplicate && flushing {
+		// The original append may still be syncing: a retry is not
+		// acknowledged before the original would have been.
+		return res, l.SyncTo(res.LastOffset + 1)
 	}
 	if flush {
 		if err := l.Sync(); err != nil {
@@ -59,6 +77,22 @@ func (l *Log) appendLeaderLocked(h *BatchHeader, payload []byte, epoch int32, ts
 	res := AppendResult{BaseOffset: leo, LogAppendTime: -1}
 	if latest, ok := l.epochs.latest(); ok && epoch < latest.epoch {
 		return res, writeback{}, &StaleEpochError{Epoch: epoch, Latest: latest.epoch, Offset: leo}
+	}
+	if isIdempotent(h) {
+		dup, isDup, err := l.producers.check(h)
+		if err != nil {
+			return res, writeback{}, err
+		}
+		if isDup {
+			res = AppendResult{
+				BaseOffset: dup.firstOffset, LastOffset: dup.lastOffset, MaxTimestamp: dup.maxTimestamp,
+				LogAppendTime: -1, Records: int(info.count), Duplicate: true,
+			}
+			if tsType == LogAppendTime {
+				res.LogAppendTime = dup.maxTimestamp
+			}
+			return res, writeback{}, nil
+		}
 	}
 	nowT := l.opts.Clock.Now()
 	now := nowT.UnixMilli()
@@ -78,6 +112,7 @@ func (l *Log) appendLeaderLocked(h *BatchHeader, payload []byte, epoch int32, ts
 	if err != nil {
 		return res, writeback{}, err
 	}
+	l.producers.apply(h, now)
 	res.LastOffset = h.LastOffset()
 	res.MaxTimestamp = h.MaxTimestamp
 	res.Records = int(info.count)
@@ -152,10 +187,13 @@ func (l *Log) appendReplicaLocked(batch []byte, h *BatchHeader, payload []byte, 
 	if len(payload) > 0 && &payload[len(payload)-1] == &batch[len(batch)-1] {
 		tailLen = len(payload)
 	}
-	wb, err := l.appendFrameLocked(frame, h, info.count, tailLen, l.opts.Clock.Now())
+	now := l.opts.Clock.Now()
+	wb, err := l.appendFrameLocked(frame, h, info.count, tailLen, now)
 	if err != nil {
 		return AppendResult{}, writeback{}, err
 	}
+	// Followers keep producer state too, so a new leader has it.
+	l.producers.apply(h, now.UnixMilli())
 	res := AppendResult{
 		BaseOffset: h.BaseOffset, LastOffset: h.LastOffset(), MaxTimestamp: h.MaxTimestamp,
 		LogAppendTime: -1, Records: int(info.count), Bytes: len(batch),

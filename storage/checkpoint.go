@@ -28,6 +28,13 @@ type offsetsState struct {
 
 func writeCheckpointFile(fs FS, dir, name string, body []byte) error {
 	body = fmt.Appendf(body, "crc %08x\n", CRC32C(body))
+	return writeFileAtomic(fs, dir, name, body)
+}
+
+// writeFileAtomic replaces dir/name with body: temp file, fsync, rename,
+// directory fsync. A crash leaves the old file or the new one (and maybe a
+// .tmp file, which Open removes).
+func writeFileAtomic(fs FS, dir, name string, body []byte) error {
 	path := filepath.Join(dir, name)
 	tmp := path + tmpSuffix
 	if err := writeWhole(fs, tmp, body, true); err != nil {

@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"path"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -17,7 +18,9 @@ import (
 // Commands:
 //
 //	open [segment-bytes=N] [index-interval=N] [max-index-bytes=N]
-//	append [n=records] [ts=ms] [epoch=E] [value-size=N]   -> offsets
+//	append [n=records] [ts=ms] [epoch=E] [value-size=N]
+//	       [pid=P pepoch=PE seq=S]                          -> offsets
+//	producers                                               -> producer state
 //	sync | close | reopen | crash                           -> state
 //	read offset=O [max-bytes=N] [max-offset=M]              -> batches
 //	time ts=T                                               -> offset
@@ -69,12 +72,18 @@ func TestDataDriven(t *testing.T) {
 				for i := 0; i < n; i++ {
 					b.Add([]byte(fmt.Sprintf("k%d", i)), []byte(strings.Repeat("v", vs)), ts)
 				}
+				b.ProducerID, b.ProducerEpoch, b.BaseSequence = int64(arg("pid", 0)), int32(arg("pepoch", 0)), int32(arg("seq", 0))
 				raw, _ := b.Build(nil)
 				res, err := l.AppendLeader(raw, int32(arg("epoch", 0)))
 				if err != nil {
 					return fmt.Sprintf("error: %v\n", err)
 				}
+				if res.Duplicate {
+					return fmt.Sprintf("duplicate of offsets %d..%d\n", res.BaseOffset, res.LastOffset)
+				}
 				return fmt.Sprintf("offsets %d..%d bytes=%d\n", res.BaseOffset, res.LastOffset, res.Bytes)
+			case "producers":
+				return l.DescribeProducers() + fmt.Sprintf("count=%d\n", l.NumProducers())
 			case "sync":
 				if err := l.Sync(); err != nil {
 					return fmt.Sprintf("error: %v\n", err)
@@ -178,6 +187,13 @@ func dumpFiles(t *testing.T, fs *storagefake.MemFS, dir string) string {
 		case ".timeindex":
 			for i := 0; i+12 <= len(b); i += 12 {
 				fmt.Fprintf(&sb, "  ts %d -> offset+%d\n", int64(binary.BigEndian.Uint64(b[i:])), binary.BigEndian.Uint32(b[i+8:]))
+			}
+		case ".snapshot":
+			off, _ := strconv.ParseInt(strings.TrimSuffix(n, ".snapshot"), 10, 64)
+			for _, line := range strings.Split(strings.TrimSpace(storage.DescribeProducerSnapshot(b, off)), "\n") {
+				if line != "" {
+					fmt.Fprintf(&sb, "  %s\n", line)
+				}
 			}
 		case ".checkpoint":
 			for _, line := range strings.Split(strings.TrimSpace(string(b)), "\n") {

@@ -32,6 +32,22 @@ var (
 	ErrFailed = errors.New("storage: log failed")
 	// ErrInvalidOptions: Options.Validate rejected the options.
 	ErrInvalidOptions = errors.New("storage: invalid options")
+	// ErrProducerFenced: an idempotent batch's producer epoch is below the
+	// producer's current epoch; a newer instance of the producer exists
+	// (Kafka INVALID_PRODUCER_EPOCH). Nothing was appended; not retriable
+	// with the same epoch.
+	ErrProducerFenced = errors.New("storage: producer fenced")
+	// ErrOutOfOrderSequence: an idempotent batch's base sequence is not the
+	// one after the producer's last stored sequence (a gap, an older batch
+	// no longer cached for duplicate detection, or a new epoch not starting
+	// at 0) (Kafka OUT_OF_ORDER_SEQUENCE_NUMBER). Nothing was appended.
+	ErrOutOfOrderSequence = errors.New("storage: out of order sequence")
+	// ErrUnknownProducerID: an idempotent batch with a base sequence other
+	// than 0 comes from a producer id the log has no state for (expired, or
+	// its batches were truncated or deleted) (Kafka UNKNOWN_PRODUCER_ID).
+	// Nothing was appended; the producer restarts its sequence with a new
+	// epoch.
+	ErrUnknownProducerID = errors.New("storage: unknown producer id")
 )
 
 // IsCorruption reports whether err is of class ErrCorruption.
@@ -139,5 +155,47 @@ func (e *UnexpectedOffsetError) Error() string {
 
 // Unwrap returns ErrUnexpectedOffset.
 func (e *UnexpectedOffsetError) Unwrap() error { return ErrUnexpectedOffset }
+
+// ProducerFencedError: a batch's producer epoch is below the current one.
+type ProducerFencedError struct {
+	ProducerID          int64
+	Epoch, CurrentEpoch int32
+}
+
+func (e *ProducerFencedError) Error() string {
+	return fmt.Sprintf("storage: producer %d epoch %d is fenced by epoch %d", e.ProducerID, e.Epoch, e.CurrentEpoch)
+}
+
+// Unwrap returns ErrProducerFenced.
+func (e *ProducerFencedError) Unwrap() error { return ErrProducerFenced }
+
+// OutOfOrderSequenceError: a batch's base sequence is not the expected one.
+type OutOfOrderSequenceError struct {
+	ProducerID    int64
+	Epoch         int32
+	Expected, Got int32
+}
+
+func (e *OutOfOrderSequenceError) Error() string {
+	return fmt.Sprintf("storage: producer %d epoch %d: sequence %d, expected %d", e.ProducerID, e.Epoch, e.Got, e.Expected)
+}
+
+// Unwrap returns ErrOutOfOrderSequence.
+func (e *OutOfOrderSequenceError) Unwrap() error { return ErrOutOfOrderSequence }
+
+// UnknownProducerIDError: a batch continues a sequence (base sequence != 0)
+// of a producer the log has no state for.
+type UnknownProducerIDError struct {
+	ProducerID int64
+	Epoch      int32
+	Sequence   int32
+}
+
+func (e *UnknownProducerIDError) Error() string {
+	return fmt.Sprintf("storage: unknown producer %d (epoch %d, sequence %d)", e.ProducerID, e.Epoch, e.Sequence)
+}
+
+// Unwrap returns ErrUnknownProducerID.
+func (e *UnknownProducerIDError) Unwrap() error { return ErrUnknownProducerID }
 
 func errString(format string, args ...any) string { return fmt.Sprintf(format, args...) }

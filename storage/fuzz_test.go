@@ -2,6 +2,7 @@ package storage_test
 
 import (
 	"bytes"
+	"errors"
 	"path"
 	"testing"
 
@@ -47,7 +48,8 @@ func FuzzParseBatchHeader(f *testing.F) {
 }
 
 // FuzzAppend: arbitrary producer input is either rejected with
-// ErrInvalidBatch or stored as a batch every decoder accepts.
+// ErrInvalidBatch (or, carrying a producer id, ErrUnknownProducerID: the
+// log has no state for it) or stored as a batch every decoder accepts.
 func FuzzAppend(f *testing.F) {
 	f.Add(simpleBatch(f, "a", 3, 5))
 	for _, c := range codecs {
@@ -60,7 +62,7 @@ func FuzzAppend(f *testing.F) {
 		defer l.Close()
 		res, err := l.AppendLeader(b, 1)
 		if err != nil {
-			if !storage.IsCorruption(err) && err != nil && !bytesIsInvalid(err) {
+			if !storage.IsCorruption(err) && !bytesIsInvalid(err) && !errors.Is(err, storage.ErrUnknownProducerID) {
 				t.Fatalf("unexpected error class: %v", err)
 			}
 			return

@@ -44,6 +44,9 @@ type Log struct {
 	scratch       []byte    // frame assembly buffer for appends
 	combiner      crcCombiner
 	cp            offsetsState
+	producers     producerStates // idempotent producers as of the LEO
+	snapOffset    int64          // offset of the last producer snapshot written or loaded, -1 if none
+	snapGen       uint64         // producers.gen when it was
 }
 
 // AppendResult describes an appended batch.
@@ -53,7 +56,12 @@ type AppendResult struct {
 	MaxTimestamp  int64
 	LogAppendTime int64 // -1 unless the log uses LogAppendTime
 	Records       int
-	Bytes         int // stored RecordBatch bytes (without framing)
+	Bytes         int // stored RecordBatch bytes (without framing); 0 for a duplicate
+	// Duplicate is true when AppendLeader recognized a retry of an
+	// idempotent producer's batch that is already stored: nothing was
+	// appended, and BaseOffset, LastOffset and MaxTimestamp (and
+	// LogAppendTime, if the log uses LogAppendTime) are the stored batch's.
+	Duplicate bool
 }
 
 // ReadResult is the outcome of Read.
@@ -199,6 +207,13 @@ func (l *Log) Close() error {
 	if l.closed {
 		return ErrClosed
 	}
+	if l.failed == nil {
+		// Best effort: without it, the next Open replays the batches
+		// after the previous snapshot.
+		if serr := l.writeProducerSnapshotLocked(); serr != nil {
+			l.opts.Logger.Warn("storage: producer snapshot at close failed", "dir", l.dir, "err", serr)
+		}
+	}
 	l.closed = true
 	a := l.active()
 	if ferr := a.flushIndexes(l.fs); err == nil {
@@ -314,6 +329,11 @@ func (l *Log) rollLocked() error {
 	}
 	old.synced = old.next <= l.recoveryPoint
 	l.segs = append(l.segs, s)
+	// Snapshots at segment boundaries bound what Open and truncation
+	// replay. Best effort: a missing one only means a longer replay.
+	if err := l.writeProducerSnapshotLocked(); err != nil {
+		l.opts.Logger.Warn("storage: producer snapshot failed", "dir", l.dir, "offset", base, "err", err)
+	}
 	return nil
 }
 

@@ -20,7 +20,7 @@ func Open(dir string, opts Options) (*Log, error) {
 	if err := fs.MkdirAll(dir); err != nil {
 		return nil, ioErr("mkdir", dir, err)
 	}
-	l := &Log{dir: dir, fs: fs, files: opts.Files, opts: opts}
+	l := &Log{dir: dir, fs: fs, files: opts.Files, opts: opts, snapOffset: -1}
 	if err := l.finishSwaps(); err != nil {
 		return nil, err
 	}
@@ -163,12 +163,42 @@ func Open(dir string, opts Options) (*Log, error) {
 			return nil, err
 		}
 	}
+	if err := l.openProducerState(); err != nil {
+		l.closeLoaded()
+		return nil, err
+	}
 	l.cp = cp
 	if err := l.writeCheckpoint(); err != nil {
 		l.closeLoaded()
 		return nil, err
 	}
 	return l, nil
+}
+
+// openProducerState drops snapshots above the recovered LEO (durably,
+// before anything can be appended there), then loads the newest valid
+// snapshot and replays the batches after it.
+func (l *Log) openProducerState() error {
+	leo := l.leoLocked()
+	offs, err := l.listSnapshots()
+	if err != nil {
+		return err
+	}
+	if len(offs) > 0 && offs[len(offs)-1] > leo {
+		if err := l.removeSnapshotsAbove(leo); err != nil {
+			return err
+		}
+		if err := l.fs.SyncDir(l.dir); err != nil {
+			return ioErr("sync dir", l.dir, err)
+		}
+	}
+	snap, n, err := l.loadProducerStateLocked()
+	if err != nil {
+		return err
+	}
+	l.opts.Logger.Info("storage: loaded producer state", "dir", l.dir, "snapshot", snap, "replayed_batches", n, "producers", len(l.producers.m))
+	l.pruneSnapshotsLocked()
+	return nil
 }
 
 func (l *Log) closeLoaded() {

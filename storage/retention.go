@@ -66,6 +66,9 @@ func (l *Log) deleteFrontLocked(n int, newStart int64) error {
 		// Open deletes it.
 		_ = l.removeSegmentFiles(s)
 	}
+	// Producer state stays (until it expires, as in Kafka since KIP-360);
+	// only snapshots whose replay needs the deleted batches go.
+	l.pruneSnapshotsLocked()
 	if l.epochs.truncateFromStart(l.logStart) {
 		return l.writeEpochsLocked()
 	}
@@ -113,7 +116,9 @@ func (l *Log) DeleteRecordsBefore(offset int64) error {
 // afterwards the LEO is offset if offset was a batch boundary, else the
 // base of the batch containing it. Offsets below the log start truncate
 // everything and restart the log at offset. The recovery point and HW are
-// lowered with it, and epochs starting at or after the new LEO are removed.
+// lowered with it, epochs starting at or after the new LEO are removed,
+// and producer state is put back to what it was at the new LEO (snapshots
+// after it are deleted; see the package doc).
 func (l *Log) TruncateTo(offset int64) error {
 	l.truncMu.Lock()
 	defer l.truncMu.Unlock()
@@ -144,6 +149,12 @@ func (l *Log) TruncateTo(offset int64) error {
 		// the log start (which never moves backwards).
 		return l.truncateFullyLocked(l.logStart)
 	}
+	// Snapshots after the new end describe batches about to go; the
+	// directory fsync below makes their removal durable.
+	if err := l.removeSnapshotsAbove(newLEO); err != nil {
+		return err
+	}
+	rebuild := l.producers.reachesOffset(newLEO)
 	// Lower the recovery point durably before touching the files, so a
 	// crash cannot make recovery treat truncated-then-rewritten bytes as
 	// trusted.
@@ -205,6 +216,15 @@ func (l *Log) TruncateTo(offset int64) error {
 			return l.fail(err)
 		}
 	}
+	if rebuild {
+		// Some producer's state came from removed batches: rebuild it as
+		// of the new end from the newest snapshot at or below it plus the
+		// batches after that. (If no producer has a batch at or after the
+		// new end, the state is already what it was there.)
+		if _, _, err := l.loadProducerStateLocked(); err != nil {
+			return l.fail(err)
+		}
+	}
 	return nil
 }
 
@@ -260,6 +280,12 @@ func (l *Log) findTruncation(s *segment, offset int64) (int64, int64, error) {
 // truncateFullyLocked deletes every segment and restarts the log, empty, at
 // offset (log start = LEO = offset).
 func (l *Log) truncateFullyLocked(offset int64) error {
+	// Producer snapshots describe the old log; the directory fsync after
+	// the new segment is created makes their removal durable.
+	if err := l.removeSnapshotsAbove(-1); err != nil {
+		return err
+	}
+	l.producers.reset()
 	l.truncGen++
 	// Until the new segment exists, a crash must recover whatever is left
 	// without trusting any of it.
@@ -302,7 +328,8 @@ func (l *Log) truncateFullyLocked(offset int64) error {
 }
 
 // TruncateFullyAndStartAt empties the log and restarts it at offset (a
-// follower whose log is entirely behind the leader's log start).
+// follower whose log is entirely behind the leader's log start). All
+// producer state and snapshots go with it.
 func (l *Log) TruncateFullyAndStartAt(offset int64) error {
 	l.truncMu.Lock()
 	defer l.truncMu.Unlock()
