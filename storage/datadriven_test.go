@@ -21,6 +21,7 @@ import (
 //	append [n=records] [ts=ms] [epoch=E] [value-size=N]
 //	       [pid=P pepoch=PE seq=S]                          -> offsets
 //	producers                                               -> producer state
+//	expire ms=T (advance the clock, then Maintain)
 //	sync | close | reopen | crash                           -> state
 //	read offset=O [max-bytes=N] [max-offset=M]              -> batches
 //	time ts=T                                               -> offset
@@ -83,6 +84,12 @@ func TestDataDriven(t *testing.T) {
 				}
 				return fmt.Sprintf("offsets %d..%d bytes=%d\n", res.BaseOffset, res.LastOffset, res.Bytes)
 			case "producers":
+				return l.DescribeProducers() + fmt.Sprintf("count=%d\n", l.NumProducers())
+			case "expire":
+				e.clock.Advance(time.Duration(arg("ms", 0)) * time.Millisecond)
+				if err := l.Maintain(e.clock.Now()); err != nil {
+					return fmt.Sprintf("error: %v\n", err)
+				}
 				return l.DescribeProducers() + fmt.Sprintf("count=%d\n", l.NumProducers())
 			case "sync":
 				if err := l.Sync(); err != nil {

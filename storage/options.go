@@ -50,6 +50,9 @@ const (
 	// DefaultWritebackBytes is how much the active segment grows between
 	// writeback starts (see Options.WritebackBytes).
 	DefaultWritebackBytes = 1 << 20
+	// DefaultProducerIDExpiration is how long an idempotent producer's
+	// state outlives its last append (Kafka producer.id.expiration.ms).
+	DefaultProducerIDExpiration = 24 * time.Hour
 	// DefaultFileCacheSize is the size of the private FileCache used when
 	// Options.Files is nil.
 	DefaultFileCacheSize = 16
@@ -113,6 +116,11 @@ type Options struct {
 	// by default) and a Sync then waiting for all of it (default 1 MiB; <0
 	// never). It changes nothing about what is durable: only Sync is.
 	WritebackBytes int64
+	// ProducerIDExpiration removes, in Maintain, an idempotent producer's
+	// state (epoch, sequences) once its last append to this log is this old
+	// (Kafka producer.id.expiration.ms; default 24h; <0 never). Its next
+	// batch then needs sequence 0 or gets ErrUnknownProducerID.
+	ProducerIDExpiration time.Duration
 }
 
 // EnsureDefaults fills unset fields and returns the result.
@@ -158,6 +166,9 @@ func (o Options) EnsureDefaults() Options {
 	}
 	if o.WritebackBytes == 0 {
 		o.WritebackBytes = DefaultWritebackBytes
+	}
+	if o.ProducerIDExpiration == 0 {
+		o.ProducerIDExpiration = DefaultProducerIDExpiration
 	}
 	return o
 }

@@ -139,6 +139,22 @@ func (p *producerStates) apply(h *BatchHeader, now int64) {
 	p.gen++
 }
 
+// expire removes producers whose last append is at or before cutoff (ms)
+// and returns how many.
+func (p *producerStates) expire(cutoff int64) int {
+	n := 0
+	for pid, e := range p.m {
+		if e.lastAppend <= cutoff {
+			delete(p.m, pid)
+			n++
+		}
+	}
+	if n > 0 {
+		p.gen++
+	}
+	return n
+}
+
 // reachesOffset reports whether any producer's state includes a batch
 // ending at or after offset (so truncating there changes the state).
 func (p *producerStates) reachesOffset(offset int64) bool {

@@ -492,6 +492,47 @@ func TestProducerSnapshotPruning(t *testing.T) {
 	}
 }
 
+// TestProducerExpiry: Maintain drops producers idle for
+// ProducerIDExpiration (by the log's clock at append), the snapshot at
+// close does not bring them back, and <0 keeps them forever.
+func TestProducerExpiry(t *testing.T) {
+	e := newEnv(t)
+	o := e.opts()
+	o.ProducerIDExpiration = time.Hour
+	l := e.open(o)
+	defer func() { l.Close() }()
+	mustAppend(t, l, idemBatch(t, 1, 0, 0, 1), 0)
+	e.clock.Advance(40 * time.Minute)
+	mustAppend(t, l, idemBatch(t, 2, 0, 0, 1), 0)
+	e.clock.Advance(20*time.Minute - time.Millisecond)
+	if err := l.Maintain(e.clock.Now()); err != nil || l.NumProducers() != 2 {
+		t.Fatalf("before expiry: %d producers, %v", l.NumProducers(), err)
+	}
+	e.clock.Advance(time.Millisecond)
+	if err := l.Maintain(e.clock.Now()); err != nil || l.NumProducers() != 1 {
+		t.Fatalf("at expiry: %d producers, %v", l.NumProducers(), err)
+	}
+	if _, _, ok := l.ProducerState(1); ok {
+		t.Fatal("producer 1 not expired")
+	}
+	l.Close()
+	l = e.open(o)
+	if _, _, ok := l.ProducerState(1); ok || l.NumProducers() != 1 {
+		t.Fatalf("expired producer back after reopen (%d producers)", l.NumProducers())
+	}
+	if got := outcome(l.AppendLeader(idemBatch(t, 1, 0, 1, 1), 0)); got != "unknown producer" {
+		t.Fatalf("expired producer continuing: %s", got)
+	}
+	o.ProducerIDExpiration = -1
+	if err := l.SetOptions(o); err != nil {
+		t.Fatal(err)
+	}
+	e.clock.Advance(1000 * time.Hour)
+	if err := l.Maintain(e.clock.Now()); err != nil || l.NumProducers() != 1 {
+		t.Fatalf("expiry disabled: %d producers, %v", l.NumProducers(), err)
+	}
+}
+
 // TestDuplicateWaitsForFlush: with FlushMessages set, a duplicate is not
 // answered before the original batch is durable.
 func TestDuplicateWaitsForFlush(t *testing.T) {

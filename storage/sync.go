@@ -117,11 +117,11 @@ func (l *Log) syncTo(offset int64) error {
 	return nil
 }
 
-// Maintain does the time-driven work: roll the active segment after
-// SegmentAge, sync when the oldest unsynced append is older than
-// FlushInterval, enforce retention (delete policies), and checkpoint
-// offsets. The broker calls it periodically; it never blocks on other
-// logs.
+// Maintain does the time-driven work: expire idempotent producers idle
+// for ProducerIDExpiration, roll the active segment after SegmentAge, sync
+// when the oldest unsynced append is older than FlushInterval, enforce
+// retention (delete policies), and checkpoint offsets. The broker calls it
+// periodically; it never blocks on other logs.
 func (l *Log) Maintain(now time.Time) error {
 	l.mu.Lock()
 	if err := l.checkWritableLocked(); err != nil {
@@ -129,6 +129,11 @@ func (l *Log) Maintain(now time.Time) error {
 		return err
 	}
 	var err error
+	if ttl := l.opts.ProducerIDExpiration; ttl > 0 {
+		if n := l.producers.expire(now.Add(-ttl).UnixMilli()); n > 0 {
+			l.opts.Logger.Info("storage: expired producer ids", "dir", l.dir, "count", n)
+		}
+	}
 	if a := l.active(); !a.empty() && l.opts.SegmentAge > 0 && now.Sub(a.firstApp) >= l.opts.SegmentAge {
 		err = l.rollLocked()
 	}
