@@ -42,6 +42,7 @@ func (l *Log) Compact(ctx context.Context, now time.Time) (CompactResult, error)
 		return res, err
 	}
 	opts := l.opts
+	retain := l.producers.lastOffsets()
 	limit := min(l.hw, l.active().base)
 	var segs []*segment
 	for _, s := range l.segs[:len(l.segs)-1] {
@@ -86,7 +87,7 @@ func (l *Log) Compact(ctx context.Context, now time.Time) (CompactResult, error)
 			if err := ctx.Err(); err != nil {
 				return res, err
 			}
-			ns, removed, err := l.cleanSegment(s, keys, mapEnd, cutoff)
+			ns, removed, err := l.cleanSegment(s, keys, mapEnd, cutoff, retain)
 			if isNotExist(err) {
 				return res, nil
 			}
@@ -191,8 +192,11 @@ func (l *Log) buildKeyMap(segs []*segment, from int64, capBytes int64) (map[stri
 
 // cleanSegment rewrites s without superseded records and expired
 // tombstones and swaps the result in. It returns the new segment, or nil
-// if s is no longer part of the log.
-func (l *Log) cleanSegment(s *segment, keys map[string]int64, mapEnd, cutoff int64) (*segment, int64, error) {
+// if s is no longer part of the log. A batch left without records that is
+// the latest batch of a producer in retain (producer id -> last offset of
+// its latest batch) stays as a header without records, as Kafka's cleaner
+// keeps it, so replicas and replays still learn that producer's state.
+func (l *Log) cleanSegment(s *segment, keys map[string]int64, mapEnd, cutoff int64, retain map[int64]int64) (*segment, int64, error) {
 	ns := newSegment(l.dir, s.base)
 	ns.idx, ns.tidx = []indexEntry{}, []timeEntry{}
 	cleanLog := ns.logPath + cleanedSuffix
@@ -268,6 +272,9 @@ func (l *Log) cleanSegment(s *segment, keys map[string]int64, mapEnd, cutoff int
 		case total:
 			return write(fh, batch)
 		case 0:
+			if last, ok := retain[h.ProducerID]; ok && h.ProducerID > 0 && last == fh.lastOffset() {
+				return write(fh, emptied(h))
+			}
 			// Dropped, unless it turns out to be the segment's last batch.
 			pending = &emptyBatch{fh: *fh, h: h}
 			return nil
@@ -287,10 +294,7 @@ func (l *Log) cleanSegment(s *segment, keys map[string]int64, mapEnd, cutoff int
 		// Keep the segment's last batch as a header without records so the
 		// segment still ends where it did: segments stay contiguous, which
 		// lets recovery detect lost segment tails.
-		h := pending.h
-		h.RecordCount, h.UncompressedSize, h.Compression, h.Compressed = 0, 0, CompressionNone, false
-		h.CRC, h.HasCRC = CRC32C(nil), true
-		err = write(&pending.fh, AppendBatch(nil, &h, nil))
+		err = write(&pending.fh, emptied(pending.h))
 	}
 	if err != nil {
 		return nil, 0, err
@@ -335,4 +339,12 @@ func (l *Log) cleanSegment(s *segment, keys map[string]int64, mapEnd, cutoff int
 	ns.synced = s.synced
 	l.segs[i] = ns
 	return ns, removed, nil
+}
+
+// emptied returns a batch with h's header (offsets, epochs, timestamps,
+// producer fields) and no records.
+func emptied(h BatchHeader) []byte {
+	h.RecordCount, h.UncompressedSize, h.Compression, h.Compressed = 0, 0, CompressionNone, false
+	h.CRC, h.HasCRC = CRC32C(nil), true
+	return AppendBatch(nil, &h, nil)
 }

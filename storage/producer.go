@@ -166,6 +166,19 @@ func (p *producerStates) reachesOffset(offset int64) bool {
 	return false
 }
 
+// lastOffsets maps each producer to the last offset of its latest batch
+// (the batch compaction must keep).
+func (p *producerStates) lastOffsets() map[int64]int64 {
+	if len(p.m) == 0 {
+		return nil
+	}
+	out := make(map[int64]int64, len(p.m))
+	for pid, e := range p.m {
+		out[pid] = e.newest().lastOffset
+	}
+	return out
+}
+
 func (p *producerStates) reset() {
 	p.m = nil
 	p.gen++

@@ -1,6 +1,7 @@
 package storage_test
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math"
@@ -489,6 +490,85 @@ func TestProducerSnapshotPruning(t *testing.T) {
 	}
 	if got := outcome(l.AppendLeader(idemBatch(t, 1, 0, 58, 2), 0)); got != fmt.Sprintf("dup %d..%d", leo-2, leo-1) {
 		t.Fatalf("retry of a deleted batch: %s", got)
+	}
+}
+
+// TestCompactionKeepsProducersLastBatch: compaction keeps a producer's
+// latest batch (as a header without records if all its records are
+// superseded), so a replica copying the compacted log learns the producer
+// and, once leader, recognizes a retry of that batch.
+func TestCompactionKeepsProducersLastBatch(t *testing.T) {
+	e := newEnv(t)
+	o := e.opts()
+	o.CleanupPolicy = storage.CleanupCompact
+	o.SegmentAge = time.Minute
+	l := e.open(o)
+	defer l.Close()
+	roll := func() {
+		e.clock.Advance(2 * time.Minute)
+		if err := l.Maintain(e.clock.Now()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	keyed := func(pid int64, seq int32, key string) []byte {
+		b := storage.BatchBuilder{ProducerID: pid, BaseSequence: seq}
+		b.Add([]byte(key), []byte("v"), 1)
+		raw, err := b.Build(nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return raw
+	}
+	first := mustAppend(t, l, keyed(1, 0, "a"), 0)
+	last := mustAppend(t, l, keyed(1, 1, "b"), 0)
+	mustAppend(t, l, keyed(0, 0, "x"), 0)
+	roll()
+	mustAppend(t, l, keyed(0, 0, "a"), 0)
+	mustAppend(t, l, keyed(0, 0, "b"), 0)
+	roll()
+	mustAppend(t, l, keyed(0, 0, "y"), 0)
+	if err := l.SetHighWatermark(l.LogEndOffset()); err != nil {
+		t.Fatal(err)
+	}
+	res, err := l.Compact(context.Background(), e.clock.Now())
+	if err != nil || res.RecordsRemoved != 2 {
+		t.Fatalf("compact: %+v %v", res, err)
+	}
+	var bases []int64
+	for _, b := range readAll(t, l, 0) {
+		h, _, _ := storage.ParseBatchHeader(b)
+		bases = append(bases, h.BaseOffset)
+		if h.BaseOffset == last.BaseOffset && (h.RecordCount != 0 || h.ProducerID != 1 || h.BaseSequence != 1) {
+			t.Fatalf("kept batch: %+v", h)
+		}
+	}
+	if fmt.Sprint(bases) != fmt.Sprintf("[%d 2 3 4 5]", last.BaseOffset) || first.BaseOffset != 0 {
+		t.Fatalf("batches after compaction at %v", bases)
+	}
+	e2 := newEnv(t)
+	e2.dir = "/data/replica"
+	f := e2.open(e2.opts())
+	defer f.Close()
+	if err := f.TruncateFullyAndStartAt(0); err != nil {
+		t.Fatal(err)
+	}
+	for _, b := range readAll(t, l, 0) {
+		// A replica fetching from the start skips the compaction gap.
+		h, _, _ := storage.ParseBatchHeader(b)
+		if h.BaseOffset > f.LogEndOffset() {
+			if err := f.TruncateFullyAndStartAt(h.BaseOffset); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := f.AppendReplica(b); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if ep, seq, ok := f.ProducerState(1); !ok || ep != 0 || seq != 1 {
+		t.Fatalf("replica state: %d %d %v", ep, seq, ok)
+	}
+	if got := outcome(f.AppendLeader(keyed(1, 1, "b"), 1)); got != "dup 1..1" {
+		t.Fatalf("retry on the replica: %s", got)
 	}
 }
 
