@@ -7,6 +7,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -102,11 +103,14 @@ type Report struct {
 	// AckedLost counts acknowledged batches missing from the log (an error
 	// for acks=all; documented for acks=1).
 	AckedLost int
+	// Consumed counts records the workload's reader read (and Verify found
+	// unchanged or reported).
+	Consumed int
 }
 
 func (r Report) String() string {
-	return fmt.Sprintf("log lengths %v; batches acked %d (lost %d), failed %d, unknown %d (present %d)",
-		r.Records, r.Acked, r.AckedLost, r.Failed, r.Unknown, r.UnknownPresent)
+	return fmt.Sprintf("log lengths %v; batches acked %d (lost %d), failed %d, unknown %d (present %d); %d records consumed",
+		r.Records, r.Acked, r.AckedLost, r.Failed, r.Unknown, r.UnknownPresent, r.Consumed)
 }
 
 // Verify reads every partition of the workload's topic from its leader and
@@ -114,13 +118,19 @@ func (r Report) String() string {
 // record is at its acknowledged offset; offsets are dense and no value
 // appears twice (no offset reused or duplicated); every value of this
 // workload in the log was sent, and none of a definitely failed attempt;
-// each producer's acknowledged records are in send order. With acks=1, or
-// after ExpectLoss, lost acknowledged records are only counted.
+// each producer's acknowledged records are in send order; every record the
+// workload's reader consumed (served below a leader's high watermark, so
+// committed) is still at its offset. With acks=1 lost acknowledged records
+// are only counted; after ExpectLoss, lost consumed records too.
 func Verify(t testing.TB, c *Cluster, w *Workload) Report {
 	t.Helper()
 	attempts := w.Attempts()
 	w.mu.Lock()
 	lossOK := w.lossOK
+	read := map[int32][]readRecord{}
+	for p, rs := range w.read {
+		read[p] = slices.Clone(rs)
+	}
 	w.mu.Unlock()
 	durable := w.cfg.Acks == fjordv1.Acks_ACKS_ALL && lossOK == ""
 	rep := Report{Records: map[int32]int{}}
@@ -173,6 +183,25 @@ func Verify(t testing.TB, c *Cluster, w *Workload) Report {
 				errorf("%s-%d offset %d: value %q is in the log, but broker %d failed its produce definitely (%s: %s)", w.cfg.Topic, p, off, v, a.Broker, a.Reason, a.Err)
 			}
 		}
+		// What the reader consumed was committed: it must not change.
+		changed := 0
+		for _, r := range read[p] {
+			if (r.offset < int64(len(log)) && log[r.offset] == r.value) || lossOK != "" {
+				continue
+			}
+			if changed++; changed <= 5 {
+				have := "nothing"
+				if r.offset < int64(len(log)) {
+					have = strconv.Quote(log[r.offset])
+				}
+				errorf("%s-%d: the reader consumed %q at offset %d from leader %d (epoch %d) at %s, below its high watermark; the final log holds %s there",
+					w.cfg.Topic, p, r.value, r.offset, r.leader, r.epoch, r.at.Format("15:04:05.000"), have)
+			}
+		}
+		if changed > 5 {
+			errorf("%s-%d: %d consumed records in all are gone or changed", w.cfg.Topic, p, changed)
+		}
+		rep.Consumed += len(read[p])
 		seenUnknown := map[*Attempt]bool{}
 		lastAcked := map[int]int64{} // producer -> offset of its previous ack
 		for i := range attempts {

@@ -94,13 +94,26 @@ type Workload struct {
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
 
-	// mu guards attempts, extra and lossOK.
+	// mu guards attempts, extra, lossOK and read.
 	mu       sync.Mutex
 	attempts []Attempt
 	// extra counts attempts made outside producers (ProduceVia).
 	extra int
 	// lossOK, when set, says why acknowledged records may be lost.
 	lossOK string
+	// read holds, per partition, the records the reader fetched: the
+	// leader served them below its high watermark, so they are committed
+	// and must stay at their offsets whatever the acks mode.
+	read map[int32][]readRecord
+}
+
+// readRecord is a record the workload's reader consumed.
+type readRecord struct {
+	offset int64
+	value  string
+	// leader and epoch served it.
+	leader, epoch int32
+	at            time.Time
 }
 
 // StartWorkload starts cfg.Producers producers; Stop ends them.
@@ -112,7 +125,53 @@ func StartWorkload(t testing.TB, c *Cluster, cfg WorkloadConfig) *Workload {
 		w.wg.Add(1)
 		go w.produce(ctx, i)
 	}
+	w.wg.Add(1)
+	go w.consume(ctx)
 	return w
+}
+
+// consume is the workload's reader: it fetches every partition from its
+// leader every 100ms and records what it reads (see Workload.read).
+func (w *Workload) consume(ctx context.Context) {
+	defer w.wg.Done()
+	next := make([]int64, w.cfg.Partitions)
+	leaders := make([]int32, w.cfg.Partitions)
+	for ctx.Err() == nil {
+		for p := range w.cfg.Partitions {
+			if leaders[p] <= 0 {
+				if leaders[p] = w.leaderOf(ctx, p); leaders[p] <= 0 {
+					continue
+				}
+			}
+			fctx, cancel := context.WithTimeout(ctx, time.Second)
+			resp, err := fjordv1.NewFetchServiceClient(w.c.Conn(leaders[p])).Fetch(fctx, &fjordv1.FetchRequest{Topics: []*fjordv1.FetchTopic{{
+				Topic: w.cfg.Topic, Partitions: []*fjordv1.FetchPartition{{Partition: p, Offset: next[p], MaxBytes: 1 << 20}}}}})
+			cancel()
+			if err != nil || resp.GetTopics()[0].GetPartitions()[0].GetError() != nil {
+				leaders[p] = 0
+				continue
+			}
+			pr := resp.GetTopics()[0].GetPartitions()[0]
+			var got []readRecord
+			for _, b := range pr.GetBatches() {
+				for _, r := range b.GetRecords().GetRecords() {
+					if off := b.GetBaseOffset() + int64(r.GetOffsetDelta()); off >= next[p] {
+						got = append(got, readRecord{offset: off, value: string(r.GetValue()), leader: leaders[p], epoch: pr.GetLeaderEpoch(), at: time.Now()})
+						next[p] = off + 1
+					}
+				}
+			}
+			if len(got) > 0 {
+				w.mu.Lock()
+				if w.read == nil {
+					w.read = map[int32][]readRecord{}
+				}
+				w.read[p] = append(w.read[p], got...)
+				w.mu.Unlock()
+			}
+		}
+		sleepCtx(ctx, 100*time.Millisecond)
+	}
 }
 
 // NewWorkload returns a workload without producers, for writes made with
