@@ -2,6 +2,7 @@ package storage
 
 import (
 	"bytes"
+	"fmt"
 	"math"
 	"testing"
 )
@@ -117,4 +118,28 @@ func FuzzProducerSnapshot(f *testing.F) {
 			}
 		}
 	})
+}
+
+// BenchmarkProducerCheckApply is the producer-state work AppendLeader adds
+// under the log lock for an idempotent batch (no I/O).
+func BenchmarkProducerCheckApply(b *testing.B) {
+	for _, producers := range []int{1, 1000, 100000} {
+		b.Run(fmt.Sprintf("producers=%d", producers), func(b *testing.B) {
+			var p producerStates
+			seqs := make([]int32, producers)
+			h := BatchHeader{LastOffsetDelta: 15, RecordCount: 16}
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				n := i % producers
+				h.ProducerID, h.BaseSequence = int64(n+1), seqs[n]
+				if _, dup, err := p.check(&h); err != nil || dup {
+					b.Fatal(err, dup)
+				}
+				p.apply(&h, 1)
+				seqs[n] = nextSeq(lastSeqOf(seqs[n], 15))
+				h.BaseOffset += 16
+			}
+		})
+	}
 }
