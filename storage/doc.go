@@ -1,5 +1,7 @@
 // Package storage is one partition's log on disk: segments, sparse
-// indexes, checkpoints, crash recovery, retention and compaction. It owns
+// indexes, checkpoints, crash recovery, retention, compaction and the
+// idempotent producers' state (which must stay atomic with appends,
+// truncation and recovery). It owns
 // everything under the directory it is given and imports nothing of
 // Fjord's; the broker drives it through Log.
 //
@@ -27,6 +29,56 @@
 // increasing offset deltas (compaction gaps allowed) and base offset == LEO.
 // Epochs may not go backwards (*StaleEpochError).
 //
+// # Idempotent producers
+//
+// The log keeps, per producer id > 0 (0 and negative ids mean none),
+// Kafka's producer state: the producer epoch, and that epoch's last five
+// batches as (first sequence, last sequence, first offset, last offset,
+// max timestamp), plus the log clock's time of its last append. Sequences
+// are int32 and wrap from MaxInt32 to 0; a batch's last sequence is its
+// base sequence plus its last offset delta. The state is guarded by the
+// log's lock, so it is always exactly as of the LEO.
+//
+// AppendLeader checks an idempotent batch before assigning offsets (after
+// the leader epoch check); a rejected batch appends nothing:
+//
+//   - no state for the producer: base sequence 0 is accepted (the state
+//     starts there), anything else is an *UnknownProducerIDError;
+//   - epoch below the producer's: *ProducerFencedError;
+//   - epoch above it: base sequence must be 0 (else
+//     *OutOfOrderSequenceError with Expected 0), and the state restarts in
+//     the new epoch;
+//   - same epoch and the batch's (first, last) sequence equals one of the
+//     five cached batches: a duplicate. Nothing is appended and the result
+//     has Duplicate set and the stored batch's offsets and max timestamp
+//     (as LogAppendTime too when the log uses it). With FlushMessages set
+//     the duplicate returns once the stored batch is durable;
+//   - otherwise the base sequence must be the one after the newest cached
+//     batch's last sequence (*OutOfOrderSequenceError with Expected/Got).
+//     So a retry older than the last five batches is out of order, as in
+//     Kafka, whose producer never has more than five batches in flight.
+//
+// A negative producer epoch or base sequence with a producer id is an
+// invalid batch. AppendReplica and recovery apply batches without checks
+// (a batch of another epoch, lower or higher, resets the producer to it),
+// so followers hold the same state and a new leader detects retries of
+// batches the old one stored. TruncateTo puts the state back to what it
+// was at the new LEO: if some producer's newest batch is at or above it,
+// the state is rebuilt from the newest snapshot at or below the new LEO
+// plus the batches after it (snapshots above it are deleted first,
+// durably); TruncateFullyAndStartAt drops all state. Retention and
+// DeleteRecordsBefore leave the state alone (as Kafka since KIP-360): a
+// producer whose batches are gone is kept until it expires. Maintain
+// removes producers whose last append is ProducerIDExpiration (default 24h)
+// old; the time is this replica's clock when it appended (or replayed) the
+// batch, never the producer's timestamps, so a replay after a crash may
+// extend a producer's life by the downtime. Compaction keeps each
+// producer's newest batch (as a header without records if all its records
+// are superseded) so replicas copying a compacted log learn the producer;
+// older batches of a producer may go, so a state rebuilt by replaying
+// compacted segments may know fewer of its last five batches (retries of
+// those are then out of order instead of duplicates).
+//
 // # Files
 //
 // The directory holds segments, each named by its base offset:
@@ -34,6 +86,7 @@
 //	00000000000000000000.log        frames (see below)
 //	00000000000000000000.index      sparse offset index
 //	00000000000000000000.timeindex  sparse time index
+//	00000000000000000000.snapshot   producer state as of that offset
 //	offsets.checkpoint              recovery point, high watermark, log start
 //	leader-epoch.checkpoint         leader epoch -> start offset
 //
@@ -56,7 +109,23 @@
 // SegmentBytes, when its first append is SegmentAge old, when an index is
 // full (MaxIndexBytes) or when offsets would overflow the 32-bit relative
 // offset. Checkpoints are small text files with a CRC line, replaced
-// atomically (temp file, fsync, rename, directory fsync). Compaction writes
+// atomically (temp file, fsync, rename, directory fsync).
+//
+// A .snapshot file holds the producer state with every batch below its
+// offset applied and none at or above it, written the same atomic way at
+// each segment roll (at the new segment's base) and at Close (at the LEO),
+// best effort (a failure is logged; it only lengthens a later replay).
+// Big-endian binary:
+//
+//	"FJPS" [uint16 version 1] [int64 offset] [uint32 producer count]
+//	per producer, by increasing id:
+//	  [int64 producer id] [int32 epoch] [int64 last append ms] [uint8 n (1..5)]
+//	  n x [int32 first seq] [int32 last seq] [int64 first offset]
+//	      [int64 last offset] [int64 max timestamp]      (oldest first)
+//	[uint32 CRC-32C of every byte before it]
+//
+// Only the newest three snapshots are kept, and none below the first
+// segment's base (replaying from them would need deleted batches). Compaction writes
 // <segment>.cleaned files, renames them to .swap (the .log last: the commit
 // point) and then over the originals; Open finishes a swap whose .log.swap
 // exists and deletes other .cleaned/.swap/.tmp leftovers.
@@ -70,7 +139,8 @@
 // the offsets). A batch left without records is dropped, except the last
 // batch of a segment, which stays as a header with record_count 0 so every
 // segment still ends where the next begins (recovery relies on segments
-// being contiguous). Consumers must accept record-less batches. Each
+// being contiguous), and the newest batch of a producer with state, kept
+// the same way (see Idempotent producers). Consumers must accept record-less batches. Each
 // segment is rewritten on its own (no merging of small segments yet).
 //
 // # Recovery
@@ -91,6 +161,15 @@
 // data below the last index entry under the recovery point (that would
 // make every start read the whole log); such data is verified by its frame
 // CRC on every Read, which returns a *CorruptionError instead of bytes.
+//
+// Open then deletes (durably) the snapshots above the recovered LEO, loads
+// the newest snapshot at or below it that passes its CRC and checks
+// (deleting bad ones and falling back to older ones), and replays the
+// batches from its offset to the LEO, verifying each frame's CRC (a bad
+// frame below the recovery point fails Open with a *CorruptionError). With
+// a snapshot at the last roll, that is the active segment at most; after a
+// clean Close, nothing. Without any usable snapshot (a log written before
+// snapshots existed, or all of them lost) it replays every segment once.
 //
 // # Durability
 //
