@@ -34,10 +34,11 @@ type fetchService struct {
 var _ fetchServer = (*fetchService)(nil)
 
 // checkEpoch fences a client that knows a different leader epoch.
-func checkEpoch(p *partition, clientEpoch int32) error {
-	if clientEpoch == 0 {
+func checkEpoch(p *partition, known *int32) error {
+	if known == nil {
 		return nil
 	}
+	clientEpoch := *known
 	_, epoch, _ := p.state()
 	switch {
 	case clientEpoch < epoch:
@@ -163,7 +164,7 @@ func (s *fetchService) readAll(req *fjordv1.FetchRequest, maxBytes int) (*wirev1
 			tr.Partitions = append(tr.Partitions, pr)
 			p, err := s.b.leaderFor(tp)
 			if err == nil {
-				err = checkEpoch(p, fp.GetCurrentLeaderEpoch())
+				err = checkEpoch(p, fp.CurrentLeaderEpoch)
 			}
 			if err != nil {
 				pr.Error = toProto(err)
@@ -240,6 +241,9 @@ func (s *fetchService) listOffsets(ctx context.Context, req *fjordv1.ListOffsets
 				continue
 			}
 			p, err := s.b.leaderFor(topicPartition{lt.GetTopic(), lp.GetPartition()})
+			if err == nil {
+				err = checkEpoch(p, lp.CurrentLeaderEpoch)
+			}
 			if err != nil {
 				pr.Error = toProto(err)
 				continue

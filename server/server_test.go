@@ -239,11 +239,26 @@ func TestFetchErrors(t *testing.T) {
 		t.Fatalf("fetch missing topic: %v", pr.GetError())
 	}
 	req := fetchReq("t", 0, 0)
-	req.Topics[0].Partitions[0].CurrentLeaderEpoch = 9
+	req.Topics[0].Partitions[0].CurrentLeaderEpoch = proto.Int32(9)
 	if pr := tb.fetchOne(req); pr.GetError().GetReason() != "UNKNOWN_LEADER_EPOCH" {
 		t.Fatalf("future epoch: %v", pr.GetError())
 	}
-	_, err := tb.fetch.Fetch(ctx(t), &fjordv1.FetchRequest{MaxWaitMs: -1, Topics: req.Topics})
+	// Epoch 0 is a real epoch (the first): a client that sends it is
+	// checked, not skipped; anything older (here -1) is fenced.
+	req.Topics[0].Partitions[0].CurrentLeaderEpoch = proto.Int32(-1)
+	if pr := tb.fetchOne(req); pr.GetError().GetReason() != "FENCED_LEADER_EPOCH" {
+		t.Fatalf("stale epoch: %v", pr.GetError())
+	}
+	req.Topics[0].Partitions[0].CurrentLeaderEpoch = proto.Int32(0)
+	if pr := tb.fetchOne(req); pr.GetError() != nil {
+		t.Fatalf("current epoch 0: %v", pr.GetError())
+	}
+	lo, err := tb.fetch.ListOffsets(ctx(t), &fjordv1.ListOffsetsRequest{Topics: []*fjordv1.ListOffsetsTopic{{Topic: "t",
+		Partitions: []*fjordv1.ListOffsetsPartition{{Partition: 0, Spec: fjordv1.OffsetSpec_OFFSET_SPEC_LATEST, CurrentLeaderEpoch: proto.Int32(3)}}}}})
+	if err != nil || lo.GetTopics()[0].GetPartitions()[0].GetError().GetReason() != "UNKNOWN_LEADER_EPOCH" {
+		t.Fatalf("list offsets with a future epoch: %v %v", lo, err)
+	}
+	_, err = tb.fetch.Fetch(ctx(t), &fjordv1.FetchRequest{MaxWaitMs: -1, Topics: req.Topics})
 	if code, reason, _ := errorReason(t, err); code != codes.InvalidArgument || reason != "INVALID_REQUEST" {
 		t.Fatalf("negative wait: %v", err)
 	}

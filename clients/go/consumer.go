@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"google.golang.org/grpc"
+	"google.golang.org/protobuf/proto"
 
 	fjordv1 "github.com/fjordlog/fjord/gen/go/fjord/v1"
 	wirev1 "github.com/fjordlog/fjord/gen/go/fjord/wire/v1"
@@ -141,7 +142,7 @@ type fetchPart struct {
 	tp    topicPartition
 	pos   int64
 	gen   uint64
-	epoch int32 // the leader epoch the fetch is sent for (0: unknown)
+	epoch int32 // the leader epoch (from metadata) the fetch is sent for
 }
 
 type fetchResult struct {
@@ -603,7 +604,7 @@ func (c *Consumer) fetch(ctx context.Context, leader int32, parts []fetchPart) f
 			req.Topics = append(req.Topics, t)
 		}
 		t.Partitions = append(t.Partitions, &fjordv1.FetchPartition{Partition: fp.tp.partition, Offset: fp.pos,
-			MaxBytes: c.cfg.fetchPartitionMaxBytes, CurrentLeaderEpoch: fp.epoch})
+			MaxBytes: c.cfg.fetchPartitionMaxBytes, CurrentLeaderEpoch: proto.Int32(fp.epoch)})
 	}
 	actx, cancel := context.WithTimeout(ctx, c.cfg.requestTimeout+c.cfg.fetchMaxWait)
 	defer cancel()

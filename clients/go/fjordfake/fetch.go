@@ -105,7 +105,7 @@ func (s *brokerServer) readFetch(req *fjordv1.FetchRequest) (*wirev1.FetchRespon
 				pr.LeaderId, pr.LeaderEpoch = pt.leader, pt.epoch
 				pr.HighWatermark, pr.LogEndOffset, pr.LogStartOffset = pt.leo, pt.leo, pt.logStart
 			}
-			if ce := fp.GetCurrentLeaderEpoch(); e == nil && ce != 0 && ce != pt.epoch {
+			if ce := fp.GetCurrentLeaderEpoch(); e == nil && fp.CurrentLeaderEpoch != nil && ce != pt.epoch {
 				// As the broker: the client's leader epoch must be the current one.
 				if ce < pt.epoch {
 					e = perr("FENCED_LEADER_EPOCH", "leader epoch %d is older than %d", ce, pt.epoch)

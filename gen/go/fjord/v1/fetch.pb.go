@@ -275,8 +275,12 @@ type FetchPartition struct {
 	Offset int64 `protobuf:"varint,2,opt,name=offset,proto3" json:"offset,omitempty"`
 	// Most bytes for this partition (default 1048576).
 	MaxBytes int32 `protobuf:"varint,3,opt,name=max_bytes,json=maxBytes,proto3" json:"max_bytes,omitempty"`
-	// The leader epoch the client knows, or 0 to skip fencing.
-	CurrentLeaderEpoch int32 `protobuf:"varint,4,opt,name=current_leader_epoch,json=currentLeaderEpoch,proto3" json:"current_leader_epoch,omitempty"`
+	// The leader epoch the client knows (from metadata). When set, a broker
+	// whose epoch differs answers FENCED_LEADER_EPOCH (the client is behind)
+	// or UNKNOWN_LEADER_EPOCH (the broker is behind) instead of serving a
+	// possibly stale leader's data. Unset skips the check. (Presence matters:
+	// epoch 0 is the first real epoch.)
+	CurrentLeaderEpoch *int32 `protobuf:"varint,4,opt,name=current_leader_epoch,json=currentLeaderEpoch,proto3,oneof" json:"current_leader_epoch,omitempty"`
 	unknownFields      protoimpl.UnknownFields
 	sizeCache          protoimpl.SizeCache
 }
@@ -333,8 +337,8 @@ func (x *FetchPartition) GetMaxBytes() int32 {
 }
 
 func (x *FetchPartition) GetCurrentLeaderEpoch() int32 {
-	if x != nil {
-		return x.CurrentLeaderEpoch
+	if x != nil && x.CurrentLeaderEpoch != nil {
+		return *x.CurrentLeaderEpoch
 	}
 	return 0
 }
@@ -820,9 +824,12 @@ type SubscribeSeek struct {
 	// Offset (used when spec is unspecified).
 	Offset int64 `protobuf:"varint,2,opt,name=offset,proto3" json:"offset,omitempty"`
 	// Timestamp for OFFSET_SPEC_TIMESTAMP, ms since the Unix epoch.
-	TimestampMs   int64 `protobuf:"varint,3,opt,name=timestamp_ms,json=timestampMs,proto3" json:"timestamp_ms,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	TimestampMs int64 `protobuf:"varint,3,opt,name=timestamp_ms,json=timestampMs,proto3" json:"timestamp_ms,omitempty"`
+	// The leader epoch the client knows; fenced as in FetchPartition. Unset
+	// skips the check.
+	CurrentLeaderEpoch *int32 `protobuf:"varint,4,opt,name=current_leader_epoch,json=currentLeaderEpoch,proto3,oneof" json:"current_leader_epoch,omitempty"`
+	unknownFields      protoimpl.UnknownFields
+	sizeCache          protoimpl.SizeCache
 }
 
 func (x *SubscribeSeek) Reset() {
@@ -872,6 +879,13 @@ func (x *SubscribeSeek) GetOffset() int64 {
 func (x *SubscribeSeek) GetTimestampMs() int64 {
 	if x != nil {
 		return x.TimestampMs
+	}
+	return 0
+}
+
+func (x *SubscribeSeek) GetCurrentLeaderEpoch() int32 {
+	if x != nil && x.CurrentLeaderEpoch != nil {
+		return *x.CurrentLeaderEpoch
 	}
 	return 0
 }
@@ -1067,9 +1081,12 @@ type ListOffsetsPartition struct {
 	// What to find.
 	Spec OffsetSpec `protobuf:"varint,2,opt,name=spec,proto3,enum=fjord.v1.OffsetSpec" json:"spec,omitempty"`
 	// Timestamp for OFFSET_SPEC_TIMESTAMP, ms since the Unix epoch.
-	TimestampMs   int64 `protobuf:"varint,3,opt,name=timestamp_ms,json=timestampMs,proto3" json:"timestamp_ms,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	TimestampMs int64 `protobuf:"varint,3,opt,name=timestamp_ms,json=timestampMs,proto3" json:"timestamp_ms,omitempty"`
+	// The leader epoch the client knows; fenced as in FetchPartition. Unset
+	// skips the check.
+	CurrentLeaderEpoch *int32 `protobuf:"varint,4,opt,name=current_leader_epoch,json=currentLeaderEpoch,proto3,oneof" json:"current_leader_epoch,omitempty"`
+	unknownFields      protoimpl.UnknownFields
+	sizeCache          protoimpl.SizeCache
 }
 
 func (x *ListOffsetsPartition) Reset() {
@@ -1119,6 +1136,13 @@ func (x *ListOffsetsPartition) GetSpec() OffsetSpec {
 func (x *ListOffsetsPartition) GetTimestampMs() int64 {
 	if x != nil {
 		return x.TimestampMs
+	}
+	return 0
+}
+
+func (x *ListOffsetsPartition) GetCurrentLeaderEpoch() int32 {
+	if x != nil && x.CurrentLeaderEpoch != nil {
+		return *x.CurrentLeaderEpoch
 	}
 	return 0
 }
@@ -1322,12 +1346,13 @@ const file_fjord_v1_fetch_proto_rawDesc = "" +
 	"\x05topic\x18\x01 \x01(\tR\x05topic\x128\n" +
 	"\n" +
 	"partitions\x18\x02 \x03(\v2\x18.fjord.v1.FetchPartitionR\n" +
-	"partitions\"\x95\x01\n" +
+	"partitions\"\xb3\x01\n" +
 	"\x0eFetchPartition\x12\x1c\n" +
 	"\tpartition\x18\x01 \x01(\x05R\tpartition\x12\x16\n" +
 	"\x06offset\x18\x02 \x01(\x03R\x06offset\x12\x1b\n" +
-	"\tmax_bytes\x18\x03 \x01(\x05R\bmaxBytes\x120\n" +
-	"\x14current_leader_epoch\x18\x04 \x01(\x05R\x12currentLeaderEpoch\"E\n" +
+	"\tmax_bytes\x18\x03 \x01(\x05R\bmaxBytes\x125\n" +
+	"\x14current_leader_epoch\x18\x04 \x01(\x05H\x00R\x12currentLeaderEpoch\x88\x01\x01B\x17\n" +
+	"\x15_current_leader_epoch\"E\n" +
 	"\rFetchResponse\x124\n" +
 	"\x06topics\x18\x01 \x03(\v2\x1c.fjord.v1.FetchTopicResponseR\x06topics\"l\n" +
 	"\x12FetchTopicResponse\x12\x14\n" +
@@ -1359,11 +1384,13 @@ const file_fjord_v1_fetch_proto_rawDesc = "" +
 	"\x0fisolation_level\x18\a \x01(\x0e2\x18.fjord.v1.IsolationLevelR\x0eisolationLevel\"=\n" +
 	"\vFlowControl\x12\x14\n" +
 	"\x05bytes\x18\x01 \x01(\x03R\x05bytes\x12\x18\n" +
-	"\arecords\x18\x02 \x01(\x03R\arecords\"t\n" +
+	"\arecords\x18\x02 \x01(\x03R\arecords\"\xc4\x01\n" +
 	"\rSubscribeSeek\x12(\n" +
 	"\x04spec\x18\x01 \x01(\x0e2\x14.fjord.v1.OffsetSpecR\x04spec\x12\x16\n" +
 	"\x06offset\x18\x02 \x01(\x03R\x06offset\x12!\n" +
-	"\ftimestamp_ms\x18\x03 \x01(\x03R\vtimestampMs\"\xb6\x01\n" +
+	"\ftimestamp_ms\x18\x03 \x01(\x03R\vtimestampMs\x125\n" +
+	"\x14current_leader_epoch\x18\x04 \x01(\x05H\x00R\x12currentLeaderEpoch\x88\x01\x01B\x17\n" +
+	"\x15_current_leader_epoch\"\xb6\x01\n" +
 	"\x11SubscribeResponse\x12/\n" +
 	"\abatches\x18\x01 \x03(\v2\x15.fjord.v1.RecordBatchR\abatches\x12%\n" +
 	"\x0ehigh_watermark\x18\x02 \x01(\x03R\rhighWatermark\x12(\n" +
@@ -1377,11 +1404,13 @@ const file_fjord_v1_fetch_proto_rawDesc = "" +
 	"\x05topic\x18\x01 \x01(\tR\x05topic\x12>\n" +
 	"\n" +
 	"partitions\x18\x02 \x03(\v2\x1e.fjord.v1.ListOffsetsPartitionR\n" +
-	"partitions\"\x81\x01\n" +
+	"partitions\"\xd1\x01\n" +
 	"\x14ListOffsetsPartition\x12\x1c\n" +
 	"\tpartition\x18\x01 \x01(\x05R\tpartition\x12(\n" +
 	"\x04spec\x18\x02 \x01(\x0e2\x14.fjord.v1.OffsetSpecR\x04spec\x12!\n" +
-	"\ftimestamp_ms\x18\x03 \x01(\x03R\vtimestampMs\"Q\n" +
+	"\ftimestamp_ms\x18\x03 \x01(\x03R\vtimestampMs\x125\n" +
+	"\x14current_leader_epoch\x18\x04 \x01(\x05H\x00R\x12currentLeaderEpoch\x88\x01\x01B\x17\n" +
+	"\x15_current_leader_epoch\"Q\n" +
 	"\x13ListOffsetsResponse\x12:\n" +
 	"\x06topics\x18\x01 \x03(\v2\".fjord.v1.ListOffsetsTopicResponseR\x06topics\"x\n" +
 	"\x18ListOffsetsTopicResponse\x12\x14\n" +
@@ -1489,11 +1518,14 @@ func file_fjord_v1_fetch_proto_init() {
 	}
 	file_fjord_v1_common_proto_init()
 	file_fjord_v1_record_proto_init()
+	file_fjord_v1_fetch_proto_msgTypes[2].OneofWrappers = []any{}
 	file_fjord_v1_fetch_proto_msgTypes[6].OneofWrappers = []any{
 		(*SubscribeRequest_Start)(nil),
 		(*SubscribeRequest_Credit)(nil),
 		(*SubscribeRequest_Seek)(nil),
 	}
+	file_fjord_v1_fetch_proto_msgTypes[9].OneofWrappers = []any{}
+	file_fjord_v1_fetch_proto_msgTypes[13].OneofWrappers = []any{}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
