@@ -168,6 +168,7 @@ func (s *fetchService) readAll(req *fjordv1.FetchRequest, maxBytes int) (*wirev1
 			}
 			if err != nil {
 				pr.Error = toProto(err)
+				pr.LeaderId, pr.LeaderEpoch = leaderHint(err)
 				failed = true
 				continue
 			}

@@ -158,7 +158,7 @@ func (p *partition) waitAck(ctx context.Context, b *broker, epoch int32, until i
 	defer timer.Stop()
 	for {
 		p.mu.Lock()
-		ldr, deleted, leader := p.ldr, p.deleted, p.meta.Leader
+		ldr, deleted, leader, leaderEpoch := p.ldr, p.deleted, p.meta.Leader, p.meta.LeaderEpoch
 		var done bool
 		var err error
 		if ldr != nil && ldr.LeaderEpoch() == epoch && !deleted {
@@ -176,7 +176,7 @@ func (p *partition) waitAck(ctx context.Context, b *broker, epoch int32, until i
 		case deleted:
 			return p.droppedError(b, "while waiting for acknowledgement")
 		case ldr == nil || ldr.LeaderEpoch() != epoch:
-			e := b.notLeader(p.tp, leader, -1)
+			e := b.notLeader(p.tp, leader, leaderEpoch)
 			e.Message = fmt.Sprintf("server: broker %d lost leadership of %s (epoch %d) before the batch was replicated; it may or may not be kept", b.id, p.tp, epoch)
 			return e
 		case done && err != nil:

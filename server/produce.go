@@ -64,11 +64,7 @@ func (s *produceService) appendPartition(acks fjordv1.Acks, tp topicPartition, b
 	res := &fjordv1.ProducePartitionResponse{Partition: tp.partition, BaseOffset: -1, LastOffset: -1, LeaderId: -1}
 	p, err := s.b.leaderFor(tp)
 	if err != nil {
-		if e := asError(err); e.Metadata != nil {
-			if id, perr := strconv.Atoi(e.Metadata["leader_id"]); perr == nil {
-				res.LeaderId = int32(id)
-			}
-		}
+		res.LeaderId, res.LeaderEpoch = leaderHint(err)
 		return res, nil, err
 	}
 	if len(batches) == 0 {
@@ -86,7 +82,9 @@ func (s *produceService) appendPartition(acks fjordv1.Acks, tp topicPartition, b
 	}
 	p.mu.Unlock()
 	if ldr == nil || ldr.LeaderEpoch() != epoch {
-		return res, nil, s.b.checkLeaderOrUnavailable(p)
+		err := s.b.checkLeaderOrUnavailable(p)
+		res.LeaderId, res.LeaderEpoch = leaderHint(err)
+		return res, nil, err
 	}
 	res.LeaderId, res.LeaderEpoch = s.b.id, epoch
 	if admit != nil {
@@ -191,13 +189,28 @@ func (s *produceService) produceStream(stream grpc.ServerStream) error {
 		}
 		sendErr <- err
 	}()
-	recvErr := s.recvProduce(ctx, stream, acks)
-	close(acks)
-	err := <-sendErr
-	if recvErr != nil {
-		return recvErr
+	recvErr := make(chan error, 1)
+	go func() {
+		err := s.recvProduce(ctx, stream, acks)
+		close(acks)
+		recvErr <- err
+	}()
+	select {
+	case err := <-recvErr:
+		serr := <-sendErr
+		if err != nil {
+			return err
+		}
+		return serr
+	case <-s.b.quit:
+		// Shutting down: end the stream rather than wait for the client to
+		// close it (a graceful stop waits for every open stream). Parked
+		// acks=all waits end at once with BROKER_SHUTTING_DOWN (indefinite)
+		// and are answered before the stream ends.
+		<-sendErr
+		cancel()
+		return toStatus(errorf(ReasonBrokerShuttingDown, "broker is shutting down; reconnect to another broker"))
 	}
-	return err
 }
 
 func (s *produceService) recvProduce(ctx context.Context, stream grpc.ServerStream, acks chan<- streamAck) error {
@@ -231,7 +244,31 @@ func (s *produceService) recvProduce(ctx context.Context, stream grpc.ServerStre
 }
 
 func (s *produceService) sendAcks(ctx context.Context, stream grpc.ServerStream, acks <-chan streamAck) error {
-	for ack := range acks {
+	for {
+		var ack streamAck
+		var ok bool
+		select {
+		case ack, ok = <-acks:
+		case <-s.b.quit:
+			// Answer what is already queued (the waits end at once), then stop.
+			for {
+				select {
+				case ack, ok = <-acks:
+				default:
+					return nil
+				}
+				if !ok {
+					return nil
+				}
+				awaitAcks(ctx, ack.pending, ack.timeout)
+				if err := stream.SendMsg(ack.resp); err != nil {
+					return err
+				}
+			}
+		}
+		if !ok {
+			return nil
+		}
 		awaitAcks(ctx, ack.pending, ack.timeout)
 		if err := stream.SendMsg(ack.resp); err != nil {
 			// Drain so the receiver never blocks on a dead stream.
@@ -242,5 +279,18 @@ func (s *produceService) sendAcks(ctx context.Context, stream grpc.ServerStream,
 			return err
 		}
 	}
-	return nil
+}
+
+// leaderHint returns the leader id and epoch a NOT_LEADER_OR_FOLLOWER error
+// names, so responses carry them in their own fields too; -1, 0 otherwise.
+func leaderHint(err error) (id, epoch int32) {
+	e := asError(err)
+	id, epoch = -1, 0
+	if v, perr := strconv.ParseInt(e.Metadata["leader_id"], 10, 32); perr == nil {
+		id = int32(v)
+	}
+	if v, perr := strconv.ParseInt(e.Metadata["leader_epoch"], 10, 32); perr == nil {
+		epoch = int32(v)
+	}
+	return id, epoch
 }

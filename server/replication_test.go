@@ -110,6 +110,14 @@ func TestClusterReplicatesAndFailsOver(t *testing.T) {
 		}
 	}
 	leader, epoch := leaderOf(bs[0])
+	// A follower refuses reads and says who leads, in the response fields too.
+	follower := bs[leader%3]
+	if pr := follower.fetchOne(fetchReq("r", 0, 0)); pr.GetError().GetReason() != "NOT_LEADER_OR_FOLLOWER" || pr.GetLeaderId() != leader || pr.GetLeaderEpoch() != epoch {
+		t.Fatalf("fetch from a follower: leader %d epoch %d error %v; want leader %d epoch %d", pr.GetLeaderId(), pr.GetLeaderEpoch(), pr.GetError(), leader, epoch)
+	}
+	if pr := follower.produceOne("r", 0, fjordv1.Acks_ACKS_ALL, batch("x")); pr.GetError().GetReason() != "NOT_LEADER_OR_FOLLOWER" || pr.GetLeaderId() != leader || pr.GetLeaderEpoch() != epoch {
+		t.Fatalf("produce to a follower: %v", pr)
+	}
 	// Every replica has the data below the HW.
 	for _, tb := range bs {
 		p, err := tb.srv.broker.lookup(topicPartition{"r", 0})

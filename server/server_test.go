@@ -620,3 +620,31 @@ func TestSubscribeOutOfRangeFailsAtOnce(t *testing.T) {
 		t.Fatalf("subscribe past the end: %v (%v)", err, md)
 	}
 }
+
+// TestShutdownEndsOpenProduceStreams: a client holding a ProduceStream open
+// does not hold up a graceful shutdown; it is told why the stream ended.
+func TestShutdownEndsOpenProduceStreams(t *testing.T) {
+	tb := startBroker(t, "", func(o *Options) { o.ShutdownTimeout = time.Minute })
+	tb.createTopic("s", 1, nil)
+	stream, err := tb.produce.ProduceStream(ctx(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req := &fjordv1.ProduceStreamRequest{CorrelationId: 1, Acks: fjordv1.Acks_ACKS_ALL, Topics: []*fjordv1.ProduceTopicData{{
+		Topic: "s", Partitions: []*fjordv1.ProducePartitionData{{Partition: 0, Batches: []*fjordv1.RecordBatch{batch("a")}}}}}}
+	if err := stream.Send(req); err != nil {
+		t.Fatal(err)
+	}
+	if resp, err := stream.Recv(); err != nil || resp.GetTopics()[0].GetPartitions()[0].GetError() != nil {
+		t.Fatalf("first ack: %v %v", resp, err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- tb.srv.Shutdown(context.Background()) }()
+	_, err = stream.Recv()
+	if code, reason, _ := errorReason(t, err); code != codes.Unavailable || reason != "BROKER_SHUTTING_DOWN" {
+		t.Fatalf("stream ended with %v, want BROKER_SHUTTING_DOWN", err)
+	}
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+}
