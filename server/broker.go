@@ -36,6 +36,10 @@ type broker struct {
 	fetchers *fetcherSet
 	// pids hands out idempotent producer ids.
 	pids producerIDs
+	// draining refuses new appends during a controlled shutdown while
+	// acksInFlight (appended acks=all batches not yet answered) drains.
+	draining     atomic.Bool
+	acksInFlight atomic.Int64
 
 	// reconcileMu serializes reconcile; it is taken before mu.
 	reconcileMu sync.Mutex

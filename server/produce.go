@@ -51,6 +51,7 @@ func (s *produceService) appendRequest(acks fjordv1.Acks, topics []*wirev1.Produ
 			if err != nil {
 				res.Error = toProto(err)
 			} else if acks == fjordv1.Acks_ACKS_ALL {
+				s.b.acksInFlight.Add(1)
 				pending = append(pending, pendingAck{b: s.b, p: p, epoch: res.LeaderEpoch, until: res.LastOffset + 1, result: res})
 			}
 			tr.Partitions = append(tr.Partitions, res)
@@ -63,6 +64,9 @@ func (s *produceService) appendRequest(acks fjordv1.Acks, topics []*wirev1.Produ
 func (s *produceService) appendPartition(acks fjordv1.Acks, tp topicPartition, batches [][]byte) (*fjordv1.ProducePartitionResponse, *partition, error) {
 	res := &fjordv1.ProducePartitionResponse{Partition: tp.partition, BaseOffset: -1, LastOffset: -1, LeaderId: -1}
 	p, err := s.b.leaderFor(tp)
+	if err == nil && s.b.draining.Load() {
+		err = errorf(ReasonLeaderNotAvailable, "broker %d is shutting down; leadership of %s is moving", s.b.id, tp).withPartition(tp.topic, tp.partition)
+	}
 	if err != nil {
 		res.LeaderId, res.LeaderEpoch = leaderHint(err)
 		return res, nil, err
@@ -118,6 +122,7 @@ func awaitAcks(ctx context.Context, pending []pendingAck, timeout time.Duration)
 	deadline := time.Now().Add(timeout)
 	for _, pa := range pending {
 		err := pa.p.waitAck(ctx, pa.b, pa.epoch, pa.until, time.Until(deadline))
+		pa.b.acksInFlight.Add(-1)
 		if err != nil {
 			e := asError(err)
 			e.Indefinite = true // the batch is in the leader's log and may yet commit

@@ -102,6 +102,14 @@ func (b *broker) controlledShutdown(ctx context.Context) {
 	if !others {
 		return
 	}
+	// Stop taking appends and let appended acks=all batches replicate
+	// while this broker still leads (followers keep fetching), so moving
+	// leadership does not turn them into indefinite errors.
+	b.draining.Store(true)
+	drainBy := time.Now().Add(2 * time.Second)
+	for b.acksInFlight.Load() > 0 && time.Now().Before(drainBy) && ctx.Err() == nil {
+		time.Sleep(10 * time.Millisecond)
+	}
 	close(b.shutdownSession)
 	for {
 		resp, err := b.heartbeatOnce(true)
