@@ -56,6 +56,9 @@ const (
 	ReasonDuplicateBroker           Reason = "DUPLICATE_BROKER_REGISTRATION"
 	ReasonNoReassignmentInProgress  Reason = "NO_REASSIGNMENT_IN_PROGRESS"
 	ReasonBrokerNotAvailable        Reason = "BROKER_NOT_AVAILABLE"
+	ReasonInvalidProducerEpoch      Reason = "INVALID_PRODUCER_EPOCH"
+	ReasonOutOfOrderSequence        Reason = "OUT_OF_ORDER_SEQUENCE_NUMBER"
+	ReasonUnknownProducerID         Reason = "UNKNOWN_PRODUCER_ID"
 	ReasonUnsafeReassignment        Reason = "UNSAFE_REASSIGNMENT"
 )
 
@@ -103,7 +106,13 @@ var reasonTable = map[Reason]reasonClass{
 	ReasonDuplicateBroker:           {code: codes.AlreadyExists},
 	ReasonNoReassignmentInProgress:  {code: codes.FailedPrecondition},
 	ReasonBrokerNotAvailable:        {code: codes.Unavailable, retriable: true, retryAfter: 250 * time.Millisecond},
-	ReasonUnsafeReassignment:        {code: codes.FailedPrecondition, retriable: true, retryAfter: time.Second},
+	// The idempotent producer errors are definite (nothing was written) and
+	// not retriable as they are: the producer must bump its epoch
+	// (InitProducerId) or, when fenced, stop.
+	ReasonInvalidProducerEpoch: {code: codes.FailedPrecondition},
+	ReasonOutOfOrderSequence:   {code: codes.FailedPrecondition},
+	ReasonUnknownProducerID:    {code: codes.FailedPrecondition},
+	ReasonUnsafeReassignment:   {code: codes.FailedPrecondition, retriable: true, retryAfter: time.Second},
 }
 
 // Error is a broker error with a published reason and context for clients.
@@ -151,7 +160,24 @@ func asError(err error) *Error {
 		return e
 	}
 	var oor *storage.OffsetOutOfRangeError
+	var (
+		fenced  *storage.ProducerFencedError
+		order   *storage.OutOfOrderSequenceError
+		unknown *storage.UnknownProducerIDError
+	)
 	switch {
+	case errors.As(err, &fenced):
+		return (&Error{Reason: ReasonInvalidProducerEpoch, Message: "server: " + err.Error(), Err: err}).with(
+			"producer_id", strconv.FormatInt(fenced.ProducerID, 10), "producer_epoch", strconv.Itoa(int(fenced.Epoch)),
+			"current_producer_epoch", strconv.Itoa(int(fenced.CurrentEpoch)))
+	case errors.As(err, &order):
+		return (&Error{Reason: ReasonOutOfOrderSequence, Message: "server: " + err.Error(), Err: err}).with(
+			"producer_id", strconv.FormatInt(order.ProducerID, 10), "producer_epoch", strconv.Itoa(int(order.Epoch)),
+			"expected_sequence", strconv.Itoa(int(order.Expected)), "sequence", strconv.Itoa(int(order.Got)))
+	case errors.As(err, &unknown):
+		return (&Error{Reason: ReasonUnknownProducerID, Message: "server: " + err.Error(), Err: err}).with(
+			"producer_id", strconv.FormatInt(unknown.ProducerID, 10), "producer_epoch", strconv.Itoa(int(unknown.Epoch)),
+			"sequence", strconv.Itoa(int(unknown.Sequence)))
 	case errors.As(err, &oor):
 		return (&Error{Reason: ReasonOffsetOutOfRange, Message: err.Error(), Err: err}).with(
 			"log_start_offset", strconv.FormatInt(oor.Start, 10),
@@ -197,7 +223,16 @@ func toStatus(err error) error {
 	e := asError(err)
 	class := classOf(e.Reason)
 	st := status.New(class.code, e.Message)
-	details := []protoadapt.MessageV1{&errdetails.ErrorInfo{Reason: string(e.Reason), Domain: errorDomain, Metadata: e.Metadata}}
+	md := e.Metadata
+	if e.Indefinite {
+		// Writes only: the call failed after the write may have happened.
+		md = make(map[string]string, len(e.Metadata)+1)
+		for k, v := range e.Metadata {
+			md[k] = v
+		}
+		md["indefinite"] = "true"
+	}
+	details := []protoadapt.MessageV1{&errdetails.ErrorInfo{Reason: string(e.Reason), Domain: errorDomain, Metadata: md}}
 	if class.retriable {
 		details = append(details, &errdetails.RetryInfo{RetryDelay: durationpb.New(class.retryAfter)})
 	}

@@ -2,7 +2,9 @@ package server
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"strings"
 	"net"
 	"testing"
 	"time"
@@ -22,19 +24,18 @@ func freeAddr(t testing.TB) string {
 	return l.Addr().String()
 }
 
-// startCluster starts n in-process brokers with a static quorum.
-func startCluster(t *testing.T, n int, mutate ...func(*Options)) []*testBroker {
-	t.Helper()
+func tryStartCluster(t *testing.T, n int, mutate ...func(*Options)) ([]*testBroker, error) {
 	var peers []cluster.Peer
 	for i := 1; i <= n; i++ {
 		peers = append(peers, cluster.Peer{ID: int32(i), Addr: freeAddr(t)})
 	}
 	out := make([]*testBroker, n)
+	errs := make([]error, n)
 	done := make(chan struct{}, n)
 	for i := range n {
 		go func() {
 			defer func() { done <- struct{}{} }()
-			out[i] = startBroker(t, "", func(o *Options) {
+			out[i], errs[i] = tryStartBroker(t, "", func(o *Options) {
 				o.NodeID, o.RaftAddr, o.Peers = int32(i+1), peers[i].Addr, peers
 				o.HTTPAddr = "off"
 				o.SessionTimeout, o.HeartbeatInterval, o.RaftTimeout = time.Second, 100*time.Millisecond, 200*time.Millisecond
@@ -47,6 +48,33 @@ func startCluster(t *testing.T, n int, mutate ...func(*Options)) []*testBroker {
 	}
 	for range n {
 		<-done
+	}
+	if err := errors.Join(errs...); err != nil {
+		for _, tb := range out {
+			if tb != nil {
+				tb.stop()
+			}
+		}
+		return nil, err
+	}
+	return out, nil
+}
+
+// startCluster starts n in-process brokers with a static quorum. Raft ports
+// are picked free and then bound by the brokers; if another process takes
+// one in between, the whole cluster starts again on new ports.
+func startCluster(t *testing.T, n int, mutate ...func(*Options)) []*testBroker {
+	t.Helper()
+	var out []*testBroker
+	for attempt := 0; ; attempt++ {
+		var err error
+		if out, err = tryStartCluster(t, n, mutate...); err == nil {
+			break
+		}
+		if attempt == 4 || !strings.Contains(err.Error(), "address already in use") {
+			t.Fatalf("start cluster: %v", err)
+		}
+		t.Logf("start cluster: %v; retrying on other ports", err)
 	}
 	// Wait until every broker is active in every image.
 	deadline := time.Now().Add(30 * time.Second)

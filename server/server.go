@@ -107,6 +107,11 @@ type Options struct {
 	// ControlledShutdownTimeout bounds moving leaderships away at shutdown
 	// (default 10s).
 	ControlledShutdownTimeout time.Duration
+	// ProducerIDExpiration forgets an idempotent producer's sequence state
+	// after this long without a write (Kafka's producer.id.expiration.ms;
+	// default 24h). A producer that comes back later gets
+	// UNKNOWN_PRODUCER_ID and bumps its epoch.
+	ProducerIDExpiration time.Duration
 }
 
 // clustered reports whether the node talks to other nodes.
@@ -174,6 +179,9 @@ func (o Options) EnsureDefaults() Options {
 	if o.ControlledShutdownTimeout == 0 {
 		o.ControlledShutdownTimeout = 10 * time.Second
 	}
+	if o.ProducerIDExpiration == 0 {
+		o.ProducerIDExpiration = storage.DefaultProducerIDExpiration
+	}
 	return o
 }
 
@@ -191,7 +199,8 @@ func (o Options) Validate() error {
 	case o.MaxOpenFiles < 16:
 		return fmt.Errorf("server: max open files %d is below 16", o.MaxOpenFiles)
 	case o.MaintenanceInterval < 0 || o.ShutdownTimeout < 0 || o.SessionTimeout < 0 || o.HeartbeatInterval < 0 ||
-		o.RaftTimeout < 0 || o.ReplicaLagTimeMax < 0 || o.ReplicaFetchWait < 0 || o.ControlledShutdownTimeout < 0:
+		o.RaftTimeout < 0 || o.ReplicaLagTimeMax < 0 || o.ReplicaFetchWait < 0 || o.ControlledShutdownTimeout < 0 ||
+		o.ProducerIDExpiration < 0:
 		return errors.New("server: negative interval")
 	case o.HeartbeatInterval >= o.SessionTimeout:
 		return fmt.Errorf("server: heartbeat interval %s must be shorter than the session timeout %s", o.HeartbeatInterval, o.SessionTimeout)
@@ -241,6 +250,7 @@ func (o *Options) configEntries() []*fjordv1.ConfigEntry {
 		e("max.open.files", strconv.Itoa(o.MaxOpenFiles)),
 		e("max.recv.msg.bytes", strconv.Itoa(o.MaxRecvMsgBytes)),
 		e("node.id", strconv.Itoa(int(o.NodeID))),
+		e("producer.id.expiration.ms", strconv.FormatInt(o.ProducerIDExpiration.Milliseconds(), 10)),
 		e("rack", o.Rack),
 		e("raft.addr", o.RaftAddr),
 		e("replica.fetch.wait.ms", strconv.FormatInt(o.ReplicaFetchWait.Milliseconds(), 10)),
@@ -351,7 +361,7 @@ func (s *Server) openBroker() error {
 		return fmt.Errorf("server: start controller: %w", err)
 	}
 	s.ctl = &control{ctrl: ctrl, self: o.NodeID, peers: newPeerPool(o.MaxRecvMsgBytes)}
-	base := storage.Options{Clock: o.Clock, Logger: o.Logger, Files: storage.NewFileCache(o.MaxOpenFiles)}
+	base := storage.Options{Clock: o.Clock, Logger: o.Logger, Files: storage.NewFileCache(o.MaxOpenFiles), ProducerIDExpiration: o.ProducerIDExpiration}
 	repl := replicaOptions{lagTimeMax: o.ReplicaLagTimeMax, fetchWait: o.ReplicaFetchWait, fetchBytes: 16 << 20}
 	s.broker = newBroker(o.NodeID, o.DataDir, s.ctl, base, repl, o.Logger)
 	fail := func(err error) error {

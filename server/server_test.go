@@ -30,6 +30,16 @@ type testBroker struct {
 
 func startBroker(t testing.TB, dir string, mutate ...func(*Options)) *testBroker {
 	t.Helper()
+	tb, err := tryStartBroker(t, dir, mutate...)
+	if err != nil {
+		t.Fatalf("New: %v", err)
+	}
+	return tb
+}
+
+// tryStartBroker is startBroker returning New's error.
+func tryStartBroker(t testing.TB, dir string, mutate ...func(*Options)) (*testBroker, error) {
+	t.Helper()
 	if dir == "" {
 		dir = t.TempDir()
 	}
@@ -39,7 +49,7 @@ func startBroker(t testing.TB, dir string, mutate ...func(*Options)) *testBroker
 	}
 	srv, err := New(opts)
 	if err != nil {
-		t.Fatalf("New: %v", err)
+		return nil, err
 	}
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve() }()
@@ -59,7 +69,7 @@ func startBroker(t testing.TB, dir string, mutate ...func(*Options)) *testBroker
 			t.Errorf("Serve: %v", err)
 		}
 	})
-	return tb
+	return tb, nil
 }
 
 func (tb *testBroker) stop() {

@@ -47,6 +47,8 @@ type serveConfig struct {
 	RaftTimeout       time.Duration
 	ReplicaLagTimeMax time.Duration
 	ReplicaFetchWait  time.Duration
+
+	ProducerIDExpiration time.Duration
 }
 
 const configFlag = "config"
@@ -83,6 +85,7 @@ func (c *serveConfig) register(fs *pflag.FlagSet) {
 	fs.DurationVar(&c.RaftTimeout, "raft-timeout", 500*time.Millisecond, "controller quorum heartbeat and election timeout (cluster mode)")
 	fs.DurationVar(&c.ReplicaLagTimeMax, "replica-lag-time-max", 10*time.Second, "a follower not caught up this long leaves the ISR")
 	fs.DurationVar(&c.ReplicaFetchWait, "replica-fetch-wait", 500*time.Millisecond, "how long a leader holds an idle follower fetch")
+	fs.DurationVar(&c.ProducerIDExpiration, "producer-id-expiration", 24*time.Hour, "forget an idempotent producer's sequence state after this long without writes")
 }
 
 // serveValidators check the semantics of a setting after it parsed.
@@ -138,13 +141,14 @@ var serveValidators = map[string]func(v string) error{
 		}
 		return validateHostPort(v)
 	},
-	"session-timeout":      positive,
-	"heartbeat-interval":   positive,
-	"raft-timeout":         positive,
-	"replica-lag-time-max": positive,
-	"replica-fetch-wait":   positive,
-	"log-level":            oneOf("debug", "info", "warn", "error"),
-	"log-format":           oneOf("text", "json"),
+	"session-timeout":        positive,
+	"heartbeat-interval":     positive,
+	"raft-timeout":           positive,
+	"replica-lag-time-max":   positive,
+	"replica-fetch-wait":     positive,
+	"producer-id-expiration": positive,
+	"log-level":              oneOf("debug", "info", "warn", "error"),
+	"log-format":             oneOf("text", "json"),
 }
 
 func positive(v string) error {

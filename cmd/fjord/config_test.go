@@ -53,7 +53,7 @@ func TestServeConfigPrecedence(t *testing.T) {
 					DefaultPartitions: 1, DefaultReplicationFactor: 1, MaxRecvMsgBytes: 64 << 20,
 					MaxConcurrentStreams: 1024, MaxOpenFiles: 1024, ShutdownTimeout: 30 * time.Second, LogLevel: "info", LogFormat: "text",
 					SessionTimeout: 2 * time.Second, HeartbeatInterval: 400 * time.Millisecond, RaftTimeout: 500 * time.Millisecond,
-					ReplicaLagTimeMax: 10 * time.Second, ReplicaFetchWait: 500 * time.Millisecond,
+					ReplicaLagTimeMax: 10 * time.Second, ReplicaFetchWait: 500 * time.Millisecond, ProducerIDExpiration: 24 * time.Hour,
 				}
 				if *c != want {
 					t.Errorf("got %+v\nwant %+v", *c, want)

@@ -89,6 +89,7 @@ func (c *serveConfig) serverOptions(logger *slog.Logger) server.Options {
 		RaftTimeout:              raftTimeout,
 		ReplicaLagTimeMax:        c.ReplicaLagTimeMax,
 		ReplicaFetchWait:         c.ReplicaFetchWait,
+		ProducerIDExpiration:     c.ProducerIDExpiration,
 	}
 }
 
