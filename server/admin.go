@@ -66,7 +66,7 @@ func (s *adminService) CreateTopics(ctx context.Context, req *fjordv1.CreateTopi
 		}
 		resp, err := fjordv1.NewAdminServiceClient(cc).CreateTopics(ctx, req)
 		if err != nil {
-			return nil, toStatus(fromStatus(err))
+			return nil, toStatus(forwardError(err))
 		}
 		if !req.GetValidateOnly() {
 			s.awaitTopics(ctx, resp)
@@ -150,7 +150,7 @@ func (s *adminService) DeleteTopics(ctx context.Context, req *fjordv1.DeleteTopi
 		}
 		resp, err := fjordv1.NewAdminServiceClient(cc).DeleteTopics(ctx, req)
 		if err != nil {
-			return nil, toStatus(fromStatus(err))
+			return nil, toStatus(forwardError(err))
 		}
 		_, _ = s.b.ctl.waitImage(ctx, func(img *cluster.Image) bool {
 			for _, r := range resp.GetResults() {
@@ -320,7 +320,7 @@ func (s *adminService) AlterConfigs(ctx context.Context, req *fjordv1.AlterConfi
 		}
 		resp, err := fjordv1.NewAdminServiceClient(cc).AlterConfigs(ctx, req)
 		if err != nil {
-			return nil, toStatus(fromStatus(err))
+			return nil, toStatus(forwardError(err))
 		}
 		return resp, nil
 	}
@@ -410,7 +410,7 @@ func (s *adminService) CreatePartitions(ctx context.Context, req *fjordv1.Create
 		}
 		resp, err := fjordv1.NewAdminServiceClient(cc).CreatePartitions(ctx, req)
 		if err != nil {
-			return nil, toStatus(fromStatus(err))
+			return nil, toStatus(forwardError(err))
 		}
 		_, _ = s.b.ctl.waitImage(ctx, func(img *cluster.Image) bool {
 			for _, r := range resp.GetResults() {

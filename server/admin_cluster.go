@@ -111,7 +111,7 @@ func (s *adminService) ElectLeaders(ctx context.Context, req *fjordv1.ElectLeade
 		}
 		resp, err := fjordv1.NewAdminServiceClient(cc).ElectLeaders(ctx, req)
 		if err != nil {
-			return nil, toStatus(fromStatus(err))
+			return nil, toStatus(forwardError(err))
 		}
 		_, _ = s.b.ctl.waitImage(ctx, func(img *cluster.Image) bool {
 			for _, tr := range resp.GetTopics() {
@@ -216,7 +216,7 @@ func (s *adminService) AlterPartitionReassignments(ctx context.Context, req *fjo
 		}
 		resp, err := fjordv1.NewAdminServiceClient(cc).AlterPartitionReassignments(ctx, req)
 		if err != nil {
-			return nil, toStatus(fromStatus(err))
+			return nil, toStatus(forwardError(err))
 		}
 		_, _ = s.b.ctl.waitImage(ctx, func(img *cluster.Image) bool {
 			for _, tr := range resp.GetTopics() {

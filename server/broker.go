@@ -388,6 +388,10 @@ func (b *broker) lookup(tp topicPartition) (*partition, error) {
 		return p, nil
 	}
 	img := b.ctl.image()
+	if !b.caughtUp(img) {
+		// A restarting broker does not know yet which topics exist.
+		return nil, errorf(ReasonLeaderNotAvailable, "broker %d is still catching up on cluster metadata", b.id).withPartition(tp.topic, tp.partition)
+	}
 	t, ok := img.Topic(tp.topic)
 	if !ok {
 		return nil, errorf(ReasonUnknownTopicOrPartition, "topic %q does not exist", tp.topic).withPartition(tp.topic, tp.partition)

@@ -159,6 +159,23 @@ func fromStatus(err error) error {
 	return errorf(ReasonNotController, "controller leader unreachable: %s", st.Message())
 }
 
+// forwardError is fromStatus for a forwarded change: a failure that is not
+// the leader's own answer (the connection broke, the call timed out) may
+// have come after the leader applied the change, so it is indefinite.
+func forwardError(err error) error {
+	e := asError(fromStatus(err))
+	if st, ok := status.FromError(err); ok {
+		for _, d := range st.Details() {
+			if info, ok := d.(*errdetails.ErrorInfo); ok && info.GetDomain() == errorDomain {
+				return e // the leader answered
+			}
+		}
+	}
+	e.Indefinite = true
+	e.Message += " (the change may or may not have been applied; check before retrying)"
+	return e
+}
+
 // peerPool keeps one client connection per peer broker.
 type peerPool struct {
 	mu     sync.Mutex

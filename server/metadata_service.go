@@ -50,6 +50,10 @@ func topicMetadata(t *cluster.TopicMeta, img *cluster.Image) *fjordv1.TopicMetad
 
 func (s *metadataService) GetMetadata(ctx context.Context, req *fjordv1.GetMetadataRequest) (*fjordv1.GetMetadataResponse, error) {
 	img := s.b.ctl.image()
+	if !s.b.caughtUp(img) {
+		// Its topic list may be behind: send the client to another broker.
+		return nil, toStatus(errorf(ReasonBrokerNotAvailable, "broker %d is still catching up on cluster metadata; ask another broker", s.b.id))
+	}
 	ctrlID, _ := s.b.ctl.ctrl.LeaderID()
 	resp := &fjordv1.GetMetadataResponse{Brokers: brokersOf(img), ControllerId: ctrlID, ClusterId: clusterID(img)}
 	if len(req.GetTopics()) == 0 {

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -77,6 +78,9 @@ type Options struct {
 	// runs a single-node cluster whose controller quorum of one lives in
 	// process without a port. Setting it needs Peers, Join or Bootstrap.
 	RaftAddr string
+	// RaftAdvertiseAddr is the raft address peers dial when it differs from
+	// RaftAddr (for example when RaftAddr listens on 0.0.0.0).
+	RaftAdvertiseAddr string
 	// Peers is the static controller quorum, this node included; every
 	// listed node bootstraps the same configuration on its first start.
 	Peers []cluster.Peer
@@ -342,6 +346,7 @@ func (s *Server) openBroker() error {
 		NodeID:         o.NodeID,
 		Dir:            filepath.Join(metaDir, "raft"),
 		RaftAddr:       o.RaftAddr,
+		AdvertiseAddr:  o.RaftAdvertiseAddr,
 		Peers:          o.Peers,
 		Bootstrap:      len(o.Peers) > 0 || o.Bootstrap,
 		SessionTimeout: o.SessionTimeout,
@@ -353,7 +358,7 @@ func (s *Server) openBroker() error {
 	}
 	if o.Join != "" {
 		// Wait to be added: no configuration of our own.
-		copts.Peers = []cluster.Peer{{ID: o.NodeID, Addr: o.RaftAddr}}
+		copts.Peers = []cluster.Peer{{ID: o.NodeID, Addr: cmp.Or(o.RaftAdvertiseAddr, o.RaftAddr)}}
 		copts.Bootstrap = false
 	}
 	ctrl, err := cluster.Open(copts)
@@ -386,17 +391,21 @@ func (s *Server) openBroker() error {
 		if !s.broker.register(so) {
 			return fail(errors.New("server: broker stopped while registering"))
 		}
-		if _, err := s.broker.heartbeatOnce(false); err != nil {
+		if _, err := s.broker.heartbeatOnce(false, 5*time.Second); err != nil {
 			return fail(fmt.Errorf("server: activate broker: %w", err))
 		}
 		if _, err := ctrl.WaitFor(ctx, func(img *cluster.Image) bool { return img.ClusterID() != "" && img.Alive(o.NodeID) }); err != nil {
 			return fail(fmt.Errorf("server: single-node controller: %w", err))
 		}
 	}
-	if err := s.broker.reconcile(ctrl.Image()); err != nil {
-		return fail(err)
+	if !o.clustered() {
+		// Registered above, so the image is current: open the partitions
+		// before serving. A cluster node does this in watchLoop once its
+		// image holds its registration.
+		if err := s.broker.reconcile(ctrl.Image()); err != nil {
+			return fail(err)
+		}
 	}
-	s.broker.removeOrphans()
 	s.broker.start(o.MaintenanceInterval)
 	s.broker.wg.Add(2)
 	go s.broker.watchLoop()
@@ -433,7 +442,7 @@ func (s *Server) join() {
 			return
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		_, err := client.AddVoter(ctx, &clusterv1.AddVoterRequest{NodeId: s.opts.NodeID, RaftAddress: s.opts.RaftAddr})
+		_, err := client.AddVoter(ctx, &clusterv1.AddVoterRequest{NodeId: s.opts.NodeID, RaftAddress: cmp.Or(s.opts.RaftAdvertiseAddr, s.opts.RaftAddr)})
 		cancel()
 		if err != nil {
 			s.opts.Logger.Warn("join: add voter failed; retrying", "join", s.opts.Join, "err", err)

@@ -41,15 +41,23 @@ func (b *broker) register(so sessionOptions) bool {
 	}
 }
 
+// caughtUp reports whether img holds this incarnation's registration: the
+// broker has replayed the metadata log at least that far.
+func (b *broker) caughtUp(img *cluster.Image) bool {
+	epoch := b.epoch.Load()
+	me, ok := img.Broker(b.id)
+	return epoch != 0 && ok && me.Epoch == epoch
+}
+
 // heartbeatOnce renews the session. A broker asks to stay fenced until its
 // local image holds its own registration (it has caught up on metadata).
-func (b *broker) heartbeatOnce(shutdown bool) (cluster.HeartbeatResponse, error) {
+// A heartbeat waits at most timeout: one stuck on a frozen controller must
+// not outlive the session it is meant to keep alive.
+func (b *broker) heartbeatOnce(shutdown bool, timeout time.Duration) (cluster.HeartbeatResponse, error) {
 	epoch := b.epoch.Load()
-	me, ok := b.ctl.image().Broker(b.id)
-	caughtUp := ok && me.Epoch == epoch
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
-	return b.ctl.heartbeat(ctx, cluster.HeartbeatRequest{BrokerID: b.id, BrokerEpoch: epoch, WantFence: !caughtUp, WantShutdown: shutdown})
+	return b.ctl.heartbeat(ctx, cluster.HeartbeatRequest{BrokerID: b.id, BrokerEpoch: epoch, WantFence: !b.caughtUp(b.ctl.image()), WantShutdown: shutdown})
 }
 
 // runSession keeps the session alive until the broker stops, registering
@@ -69,7 +77,7 @@ func (b *broker) runSession(so sessionOptions) {
 			return
 		case <-t.C:
 		}
-		_, err := b.heartbeatOnce(false)
+		_, err := b.heartbeatOnce(false, so.heartbeat)
 		if err != nil {
 			if r := asError(err).Reason; r == ReasonStaleBrokerEpoch {
 				b.logger.Warn("controller no longer knows this broker's session; registering again", "err", err)
@@ -112,7 +120,7 @@ func (b *broker) controlledShutdown(ctx context.Context) {
 	}
 	close(b.shutdownSession)
 	for {
-		resp, err := b.heartbeatOnce(true)
+		resp, err := b.heartbeatOnce(true, time.Second)
 		if err == nil && resp.ShouldShutdown {
 			b.logger.Info("controlled shutdown complete: leaderships moved")
 			return
@@ -130,17 +138,39 @@ func (b *broker) controlledShutdown(ctx context.Context) {
 }
 
 // watchLoop applies every new metadata image to the local replicas.
+//
+// Nothing is applied before the image holds this incarnation's own
+// registration: a restarted broker's raft node replays the log only once a
+// leader tells it what is committed, and an image from before that point
+// would make it delete logs of topics it does not know yet, or lead the
+// epochs its previous incarnation held. The registration record ends the
+// previous session (its leaderships move, it leaves ISRs), so from then on
+// the image is safe to act on. Orphaned partition directories are removed
+// once, on the first such image.
 func (b *broker) watchLoop() {
 	defer b.wg.Done()
+	orphansChecked := false
 	for {
 		img, changed := b.ctl.ctrl.Watch()
 		retry := (<-chan time.Time)(nil)
+		if !b.caughtUp(img) {
+			select {
+			case <-b.stop:
+				return
+			case <-changed:
+			case <-time.After(50 * time.Millisecond): // the epoch is set by registration, not by the image
+			}
+			continue
+		}
 		if err := b.reconcile(img); err != nil {
 			if asError(err).Reason == ReasonBrokerShuttingDown {
 				return
 			}
 			b.logger.Error("apply metadata", "err", err)
 			retry = time.After(time.Second)
+		} else if !orphansChecked {
+			orphansChecked = true
+			b.removeOrphans()
 		}
 		select {
 		case <-b.stop:

@@ -38,6 +38,7 @@ type serveConfig struct {
 	LogFormat                string
 
 	Raft              string
+	RaftAdvertise     string
 	Peers             string
 	Bootstrap         bool
 	Join              string
@@ -76,6 +77,7 @@ func (c *serveConfig) register(fs *pflag.FlagSet) {
 	fs.StringVar(&c.LogLevel, "log-level", "info", "debug, info, warn or error")
 	fs.StringVar(&c.LogFormat, "log-format", "text", "text or json (written to stderr)")
 	fs.StringVar(&c.Raft, "raft", "", "controller quorum (raft) listen address HOST:PORT; empty runs a single node")
+	fs.StringVar(&c.RaftAdvertise, "raft-advertise", "", "raft address peers dial when it differs from --raft (e.g. --raft 0.0.0.0:9093)")
 	fs.StringVar(&c.Peers, "peers", "", "static controller quorum including this node: ID@HOST:PORT,... (raft addresses)")
 	fs.BoolVar(&c.Bootstrap, "bootstrap", false, "start a new cluster whose quorum is this node alone (others --join it)")
 	fs.StringVar(&c.Join, "join", "", "gRPC address HOST:PORT of a broker of the cluster to join")
@@ -126,6 +128,12 @@ var serveValidators = map[string]func(v string) error{
 		return nil
 	},
 	"raft": func(v string) error {
+		if v == "" {
+			return nil
+		}
+		return validateHostPort(v)
+	},
+	"raft-advertise": func(v string) error {
 		if v == "" {
 			return nil
 		}

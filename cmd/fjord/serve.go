@@ -80,6 +80,7 @@ func (c *serveConfig) serverOptions(logger *slog.Logger) server.Options {
 		MaxOpenFiles:             c.MaxOpenFiles,
 		ShutdownTimeout:          c.ShutdownTimeout,
 		RaftAddr:                 c.Raft,
+		RaftAdvertiseAddr:        c.RaftAdvertise,
 		Peers:                    peers,
 		Bootstrap:                c.Bootstrap,
 		Join:                     c.Join,
