@@ -43,7 +43,7 @@ type Log struct {
 	truncGen      uint64    // bumped by truncation: in-flight syncs must not advance the recovery point
 	scratch       []byte    // frame assembly buffer for appends
 	combiner      crcCombiner
-	cp            offsetsState
+	cp            offsetsState   // what offsets.checkpoint holds; offsetsUnknown after a failed write
 	producers     producerStates // idempotent producers as of the LEO
 	snapOffset    int64          // offset of the last producer snapshot written or loaded, -1 if none
 	snapGen       uint64         // producers.gen when it was
@@ -251,6 +251,15 @@ func (l *Log) forgetFiles(s *segment) {
 	l.files.forget(l.fs, s.tidxPath)
 }
 
+// offsetsUnknown is l.cp after a failed checkpoint write: the rename may
+// have happened (only the directory fsync failed), so the file may hold the
+// new state or the old one. It equals no real state, so the next write is
+// never skipped as unchanged; otherwise a state that went back to the last
+// one written successfully (TruncateTo lowering the recovery point again)
+// would leave the failed write's higher recovery point on disk, above the
+// end of the truncated log.
+var offsetsUnknown = offsetsState{recoveryPoint: -1, highWatermark: -1, logStart: -1}
+
 // writeCheckpoint persists the recovery point, HW and log start if they
 // changed.
 func (l *Log) writeCheckpoint() error {
@@ -267,13 +276,14 @@ func (l *Log) writeCheckpoint() error {
 	if same {
 		return nil
 	}
-	if err := writeOffsets(l.fs, l.dir, st); err != nil {
-		return err
-	}
+	err := writeOffsets(l.fs, l.dir, st)
 	l.mu.Lock()
 	l.cp = st
+	if err != nil {
+		l.cp = offsetsUnknown
+	}
 	l.mu.Unlock()
-	return nil
+	return err
 }
 
 // writeCheckpointLocked is writeCheckpoint for callers holding cpMu and mu.
@@ -283,6 +293,7 @@ func (l *Log) writeCheckpointLocked() error {
 		return nil
 	}
 	if err := writeOffsets(l.fs, l.dir, st); err != nil {
+		l.cp = offsetsUnknown
 		return err
 	}
 	l.cp = st
