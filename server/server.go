@@ -94,7 +94,7 @@ type Options struct {
 	// Rack is this broker's rack for rack-aware replica placement.
 	Rack string
 	// SessionTimeout is how long the controller waits for a broker's
-	// heartbeat before fencing it and moving its leaderships (default 2s).
+	// heartbeat before fencing it and moving its leaderships (default 1.5s).
 	SessionTimeout time.Duration
 	// HeartbeatInterval is how often a broker heartbeats (default
 	// SessionTimeout/5).
@@ -163,7 +163,7 @@ func (o Options) EnsureDefaults() Options {
 		o.ShutdownTimeout = 30 * time.Second
 	}
 	if o.SessionTimeout == 0 {
-		o.SessionTimeout = 2 * time.Second
+		o.SessionTimeout = 1500 * time.Millisecond
 	}
 	if o.HeartbeatInterval == 0 {
 		o.HeartbeatInterval = o.SessionTimeout / 5
