@@ -205,3 +205,31 @@ func BenchmarkAppend1KiBThenSync(b *testing.B) {
 	}
 	b.StopTimer()
 }
+
+// BenchmarkAppendSyncCheckpoint: each op appends a 16 KiB batch, syncs and
+// writes the offsets checkpoint (Maintain), so it prices a checkpoint that
+// must first make the new index entries durable. The broker checkpoints
+// every few seconds, not per append: this is the worst case.
+func BenchmarkAppendSyncCheckpoint(b *testing.B) {
+	l, err := storage.Open(b.TempDir(), storage.Options{Retention: -1})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer l.Close()
+	batch := benchBatch(b, 16, 1024-16)
+	now := time.Unix(1_700_000_000, 0)
+	b.SetBytes(int64(len(batch)))
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		if _, err := l.AppendLeader(batch, 1); err != nil {
+			b.Fatal(err)
+		}
+		if err := l.Sync(); err != nil {
+			b.Fatal(err)
+		}
+		if err := l.Maintain(now); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.StopTimer()
+}

@@ -161,11 +161,11 @@ func runFaults(t *testing.T, seed uint64) {
 // TestCheckpointAfterFailedCheckpointWrite: a checkpoint write that fails
 // after its rename (the directory fsync) may have replaced the file, so
 // the log must not assume the file still holds the last state it wrote
-// successfully. Here a failed TruncateTo leaves recovery point 8 on disk
-// (in memory it is lowered to 8 too); a second TruncateTo to 0 then brings
-// the state back to exactly what was last written (all zeros) and, unless
-// the checkpoint is rewritten, Open finds a recovery point above the end
-// of the log (seeds 1237 and 2602 of TestFaultInjectionLong).
+// successfully. Here Maintain fails to checkpoint recovery point 24 that
+// way; TruncateTo(13) then brings the state back to exactly the last one
+// written successfully (recovery point 12) and, unless that checkpoint is
+// written anyway, Open finds a recovery point above the end of the log
+// (what seeds 1237 and 2602 of TestFaultInjectionLong ran into).
 func TestCheckpointAfterFailedCheckpointWrite(t *testing.T) {
 	mem := storagefake.NewMemFS()
 	efs := storagefake.NewErrorFS(mem)
@@ -173,12 +173,19 @@ func TestCheckpointAfterFailedCheckpointWrite(t *testing.T) {
 	o := e.opts()
 	o.FS = efs
 	l := e.open(o)
-	for i := range 6 {
-		mustAppend(t, l, simpleBatch(t, fmt.Sprint(i), 2, 1), 0)
+	appendSynced := func() {
+		for i := range 6 {
+			mustAppend(t, l, simpleBatch(t, fmt.Sprint(i), 2, 1), 0)
+		}
+		if err := l.Sync(); err != nil {
+			t.Fatal(err)
+		}
 	}
-	if err := l.Sync(); err != nil {
+	appendSynced()
+	if err := l.Maintain(e.clock.Now()); err != nil {
 		t.Fatal(err)
 	}
+	appendSynced()
 	armed := true
 	efs.SetInjector(func(op storagefake.Op, p string) error {
 		if op == storagefake.OpSyncDir && armed {
@@ -187,14 +194,14 @@ func TestCheckpointAfterFailedCheckpointWrite(t *testing.T) {
 		}
 		return nil
 	})
-	if err := l.TruncateTo(9); !errors.Is(err, storage.ErrIO) {
-		t.Fatalf("truncate with failing directory sync: %v", err)
+	if err := l.Maintain(e.clock.Now()); !errors.Is(err, storage.ErrIO) {
+		t.Fatalf("maintain with failing directory sync: %v", err)
 	}
-	if err := l.TruncateTo(1); err != nil {
+	if err := l.TruncateTo(13); err != nil {
 		t.Fatal(err)
 	}
-	if l.LogEndOffset() != 0 || l.RecoveryPoint() != 0 {
-		t.Fatalf("leo %d rp %d after truncating to 1", l.LogEndOffset(), l.RecoveryPoint())
+	if l.LogEndOffset() != 12 || l.RecoveryPoint() != 12 {
+		t.Fatalf("leo %d rp %d after truncating to 13", l.LogEndOffset(), l.RecoveryPoint())
 	}
 	crashed := mem.CrashClone(storagefake.CrashOptions{})
 	if err := l.Close(); err != nil {
@@ -206,7 +213,7 @@ func TestCheckpointAfterFailedCheckpointWrite(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
-		if l2.LogEndOffset() != 0 {
+		if l2.LogEndOffset() != 12 {
 			t.Fatalf("%s: leo %d", name, l2.LogEndOffset())
 		}
 		l2.Close()

@@ -64,14 +64,15 @@ func decodeIndex(b []byte, logSize int64) ([]indexEntry, bool) {
 	return out, len(b)%indexEntrySize == 0
 }
 
-// decodeTimeIndex parses a .timeindex image: timestamps and offsets must
-// not decrease, offsets must stay within maxRel.
-func decodeTimeIndex(b []byte, maxRel uint32) ([]timeEntry, bool) {
+// decodeTimeIndex parses a .timeindex image: timestamps must increase
+// (an entry is only added when the timestamp grew) and so must offsets
+// (each entry sits at a distinct offset index entry).
+func decodeTimeIndex(b []byte) ([]timeEntry, bool) {
 	n := len(b) / timeIndexEntrySize
 	out := make([]timeEntry, 0, n)
 	for i := 0; i < n; i++ {
 		e := decodeTimeEntry(b[i*timeIndexEntrySize:])
-		if e.rel > maxRel || (i > 0 && (e.ts < out[i-1].ts || e.rel < out[i-1].rel)) {
+		if i > 0 && (e.ts <= out[i-1].ts || e.rel <= out[i-1].rel) {
 			return out, false
 		}
 		out = append(out, e)

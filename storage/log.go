@@ -22,7 +22,8 @@ type Log struct {
 	// compactMu serializes Compact passes.
 	compactMu sync.Mutex
 	// cpMu serializes offsets-checkpoint writes so a stale snapshot never
-	// overwrites a newer one.
+	// overwrites a newer one, and keeps truncations (which take it) from
+	// rewriting an index file while writeCheckpoint fsyncs them outside mu.
 	cpMu sync.Mutex
 	// syncMu serializes fsyncs: whoever holds it syncs for every append made
 	// before it snapshotted the LEO (group commit).
@@ -35,6 +36,15 @@ type Log struct {
 	logStart      int64
 	hw            int64
 	recoveryPoint int64 // every offset below is durable
+	// indexSyncedTo: every offset and time index entry for an offset below
+	// it is durable. Open trusts the index entries below the checkpointed
+	// recovery point, so the checkpoint never names one above this;
+	// writeCheckpoint fsyncs the index files to raise it.
+	indexSyncedTo int64
+	// indexSyncErr, once an index fsync failed, stops indexSyncedTo from
+	// rising until the log is reopened: a later fsync can succeed although
+	// the kernel dropped the unwritten pages.
+	indexSyncErr  error
 	epochs        epochCache
 	closed        bool
 	failed        error     // set when a failed write left unknown state
@@ -261,20 +271,25 @@ func (l *Log) forgetFiles(s *segment) {
 var offsetsUnknown = offsetsState{recoveryPoint: -1, highWatermark: -1, logStart: -1}
 
 // writeCheckpoint persists the recovery point, HW and log start if they
-// changed.
+// changed, after making the index entries below the recovery point durable
+// (see indexSyncedTo).
 func (l *Log) writeCheckpoint() error {
 	l.cpMu.Lock()
 	defer l.cpMu.Unlock()
-	l.mu.RLock()
+	l.mu.Lock()
 	if l.closed {
-		l.mu.RUnlock()
+		l.mu.Unlock()
 		return ErrClosed
 	}
-	st := offsetsState{recoveryPoint: l.recoveryPoint, highWatermark: l.hw, logStart: l.logStart}
+	var ierr error
+	if l.recoveryPoint > l.indexSyncedTo && l.indexSyncErr == nil {
+		ierr = l.syncIndexesLocked()
+	}
+	st := l.offsetsLocked()
 	same := st == l.cp
-	l.mu.RUnlock()
+	l.mu.Unlock()
 	if same {
-		return nil
+		return ierr
 	}
 	err := writeOffsets(l.fs, l.dir, st)
 	l.mu.Lock()
@@ -283,12 +298,13 @@ func (l *Log) writeCheckpoint() error {
 		l.cp = offsetsUnknown
 	}
 	l.mu.Unlock()
-	return err
+	return errors.Join(ierr, err)
 }
 
-// writeCheckpointLocked is writeCheckpoint for callers holding cpMu and mu.
+// writeCheckpointLocked is writeCheckpoint for callers holding cpMu and mu
+// that only lower the recovery point (so need no index fsync).
 func (l *Log) writeCheckpointLocked() error {
-	st := offsetsState{recoveryPoint: l.recoveryPoint, highWatermark: l.hw, logStart: l.logStart}
+	st := l.offsetsLocked()
 	if st == l.cp {
 		return nil
 	}
@@ -297,6 +313,47 @@ func (l *Log) writeCheckpointLocked() error {
 		return err
 	}
 	l.cp = st
+	return nil
+}
+
+func (l *Log) offsetsLocked() offsetsState {
+	return offsetsState{recoveryPoint: min(l.recoveryPoint, l.indexSyncedTo), highWatermark: l.hw, logStart: l.logStart}
+}
+
+// syncIndexesLocked raises indexSyncedTo to the LEO: it writes out the
+// active segment's pending index entries and fsyncs every index file
+// written since its last fsync (the active segment's, and those of
+// segments rolled since). That is two small fsyncs per checkpoint, where
+// fsyncing the indexes with every Sync would double the cost of each. mu
+// is released during the fsyncs so appends continue; the caller holds
+// cpMu, so no truncation rewrites an index meanwhile, and a roll that
+// writes one again marks it unsynced again.
+func (l *Log) syncIndexesLocked() error {
+	leo := l.leoLocked()
+	if err := l.active().flushIndexes(l.fs); err != nil {
+		return err
+	}
+	var segs []*segment
+	for _, s := range l.segs {
+		if s.indexUnsynced {
+			s.indexUnsynced = false
+			segs = append(segs, s)
+		}
+	}
+	l.mu.Unlock()
+	var err error
+	for _, s := range segs {
+		if err = s.syncIndexes(l.fs); err != nil {
+			break
+		}
+	}
+	l.mu.Lock()
+	if err != nil {
+		l.indexSyncErr = err
+		l.opts.Logger.Error("storage: index fsync failed; the checkpointed recovery point stays until reopened", "dir", l.dir, "err", err)
+		return err
+	}
+	l.indexSyncedTo = max(l.indexSyncedTo, leo)
 	return nil
 }
 

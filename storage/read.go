@@ -2,23 +2,25 @@ package storage
 
 import (
 	"fmt"
+	"log/slog"
 	"math"
 )
 
 // segView is a snapshot of a segment taken under Log.mu, with the file
 // handles a read needs acquired so they outlive deletion or replacement.
 type segView struct {
-	seg  *segment
-	base int64
-	next int64
-	size int64
-	log  *cachedFile
-	idx  indexSource
-	idxF *cachedFile
+	seg    *segment
+	base   int64
+	next   int64
+	size   int64
+	log    *cachedFile
+	idx    indexSource
+	idxF   *cachedFile
+	logger *slog.Logger
 }
 
 func (l *Log) viewLocked(s *segment, needTime bool) (*segView, error) {
-	v := &segView{seg: s, base: s.base, next: s.next, size: s.size}
+	v := &segView{seg: s, base: s.base, next: s.next, size: s.size, logger: l.opts.Logger}
 	var err error
 	if v.log, err = l.files.acquire(l.fs, s.logPath); err != nil {
 		return nil, err
@@ -114,21 +116,9 @@ func (l *Log) Read(offset int64, maxBytes int, maxOffset int64) (ReadResult, err
 // readSegment fills res from one segment; found is false when the segment
 // holds no batch with last offset >= offset.
 func (l *Log) readSegment(v *segView, offset int64, maxBytes int, maxOffset int64, res *ReadResult) (found bool, err error) {
-	var start int64
-	if offset > v.base {
-		rel := offset - v.base
-		if rel > math.MaxUint32 {
-			rel = math.MaxUint32
-		}
-		e, err := v.idx.floorOffset(uint32(rel))
-		if err != nil {
-			return false, ioErr("read", v.seg.idxPath, err)
-		}
-		start = int64(e.pos)
-	}
-	sc := frameScanner{f: v.log.f, path: v.seg.logPath, pos: start, end: v.size, chunk: 4 << 10}
-	if start > 0 && start >= v.size {
-		return false, l.corruptIndex(v, start)
+	sc, _, err := v.seek(uint32(min(max(offset-v.base, 0), math.MaxUint32)), 4<<10)
+	if err != nil {
+		return false, err
 	}
 	// Skip to the batch containing offset.
 	var fh frameHeader
@@ -191,8 +181,45 @@ func (l *Log) readSegment(v *segView, offset int64, maxBytes int, maxOffset int6
 	return true, nil
 }
 
-func (l *Log) corruptIndex(v *segView, pos int64) error {
-	return &CorruptionError{Path: v.seg.idxPath, Position: pos, Offset: -1, Reason: "index entry beyond segment end"}
+// seek returns a scanner over v's log (read-ahead chunk) at the frame named
+// by the offset index entry with the largest offset <= rel, and that entry
+// (the zero entry for the segment start). Index entries are hints: Open
+// trusts those below the recovery point without reading the frames they
+// name, and a disk that lost synced index pages (or an index written
+// before index files were fsynced) could make one point into the middle
+// of a frame or at a later batch, which would fail the read or silently
+// skip records. So the entry is checked against the frame header there
+// (which the scan reads first anyway, from the same buffer), and a bad
+// one is replaced by the segment start: slower, never wrong.
+func (v *segView) seek(rel uint32, chunk int) (frameScanner, indexEntry, error) {
+	sc := frameScanner{f: v.log.f, path: v.seg.logPath, end: v.size, chunk: chunk}
+	if rel == 0 {
+		return sc, indexEntry{}, nil
+	}
+	e, err := v.idx.floorOffset(rel)
+	if err != nil {
+		return sc, indexEntry{}, ioErr("read", v.seg.idxPath, err)
+	}
+	if e.pos == 0 && e.rel == 0 {
+		return sc, indexEntry{}, nil
+	}
+	sc.pos = int64(e.pos)
+	fh, bad, err := sc.peek()
+	if err != nil {
+		return sc, indexEntry{}, err
+	}
+	if bad == "" && fh.baseOffset != v.base+int64(e.rel) {
+		bad = fmt.Sprintf("frame there starts at offset %d", fh.baseOffset)
+	}
+	if bad != "" {
+		if v.seg.indexWarned.CompareAndSwap(false, true) {
+			v.logger.Warn("storage: bad index entry; scanning from the segment start", "path", v.seg.idxPath,
+				"offset", v.base+int64(e.rel), "position", e.pos, "reason", bad)
+		}
+		sc.pos = 0
+		return sc, indexEntry{}, nil
+	}
+	return sc, e, nil
 }
 
 // OffsetForTimestamp returns the first offset (>= log start) whose record
@@ -249,12 +276,12 @@ func (l *Log) searchTime(v *segView, ts, logStart int64) (int64, int64, bool, er
 		if verr != nil {
 			return 0, 0, false, verr
 		}
-		e, err := iv.idx.floorOffset(rel)
+		isc, _, err := iv.seek(rel, 4<<10)
 		l.releaseView(iv)
 		if err != nil {
-			return 0, 0, false, ioErr("read", v.seg.idxPath, err)
+			return 0, 0, false, err
 		}
-		start = int64(e.pos)
+		start = isc.pos
 	}
 	sc := frameScanner{f: v.log.f, path: v.seg.logPath, pos: start, end: v.size}
 	for sc.pos < sc.end {

@@ -132,7 +132,6 @@ func Open(dir string, opts Options) (*Log, error) {
 	}
 	a.w = newSharedFile(f)
 	a.writebackFrom = a.size // recovery synced the rest
-	a.idxN, a.tidxN, a.indexesDirty = 0, 0, true
 	if err := a.flushIndexes(fs); err != nil {
 		l.closeLoaded()
 		return nil, err
@@ -141,8 +140,9 @@ func Open(dir string, opts Options) (*Log, error) {
 		a.firstApp = opts.Clock.Now()
 	}
 	leo := a.next
-	// Everything recovered is now verified; make it durable so the recovery
-	// point can cover it.
+	// Everything recovered is now verified; make it durable, with the index
+	// entries for it and any index rewritten above, so the recovery point
+	// can cover it.
 	for _, s := range l.segs {
 		if s.next > rp || s.w != nil {
 			if err := l.syncSegment(s); err != nil {
@@ -150,9 +150,16 @@ func Open(dir string, opts Options) (*Log, error) {
 				return nil, err
 			}
 		}
+		if s.next > rp || s.indexUnsynced {
+			if err := s.syncIndexes(fs); err != nil {
+				l.closeLoaded()
+				return nil, err
+			}
+			s.indexUnsynced = false
+		}
 		s.synced = true
 	}
-	l.recoveryPoint = leo
+	l.recoveryPoint, l.indexSyncedTo = leo, leo
 	l.logStart = min(max(cp.logStart, l.segs[0].base), leo)
 	l.hw = min(max(cp.highWatermark, l.logStart), leo)
 	changed := l.epochs.truncateFromEnd(leo)
@@ -264,10 +271,13 @@ func (l *Log) removeSegmentFiles(s *segment) error {
 }
 
 // loadSegment rebuilds s's in-memory state from its files, trusting index
-// entries up to the recovery point (after checking the frame they point
-// at) and verifying every frame from there on. It returns the position of
-// the first invalid frame at or above rp (-1 if none); invalid data below
-// rp is a *CorruptionError.
+// entries below the recovery point (durable: see Log.indexSyncedTo; the
+// last one's frame is checked, and lookups check every entry they use) and
+// verifying every frame from there on. It returns the position of the
+// first invalid frame at or above rp (-1 if none); invalid data below rp
+// is a *CorruptionError. On return s.idxN and s.tidxN count the leading
+// entries the files already hold, and indexesDirty says whether the files
+// differ from s.idx and s.tidx.
 func (l *Log) loadSegment(s *segment, rp int64, prevEpoch *int32) (int64, error) {
 	f, err := l.fs.Open(s.logPath)
 	if err != nil {
@@ -286,99 +296,114 @@ func (l *Log) loadSegment(s *segment, rp int64, prevEpoch *int32) (int64, error)
 	if err != nil {
 		return -1, err
 	}
-	idx, idxOK := decodeIndex(idxImg, size)
-	tidx, tidxOK := decodeTimeIndex(tidxImg, math.MaxUint32)
-	fileIdx, fileTidx := len(idx), len(tidx)
-	if !idxOK || !tidxOK {
-		s.indexesDirty = true
-	}
+	fileIdx, idxOK := decodeIndex(idxImg, size)
+	fileTidx, tidxOK := decodeTimeIndex(tidxImg)
 	// Start from the last index entry below rp whose frame checks out.
+	// Entries at or above rp may be garbage a crash left in unsynced index
+	// pages; so may the frames they point at.
 	start := -1
-	for i := len(idx) - 1; i >= 0; i-- {
-		if s.base+int64(idx[i].rel) > rp {
+	for i := len(fileIdx) - 1; i >= 0; i-- {
+		if s.base+int64(fileIdx[i].rel) >= rp {
 			continue
 		}
-		sc := frameScanner{f: f, path: s.logPath, pos: int64(idx[i].pos), end: size, chunk: 64 << 10}
+		sc := frameScanner{f: f, path: s.logPath, pos: int64(fileIdx[i].pos), end: size, chunk: 64 << 10}
 		fh, _, bad, err := sc.next()
 		if err != nil {
 			return -1, err
 		}
-		if bad == "" && fh.baseOffset == s.base+int64(idx[i].rel) {
+		if bad == "" && fh.baseOffset == s.base+int64(fileIdx[i].rel) {
 			start = i
 		}
 		break
 	}
-	s.idx = idx[:start+1]
-	s.tidx = tidx[:0]
+	s.idx = make([]indexEntry, 0, len(fileIdx))
+	s.tidx = make([]timeEntry, 0, len(fileTidx))
 	s.size, s.next, s.sinceIndex = 0, s.base, 0
 	if start >= 0 {
-		e := idx[start]
-		for _, t := range tidx {
-			if t.rel > e.rel {
-				break
-			}
-			s.tidx = append(s.tidx, t)
-		}
-		if len(s.tidx) == 0 {
-			// Entries exist but the time index lost them: rebuild both.
-			s.idx, start = s.idx[:0], -1
-		} else {
+		tidx, ok := timeEntriesUpTo(fileIdx[:start+1], fileTidx)
+		if ok && len(tidx) > 0 {
+			e := fileIdx[start]
+			s.idx = append(s.idx, fileIdx[:start+1]...)
+			s.tidx = append(s.tidx, tidx...)
 			s.size, s.next = int64(e.pos), s.base+int64(e.rel)
 			s.maxTs = s.tidx[len(s.tidx)-1].ts
 			s.lastIndexTs = s.maxTs
 		}
-	}
-	if len(s.idx) != fileIdx || len(s.tidx) != fileTidx {
-		s.indexesDirty = true
-	}
-	if s.idx == nil {
-		s.idx = []indexEntry{}
+		// Otherwise a time entry matches no offset entry, or the time index
+		// lost the entries the offset index has (the first offset entry
+		// always has a time entry): rebuild both from the segment start.
 	}
 	sc := frameScanner{f: f, path: s.logPath, pos: s.size, end: size}
+	bad := int64(-1)
 	for sc.pos < size {
-		fh, _, bad, err := sc.next()
+		fh, _, reason, err := sc.next()
 		if err != nil {
 			return -1, err
 		}
-		if bad == "" {
+		if reason == "" {
 			switch {
 			case fh.baseOffset < s.next:
-				bad = fmt.Sprintf("base offset %d below expected %d", fh.baseOffset, s.next)
+				reason = fmt.Sprintf("base offset %d below expected %d", fh.baseOffset, s.next)
 			case fh.leaderEpoch < *prevEpoch:
-				bad = fmt.Sprintf("leader epoch %d below previous %d", fh.leaderEpoch, *prevEpoch)
+				reason = fmt.Sprintf("leader epoch %d below previous %d", fh.leaderEpoch, *prevEpoch)
 			case fh.lastOffset()-s.base > math.MaxUint32:
-				bad = "offset too far from segment base"
+				reason = "offset too far from segment base"
 			}
 		}
-		if bad != "" {
+		if reason != "" {
 			if s.next < rp {
-				return -1, &CorruptionError{Path: s.logPath, Position: sc.pos, Offset: s.next, Reason: bad + " below recovery point " + fmt.Sprint(rp)}
+				return -1, &CorruptionError{Path: s.logPath, Position: sc.pos, Offset: s.next, Reason: reason + " below recovery point " + fmt.Sprint(rp)}
 			}
-			s.indexesDirty = true
-			return sc.pos, nil
+			bad = sc.pos
+			break
 		}
-		before := len(s.idx)
 		s.noteFrame(&fh, l.opts.IndexIntervalBytes)
-		if len(s.idx) != before && len(s.idx) > fileIdx {
-			s.indexesDirty = true
-		}
 		*prevEpoch = fh.leaderEpoch
 		l.epochs.assign(fh.leaderEpoch, fh.baseOffset)
 		sc.pos += fh.size()
 	}
-	if s.size != size {
-		s.indexesDirty = true
-	}
-	return -1, nil
+	s.idxN = commonPrefix(s.idx, fileIdx)
+	s.tidxN = commonPrefix(s.tidx, fileTidx)
+	s.indexesDirty = !idxOK || !tidxOK || s.idxN != len(s.idx) || s.idxN != len(fileIdx) ||
+		s.tidxN != len(s.tidx) || s.tidxN != len(fileTidx)
+	return bad, nil
 }
 
-// persistLoadedIndex writes a non-active segment's rebuilt index files if
-// they changed and drops the in-memory copy.
-func (s *segment) persistLoadedIndex(fs FS) error {
-	if s.indexesDirty {
-		if err := writeIndexFiles(fs, s.idxPath, s.tidxPath, s.idx, s.tidx, false); err != nil {
-			return err
+// timeEntriesUpTo returns the time index entries up to idx's last offset,
+// or false if one of them does not coincide with an offset index entry
+// (each time entry is written with the offset entry at the same offset).
+func timeEntriesUpTo(idx []indexEntry, tidx []timeEntry) ([]timeEntry, bool) {
+	last, j := idx[len(idx)-1].rel, 0
+	for n, t := range tidx {
+		if t.rel > last {
+			return tidx[:n], true
 		}
+		for j < len(idx) && idx[j].rel < t.rel {
+			j++
+		}
+		if idx[j].rel != t.rel {
+			return nil, false
+		}
+	}
+	return tidx, true
+}
+
+func commonPrefix[E comparable](a, b []E) int {
+	n := min(len(a), len(b))
+	for i := range n {
+		if a[i] != b[i] {
+			return i
+		}
+	}
+	return n
+}
+
+// persistLoadedIndex writes the entries of a non-active segment's rebuilt
+// index the files lack (in place, leaving the entries they already hold
+// alone) and drops the in-memory copy.
+func (s *segment) persistLoadedIndex(fs FS) error {
+	if err := s.flushIndexes(fs); err != nil {
+		return err
 	}
 	s.idxN, s.tidxN = len(s.idx), len(s.tidx)
 	s.idx, s.tidx, s.indexesDirty = nil, nil, false

@@ -160,6 +160,7 @@ func (l *Log) TruncateTo(offset int64) error {
 	// trusted.
 	l.truncGen++
 	l.recoveryPoint = min(l.recoveryPoint, newLEO)
+	l.indexSyncedTo = min(l.indexSyncedTo, newLEO)
 	l.hw = min(l.hw, newLEO)
 	if err := l.writeCheckpointLocked(); err != nil {
 		return err
@@ -200,15 +201,29 @@ func (l *Log) TruncateTo(offset int64) error {
 		return l.fail(err)
 	}
 	fresh.w, fresh.firstApp, fresh.writebackFrom = s.w, s.firstApp, fresh.size
-	fresh.idxN, fresh.tidxN, fresh.indexesDirty = 0, 0, true
+	fresh.indexUnsynced = s.indexUnsynced
 	if fresh.next != newLEO {
 		// The epoch assignments loadSegment made are harmless (only ones
 		// below the new LEO survive the truncation below).
 		return l.fail(&CorruptionError{Path: s.logPath, Position: pos, Offset: newLEO, Reason: "segment end after truncation disagrees"})
 	}
 	l.segs[i] = fresh
+	// The index files keep the entries they hold below the cut (no rewrite
+	// that a crash could garble) and lose the rest. Entries they lacked
+	// below indexSyncedTo (a damaged file, a changed index interval) must
+	// be durable before a checkpoint covers them; the usual missing ones,
+	// appended since the last flush, are above it.
+	below := func(rel uint32) bool { return fresh.base+int64(rel) < l.indexSyncedTo }
+	needSync := (fresh.idxN < len(fresh.idx) && below(fresh.idx[fresh.idxN].rel)) ||
+		(fresh.tidxN < len(fresh.tidx) && below(fresh.tidx[fresh.tidxN].rel))
 	if err := fresh.flushIndexes(l.fs); err != nil {
 		return l.fail(err)
+	}
+	if needSync {
+		if err := fresh.syncIndexes(l.fs); err != nil {
+			return l.fail(err)
+		}
+		fresh.indexUnsynced = false
 	}
 	l.unsyncedMsgs = 0
 	if l.epochs.truncateFromEnd(newLEO) {
@@ -240,15 +255,11 @@ func (l *Log) findTruncation(s *segment, offset int64) (int64, int64, error) {
 	defer l.releaseView(v)
 	rel := uint32(min(max(offset-s.base, 0), math.MaxUint32))
 	for {
-		var start int64
-		var e indexEntry
-		if rel > 0 {
-			if e, err = v.idx.floorOffset(rel); err != nil {
-				return 0, 0, ioErr("read", s.idxPath, err)
-			}
-			start = int64(e.pos)
+		sc, e, err := v.seek(rel, 64<<10)
+		if err != nil {
+			return 0, 0, err
 		}
-		sc := frameScanner{f: v.log.f, path: s.logPath, pos: start, end: s.size, chunk: 64 << 10}
+		start := sc.pos
 		newLEO := s.base
 		for sc.pos < sc.end {
 			fh, bad, err := sc.peek()
@@ -319,7 +330,7 @@ func (l *Log) truncateFullyLocked(offset int64) error {
 	s.w = newSharedFile(f)
 	s.idx, s.tidx, s.synced = []indexEntry{}, []timeEntry{}, true
 	l.segs = []*segment{s}
-	l.logStart, l.hw, l.recoveryPoint, l.unsyncedMsgs = offset, offset, offset, 0
+	l.logStart, l.hw, l.recoveryPoint, l.indexSyncedTo, l.unsyncedMsgs = offset, offset, offset, offset, 0
 	l.epochs = epochCache{}
 	if err := l.writeEpochsLocked(); err != nil {
 		return l.fail(err)

@@ -79,6 +79,11 @@ type segment struct {
 	summary      atomic.Pointer[[]indexEntry]
 	synced       bool // every frame is durable (for non-active segments)
 	indexesDirty bool // in-memory entries not yet written
+	// indexUnsynced: the index files were written since their last fsync
+	// (see Log.indexSyncedTo).
+	indexUnsynced bool
+	// indexWarned: a lookup found a bad index entry (logged once).
+	indexWarned atomic.Bool
 }
 
 func newSegment(dir string, base int64) *segment {
@@ -191,6 +196,27 @@ func (s *segment) flushIndexes(fs FS) error {
 	}
 	s.tidxN = n + len(s.tidx[n:])
 	s.indexesDirty = false
+	s.indexUnsynced = true
+	return nil
+}
+
+// syncIndexes fsyncs both index files; a missing one (never written, or
+// its segment deleted meanwhile) is skipped.
+func (s *segment) syncIndexes(fs FS) error {
+	for _, p := range []string{s.idxPath, s.tidxPath} {
+		f, err := fs.OpenReadWrite(p)
+		if err != nil {
+			if isNotExist(err) {
+				continue
+			}
+			return ioErr("open", p, err)
+		}
+		err = f.Sync()
+		f.Close()
+		if err != nil {
+			return ioErr("sync", p, err)
+		}
+	}
 	return nil
 }
 
