@@ -163,6 +163,22 @@ func (c *Cluster) appendLocked(t *topic, pt *partition, raw []byte) (base, last 
 	if h.varints[3] == 0 {
 		h.varints[3] = uint64(len(recs) - 1)
 	}
+	pid, epoch, seq := int64(h.varints[9]), int32(h.varints[10]), int32(h.varints[11])
+	if pid > 0 {
+		if epoch < 0 || seq < 0 {
+			return 0, 0, perr("INVALID_RECORD", "producer %d with epoch %d and base sequence %d", pid, epoch, seq)
+		}
+		dup, isDup, e := checkProducerLocked(pt, pid, epoch, seq, int64(len(recs)))
+		if e != nil {
+			return 0, 0, e
+		}
+		if isDup {
+			return dup.base, dup.last, nil
+		}
+		defer func() {
+			recordProducerLocked(pt, pid, epoch, producerBatch{firstSeq: seq, lastSeq: lastSeqOf(seq, int64(len(recs))), base: base, last: last})
+		}()
+	}
 	h.varints[1] = uint64(pt.leo)
 	h.varints[2] = uint64(pt.epoch)
 	if h.varints[5] == 0 && h.varints[6] == 0 {

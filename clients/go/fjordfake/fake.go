@@ -8,10 +8,15 @@
 // offset and leader epoch while the payload bytes are kept as sent, and
 // fetches return the stored bytes.
 //
+// Idempotent producers are modelled as the broker does (InitProducerId,
+// duplicate detection over each producer's last five batches, sequence and
+// epoch checks), so that the SDK's sequence bookkeeping can be tested.
+//
 // There is no replication: the leader's log end offset is the high
 // watermark, and acks=ALL behaves like acks=LEADER. Tests steer it with
-// SetLeader, InjectProduceError, InjectRPCError, BreakStreams and
-// StopBroker.
+// SetLeader, InjectProduceError, InjectProduceErrorAfterAppend,
+// InjectRPCError, BreakStreams, StopBroker, and for idempotent producers
+// ForgetProducers, FenceProducers and SetProducerState.
 //
 // All methods are safe for concurrent use.
 package fjordfake
@@ -34,12 +39,14 @@ type Cluster struct {
 	mu        sync.Mutex // guards every field below
 	topics    map[string]*topic
 	prodErrs  map[tpKey][]string // injected per-partition produce errors
+	postErrs  map[tpKey][]string // injected per-partition errors after the append
 	rpcErrs   map[string][]error // injected RPC errors by full method
 	requests  map[string]int     // RPCs served by full method (stream messages count for ProduceStream)
 	appended  chan struct{}      // closed and replaced on every append
 	streams   map[int]context.CancelFunc
 	nextID    int
 	nextTopic int
+	nextPID   int64 // last producer id handed out
 }
 
 type broker struct {
@@ -66,6 +73,8 @@ type partition struct {
 	logStart int64
 	leo      int64
 	batches  []storedBatch
+	// producers is the idempotent producer state (see idempotence.go).
+	producers map[int64]*producerState
 }
 
 type storedBatch struct {
@@ -81,6 +90,7 @@ func New(n int) (*Cluster, error) {
 	c := &Cluster{
 		topics:   map[string]*topic{},
 		prodErrs: map[tpKey][]string{},
+		postErrs: map[tpKey][]string{},
 		rpcErrs:  map[string][]error{},
 		requests: map[string]int{},
 		appended: make(chan struct{}),

@@ -26,6 +26,21 @@ var produceServiceDesc = grpc.ServiceDesc{
 	ServiceName: "fjord.v1.ProduceService",
 	HandlerType: (*any)(nil),
 	Methods: []grpc.MethodDesc{{
+		MethodName: "InitProducerId",
+		Handler: func(srv any, ctx context.Context, dec func(any) error, icpt grpc.UnaryServerInterceptor) (any, error) {
+			req := new(fjordv1.InitProducerIdRequest)
+			if err := dec(req); err != nil {
+				return nil, err
+			}
+			h := func(ctx context.Context, req any) (any, error) {
+				return srv.(*brokerServer).initProducerID(ctx, req.(*fjordv1.InitProducerIdRequest))
+			}
+			if icpt == nil {
+				return h(ctx, req)
+			}
+			return icpt(ctx, req, &grpc.UnaryServerInfo{Server: srv, FullMethod: "/fjord.v1.ProduceService/InitProducerId"}, h)
+		},
+	}, {
 		MethodName: "Produce",
 		Handler: func(srv any, ctx context.Context, dec func(any) error, icpt grpc.UnaryServerInterceptor) (any, error) {
 			req := new(wirev1.ProduceRequest)
@@ -91,6 +106,12 @@ func (s *brokerServer) produce(topics []*wirev1.ProduceTopicData) []*fjordv1.Pro
 				pr.LastOffset = last
 			}
 			pr.LogStartOffset = pt.logStart
+			k := tpKey{td.GetTopic(), pd.GetPartition()}
+			if errs := c.postErrs[k]; len(errs) > 0 && pr.Error == nil {
+				c.postErrs[k] = errs[1:]
+				pr.Error = perr(errs[0], "injected after the append")
+				pr.Error.Indefinite = true
+			}
 		}
 	}
 	return out
