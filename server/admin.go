@@ -60,18 +60,12 @@ func validateTopicSpec(spec topicSpec) (map[string]string, error) {
 }
 
 func (s *adminService) CreateTopics(ctx context.Context, req *fjordv1.CreateTopicsRequest) (*fjordv1.CreateTopicsResponse, error) {
-	if fwd, cc, err := s.forward(); fwd {
-		if err != nil {
-			return nil, toStatus(err)
-		}
-		resp, err := fjordv1.NewAdminServiceClient(cc).CreateTopics(ctx, req)
-		if err != nil {
-			return nil, toStatus(forwardError(err))
-		}
-		if !req.GetValidateOnly() {
-			s.awaitTopics(ctx, resp)
-		}
-		return resp, nil
+	if resp, ok, err := forwardChange(s, ctx, func(c fjordv1.AdminServiceClient) (*fjordv1.CreateTopicsResponse, error) {
+		return c.CreateTopics(ctx, req)
+	}, func(img *cluster.Image, resp *fjordv1.CreateTopicsResponse) bool {
+		return req.GetValidateOnly() || topicsCreated(img, resp)
+	}); ok {
+		return resp, err
 	}
 	resp := &fjordv1.CreateTopicsResponse{}
 	for _, nt := range req.GetTopics() {
@@ -96,20 +90,59 @@ func (s *adminService) CreateTopics(ctx context.Context, req *fjordv1.CreateTopi
 	return resp, nil
 }
 
-// awaitTopics waits until this broker's image has the topics the leader
-// created, so the caller's next request here sees them.
-func (s *adminService) awaitTopics(ctx context.Context, resp *fjordv1.CreateTopicsResponse) {
-	_, _ = s.b.ctl.waitImage(ctx, func(img *cluster.Image) bool {
-		for _, r := range resp.GetResults() {
-			if r.GetError() != nil {
-				continue
-			}
-			if t, ok := img.Topic(r.GetName()); !ok || t.ID != r.GetTopicId() {
-				return false
-			}
+// forwardChange sends a change to the controller leader when this broker is
+// not it (ok true), then waits (bounded) until settled says this broker's
+// image shows the leader's answer, so the client's next call here sees it.
+// With ok false the caller is the leader and applies the change itself.
+func forwardChange[Resp any](s *adminService, ctx context.Context, call func(fjordv1.AdminServiceClient) (Resp, error),
+	settled func(*cluster.Image, Resp) bool) (resp Resp, ok bool, err error) {
+	fwd, cc, err := s.forward()
+	if !fwd {
+		return resp, false, nil
+	}
+	if err != nil {
+		return resp, true, toStatus(err)
+	}
+	if resp, err = call(fjordv1.NewAdminServiceClient(cc)); err != nil {
+		return resp, true, toStatus(forwardError(err))
+	}
+	if settled != nil {
+		_, _ = s.b.ctl.waitImage(ctx, func(img *cluster.Image) bool { return settled(img, resp) })
+	}
+	return resp, true, nil
+}
+
+// topicsCreated: img has every topic the leader created.
+func topicsCreated(img *cluster.Image, resp *fjordv1.CreateTopicsResponse) bool {
+	for _, r := range resp.GetResults() {
+		if r.GetError() != nil {
+			continue
 		}
-		return true
-	})
+		if t, ok := img.Topic(r.GetName()); !ok || t.ID != r.GetTopicId() {
+			return false
+		}
+	}
+	return true
+}
+
+// topicsDeleted: img lacks every topic the leader deleted.
+func topicsDeleted(img *cluster.Image, resp *fjordv1.DeleteTopicsResponse) bool {
+	for _, r := range resp.GetResults() {
+		if _, ok := img.Topic(r.GetName()); ok && r.GetError() == nil {
+			return false
+		}
+	}
+	return true
+}
+
+// partitionsCreated: img has the partition counts the leader reached.
+func partitionsCreated(img *cluster.Image, resp *fjordv1.CreatePartitionsResponse) bool {
+	for _, r := range resp.GetResults() {
+		if t, ok := img.Topic(r.GetTopic()); r.GetError() == nil && ok && int32(len(t.Partitions)) < r.GetPartitions() {
+			return false
+		}
+	}
+	return true
 }
 
 // createTopic creates a topic on the controller leader (this broker) and
@@ -144,23 +177,10 @@ func (b *broker) createTopic(ctx context.Context, spec topicSpec, validateOnly b
 }
 
 func (s *adminService) DeleteTopics(ctx context.Context, req *fjordv1.DeleteTopicsRequest) (*fjordv1.DeleteTopicsResponse, error) {
-	if fwd, cc, err := s.forward(); fwd {
-		if err != nil {
-			return nil, toStatus(err)
-		}
-		resp, err := fjordv1.NewAdminServiceClient(cc).DeleteTopics(ctx, req)
-		if err != nil {
-			return nil, toStatus(forwardError(err))
-		}
-		_, _ = s.b.ctl.waitImage(ctx, func(img *cluster.Image) bool {
-			for _, r := range resp.GetResults() {
-				if _, ok := img.Topic(r.GetName()); ok && r.GetError() == nil {
-					return false
-				}
-			}
-			return true
-		})
-		return resp, nil
+	if resp, ok, err := forwardChange(s, ctx, func(c fjordv1.AdminServiceClient) (*fjordv1.DeleteTopicsResponse, error) {
+		return c.DeleteTopics(ctx, req)
+	}, topicsDeleted); ok {
+		return resp, err
 	}
 	resp := &fjordv1.DeleteTopicsResponse{}
 	for _, name := range req.GetNames() {
@@ -314,15 +334,10 @@ func (s *adminService) DescribeConfigs(ctx context.Context, req *fjordv1.Describ
 }
 
 func (s *adminService) AlterConfigs(ctx context.Context, req *fjordv1.AlterConfigsRequest) (*fjordv1.AlterConfigsResponse, error) {
-	if fwd, cc, err := s.forward(); fwd {
-		if err != nil {
-			return nil, toStatus(err)
-		}
-		resp, err := fjordv1.NewAdminServiceClient(cc).AlterConfigs(ctx, req)
-		if err != nil {
-			return nil, toStatus(forwardError(err))
-		}
-		return resp, nil
+	if resp, ok, err := forwardChange(s, ctx, func(c fjordv1.AdminServiceClient) (*fjordv1.AlterConfigsResponse, error) {
+		return c.AlterConfigs(ctx, req)
+	}, nil); ok {
+		return resp, err
 	}
 	resp := &fjordv1.AlterConfigsResponse{}
 	for _, r := range req.GetResources() {
@@ -404,23 +419,10 @@ func (b *broker) alterConfigs(ctx context.Context, name string, ops []alterOp, v
 }
 
 func (s *adminService) CreatePartitions(ctx context.Context, req *fjordv1.CreatePartitionsRequest) (*fjordv1.CreatePartitionsResponse, error) {
-	if fwd, cc, err := s.forward(); fwd {
-		if err != nil {
-			return nil, toStatus(err)
-		}
-		resp, err := fjordv1.NewAdminServiceClient(cc).CreatePartitions(ctx, req)
-		if err != nil {
-			return nil, toStatus(forwardError(err))
-		}
-		_, _ = s.b.ctl.waitImage(ctx, func(img *cluster.Image) bool {
-			for _, r := range resp.GetResults() {
-				if t, ok := img.Topic(r.GetTopic()); r.GetError() == nil && ok && int32(len(t.Partitions)) < r.GetPartitions() {
-					return false
-				}
-			}
-			return true
-		})
-		return resp, nil
+	if resp, ok, err := forwardChange(s, ctx, func(c fjordv1.AdminServiceClient) (*fjordv1.CreatePartitionsResponse, error) {
+		return c.CreatePartitions(ctx, req)
+	}, partitionsCreated); ok {
+		return resp, err
 	}
 	resp := &fjordv1.CreatePartitionsResponse{}
 	for _, pi := range req.GetTopics() {

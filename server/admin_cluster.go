@@ -105,25 +105,10 @@ func (s *adminService) ElectLeaders(ctx context.Context, req *fjordv1.ElectLeade
 	default:
 		return nil, toStatus(errorf(ReasonInvalidRequest, "unsupported election type %s; only preferred elections exist", req.GetElectionType()))
 	}
-	if fwd, cc, err := s.forward(); fwd {
-		if err != nil {
-			return nil, toStatus(err)
-		}
-		resp, err := fjordv1.NewAdminServiceClient(cc).ElectLeaders(ctx, req)
-		if err != nil {
-			return nil, toStatus(forwardError(err))
-		}
-		_, _ = s.b.ctl.waitImage(ctx, func(img *cluster.Image) bool {
-			for _, tr := range resp.GetTopics() {
-				for _, pr := range tr.GetPartitions() {
-					if pm, ok := img.Partition(tr.GetTopic(), pr.GetPartition()); ok && pr.GetError() == nil && pm.LeaderEpoch < pr.GetLeaderEpoch() {
-						return false
-					}
-				}
-			}
-			return true
-		})
-		return resp, nil
+	if resp, ok, err := forwardChange(s, ctx, func(c fjordv1.AdminServiceClient) (*fjordv1.ElectLeadersResponse, error) {
+		return c.ElectLeaders(ctx, req)
+	}, leadersElected); ok {
+		return resp, err
 	}
 	resp, err := s.b.electPreferredLeaders(ctx, req.GetTopics())
 	return resp, toStatus(err)
@@ -210,25 +195,10 @@ func (b *broker) electPreferredLeaders(ctx context.Context, topics []*fjordv1.El
 }
 
 func (s *adminService) AlterPartitionReassignments(ctx context.Context, req *fjordv1.AlterPartitionReassignmentsRequest) (*fjordv1.AlterPartitionReassignmentsResponse, error) {
-	if fwd, cc, err := s.forward(); fwd {
-		if err != nil {
-			return nil, toStatus(err)
-		}
-		resp, err := fjordv1.NewAdminServiceClient(cc).AlterPartitionReassignments(ctx, req)
-		if err != nil {
-			return nil, toStatus(forwardError(err))
-		}
-		_, _ = s.b.ctl.waitImage(ctx, func(img *cluster.Image) bool {
-			for _, tr := range resp.GetTopics() {
-				for _, pr := range tr.GetPartitions() {
-					if pm, ok := img.Partition(tr.GetTopic(), pr.GetPartition()); ok && pr.GetError() == nil && pm.PartitionEpoch < pr.GetPartitionEpoch() {
-						return false
-					}
-				}
-			}
-			return true
-		})
-		return resp, nil
+	if resp, ok, err := forwardChange(s, ctx, func(c fjordv1.AdminServiceClient) (*fjordv1.AlterPartitionReassignmentsResponse, error) {
+		return c.AlterPartitionReassignments(ctx, req)
+	}, reassignmentsApplied); ok {
+		return resp, err
 	}
 	resp, err := s.b.reassignPartitions(ctx, req.GetTopics())
 	return resp, toStatus(err)
@@ -344,4 +314,28 @@ func (s *adminService) ListPartitionReassignments(ctx context.Context, req *fjor
 		}
 	}
 	return resp, nil
+}
+
+// leadersElected: img shows the leader epochs the leader's elections reached.
+func leadersElected(img *cluster.Image, resp *fjordv1.ElectLeadersResponse) bool {
+	for _, tr := range resp.GetTopics() {
+		for _, pr := range tr.GetPartitions() {
+			if pm, ok := img.Partition(tr.GetTopic(), pr.GetPartition()); ok && pr.GetError() == nil && pm.LeaderEpoch < pr.GetLeaderEpoch() {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// reassignmentsApplied: img shows the partition epochs the reassignments reached.
+func reassignmentsApplied(img *cluster.Image, resp *fjordv1.AlterPartitionReassignmentsResponse) bool {
+	for _, tr := range resp.GetTopics() {
+		for _, pr := range tr.GetPartitions() {
+			if pm, ok := img.Partition(tr.GetTopic(), pr.GetPartition()); ok && pr.GetError() == nil && pm.PartitionEpoch < pr.GetPartitionEpoch() {
+				return false
+			}
+		}
+	}
+	return true
 }

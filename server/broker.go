@@ -164,16 +164,7 @@ func (b *broker) reconcile(img *cluster.Image) error {
 	b.mu.Unlock()
 	for _, p := range drop {
 		b.fetchers.remove(p)
-		p.roleMu.Lock()
-		p.mu.Lock()
-		p.deleted = true
-		if p.ldr != nil {
-			p.ldr.Resign()
-			p.ldr = nil
-		}
-		p.fol = nil
-		p.mu.Unlock()
-		p.roleMu.Unlock()
+		p.retire(true)
 		p.notify()
 		if err := p.log.Delete(); err != nil {
 			b.logger.Error("delete partition log", "partition", p.tp.String(), "err", err)
@@ -550,15 +541,7 @@ func (b *broker) close() error {
 	b.wg.Wait()
 	var errs []error
 	for _, p := range b.snapshot() {
-		p.roleMu.Lock()
-		p.mu.Lock()
-		if p.ldr != nil {
-			p.ldr.Resign()
-			p.ldr = nil
-		}
-		p.fol = nil
-		p.mu.Unlock()
-		p.roleMu.Unlock()
+		p.retire(false)
 		if err := p.log.Sync(); err != nil {
 			b.logger.Error("sync partition at shutdown", "partition", p.tp.String(), "err", err)
 		}

@@ -221,3 +221,18 @@ func (p *partition) logError(err error) *Error {
 	}
 	return asError(err).withPartition(p.tp.topic, p.tp.partition)
 }
+
+// retire ends p's role (resigning a leader, so parked acks=all produces get
+// an indefinite NOT_LEADER) before its log is closed or deleted.
+func (p *partition) retire(deleted bool) {
+	p.roleMu.Lock()
+	p.mu.Lock()
+	p.deleted = p.deleted || deleted
+	if p.ldr != nil {
+		p.ldr.Resign()
+		p.ldr = nil
+	}
+	p.fol = nil
+	p.mu.Unlock()
+	p.roleMu.Unlock()
+}
