@@ -27,6 +27,9 @@ const (
 	fieldMaxTimestamp     = 6
 	fieldTimestampType    = 7
 	fieldCompression      = 8
+	fieldProducerID       = 9
+	fieldProducerEpoch    = 10
+	fieldBaseSequence     = 11
 	fieldCRC              = 12
 	fieldUncompressedSize = 13
 	fieldRecords          = 14
@@ -43,8 +46,22 @@ func crc32c(b []byte) uint32 { return crc32.Checksum(b, castagnoli) }
 
 func millis(t time.Time) int64 { return t.UnixMilli() }
 
+// producerID is an idempotent producer's id and epoch; zero for none.
+type producerID struct {
+	id    int64
+	epoch int32
+}
+
+// stamp is what an idempotent producer writes on a batch: its id and
+// epoch and the sequence number of the batch's first record. The zero
+// stamp writes nothing (a producer without idempotence).
+type stamp struct {
+	producerID
+	baseSeq int32
+}
+
 // encodeBatch serializes recs as one RecordBatch. Timestamps must be set.
-func encodeBatch(recs []*Record, codec fjordv1.Compression) ([]byte, error) {
+func encodeBatch(recs []*Record, codec fjordv1.Compression, st stamp) ([]byte, error) {
 	if len(recs) == 0 {
 		return nil, fmt.Errorf("fjord: empty batch")
 	}
@@ -53,12 +70,12 @@ func encodeBatch(recs []*Record, codec fjordv1.Compression) ([]byte, error) {
 	defer scratchPool.Put(scratch)
 	raw, maxTS := appendRecords((*scratch)[:0], recs, first)
 	*scratch = raw
-	return finishBatch(raw, int32(len(recs)), first, maxTS, codec)
+	return finishBatch(raw, int32(len(recs)), first, maxTS, codec, st)
 }
 
 // finishBatch builds a RecordBatch in a fresh buffer (kept for retries
 // after raw is reused) around raw, n records encoded by appendRecords.
-func finishBatch(raw []byte, n int32, first, maxTS int64, codec fjordv1.Compression) ([]byte, error) {
+func finishBatch(raw []byte, n int32, first, maxTS int64, codec fjordv1.Compression, st stamp) ([]byte, error) {
 	payload, payloadField := raw, protowire.Number(fieldRecords)
 	if compressed(codec) {
 		var err error
@@ -69,7 +86,7 @@ func finishBatch(raw []byte, n int32, first, maxTS int64, codec fjordv1.Compress
 		payloadField = fieldCompressed
 	}
 	b := make([]byte, 0, len(payload)+maxBatchHeader)
-	b = appendBatchHeader(b, n, first, maxTS, codec, crc32c(payload), len(raw), payloadField, len(payload))
+	b = appendBatchHeader(b, n, first, maxTS, codec, st, crc32c(payload), len(raw), payloadField, len(payload))
 	return append(b, payload...), nil
 }
 
@@ -77,13 +94,13 @@ func compressed(codec fjordv1.Compression) bool {
 	return codec != fjordv1.Compression_COMPRESSION_UNSPECIFIED && codec != fjordv1.Compression_COMPRESSION_NONE
 }
 
-// maxBatchHeader bounds what appendBatchHeader writes: six varint fields
+// maxBatchHeader bounds what appendBatchHeader writes: nine varint fields
 // of at most 11 bytes, the CRC (5) and the payload's tag and length (11).
-const maxBatchHeader = 6*11 + 5 + 11
+const maxBatchHeader = 9*11 + 5 + 11
 
 // appendBatchHeader appends a RecordBatch's fields up to and including the
 // payload field's tag and length; the payload's bytes follow.
-func appendBatchHeader(b []byte, n int32, first, maxTS int64, codec fjordv1.Compression, crc uint32, rawLen int, payloadField protowire.Number, payloadLen int) []byte {
+func appendBatchHeader(b []byte, n int32, first, maxTS int64, codec fjordv1.Compression, st stamp, crc uint32, rawLen int, payloadField protowire.Number, payloadLen int) []byte {
 	b = appendVarintField(b, fieldLastOffsetDelta, uint64(n-1))
 	b = appendVarintField(b, fieldRecordCount, uint64(n))
 	b = appendVarintField(b, fieldFirstTimestamp, uint64(first))
@@ -91,6 +108,10 @@ func appendBatchHeader(b []byte, n int32, first, maxTS int64, codec fjordv1.Comp
 	if compressed(codec) {
 		b = appendVarintField(b, fieldCompression, uint64(codec))
 	}
+	// Epoch and sequence are never negative; zeros are absent (proto3).
+	b = appendVarintField(b, fieldProducerID, uint64(st.id))
+	b = appendVarintField(b, fieldProducerEpoch, uint64(st.epoch))
+	b = appendVarintField(b, fieldBaseSequence, uint64(st.baseSeq))
 	b = protowire.AppendTag(b, fieldCRC, protowire.Fixed32Type)
 	b = protowire.AppendFixed32(b, crc)
 	b = appendVarintField(b, fieldUncompressedSize, uint64(rawLen))
@@ -146,17 +167,19 @@ func (bb *batchBuf) add(r *Record) {
 func (bb *batchBuf) payloadLen() int { return len(bb.buf) - maxBatchHeader }
 
 // finish returns the RecordBatch, byte for byte what encodeBatch returns
-// for the same records. Uncompressed, it aliases bb's buffer.
-func (bb *batchBuf) finish(codec fjordv1.Compression) ([]byte, error) {
+// for the same records. Uncompressed, it aliases bb's buffer (the header
+// goes into its headroom, so finishing again with another stamp rewrites
+// it in place).
+func (bb *batchBuf) finish(codec fjordv1.Compression, st stamp) ([]byte, error) {
 	if bb.n == 0 {
 		return nil, fmt.Errorf("fjord: empty batch")
 	}
 	raw := bb.buf[maxBatchHeader:]
 	if compressed(codec) {
-		return finishBatch(raw, bb.n, bb.first, bb.maxTS, codec)
+		return finishBatch(raw, bb.n, bb.first, bb.maxTS, codec, st)
 	}
 	var hdr [maxBatchHeader]byte
-	h := appendBatchHeader(hdr[:0], bb.n, bb.first, bb.maxTS, codec, crc32c(raw), len(raw), fieldRecords, len(raw))
+	h := appendBatchHeader(hdr[:0], bb.n, bb.first, bb.maxTS, codec, st, crc32c(raw), len(raw), fieldRecords, len(raw))
 	start := maxBatchHeader - len(h)
 	copy(bb.buf[start:], h)
 	return bb.buf[start:], nil

@@ -3,6 +3,8 @@ package fjord
 import (
 	"bytes"
 	"errors"
+	"fmt"
+	"math"
 	"testing"
 	"time"
 
@@ -32,7 +34,7 @@ func TestBatchRoundTrip(t *testing.T) {
 	for _, codec := range codecs {
 		t.Run(codec.String(), func(t *testing.T) {
 			in := sampleRecords()
-			raw, err := encodeBatch(in, codec)
+			raw, err := encodeBatch(in, codec, stamp{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -94,7 +96,7 @@ func TestBatchRoundTrip(t *testing.T) {
 
 func TestBatchCorruptionDetected(t *testing.T) {
 	for _, codec := range codecs {
-		raw, err := encodeBatch(sampleRecords(), codec)
+		raw, err := encodeBatch(sampleRecords(), codec, stamp{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -107,7 +109,7 @@ func TestBatchCorruptionDetected(t *testing.T) {
 }
 
 func TestDecodeBatchSkipsAndLogAppendTime(t *testing.T) {
-	raw, err := encodeBatch(sampleRecords(), fjordv1.Compression_COMPRESSION_NONE)
+	raw, err := encodeBatch(sampleRecords(), fjordv1.Compression_COMPRESSION_NONE, stamp{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -132,7 +134,7 @@ func TestDecodeBatchSkipsAndLogAppendTime(t *testing.T) {
 
 func FuzzDecodeBatch(f *testing.F) {
 	for _, codec := range codecs {
-		raw, _ := encodeBatch(sampleRecords(), codec)
+		raw, _ := encodeBatch(sampleRecords(), codec, stamp{})
 		f.Add(raw)
 	}
 	f.Add([]byte{})
@@ -173,35 +175,64 @@ func TestAppendRecordsMatchesProtoMarshal(t *testing.T) {
 }
 
 // TestBatchBufMatchesEncodeBatch checks that encoding records as Produce
-// buffers them gives encodeBatch's bytes, also in a recycled buffer and with
-// timestamps that make the header as long as it gets.
+// buffers them gives encodeBatch's bytes, also in a recycled buffer, with
+// timestamps and an idempotent producer's stamp that make the header as
+// long as it gets, and when finished again with another stamp (an
+// idempotent batch re-sequenced under a new epoch).
 func TestBatchBufMatchesEncodeBatch(t *testing.T) {
 	negative := []*Record{
 		{Value: []byte("old"), Timestamp: time.UnixMilli(-1)},
 		{Value: []byte("new"), Timestamp: time.UnixMilli(1 << 62)},
 	}
+	longest := stamp{producerID{math.MaxInt64, math.MaxInt16}, math.MaxInt32}
+	restamped := stamp{producerID{7, 1}, 0}
 	for _, codec := range codecs {
 		for name, recs := range map[string][]*Record{"sample": sampleRecords(), "extreme timestamps": negative} {
-			t.Run(codec.String()+"/"+name, func(t *testing.T) {
-				want, err := encodeBatch(recs, codec)
-				if err != nil {
-					t.Fatal(err)
-				}
-				for round := range 2 {
-					bb := newBatchBuf(16)
-					for _, r := range recs {
-						bb.add(r)
-					}
-					got, err := bb.finish(codec)
+			for _, st := range []stamp{{}, longest} {
+				t.Run(fmt.Sprintf("%v/%s/%v", codec, name, st), func(t *testing.T) {
+					want, err := encodeBatch(recs, codec, st)
 					if err != nil {
 						t.Fatal(err)
 					}
-					if !bytes.Equal(got, want) {
-						t.Fatalf("round %d: batchBuf gives\n%x\nencodeBatch\n%x", round, got, want)
+					again, err := encodeBatch(recs, codec, restamped)
+					if err != nil {
+						t.Fatal(err)
 					}
-					bb.recycle()
-				}
-			})
+					for round := range 2 {
+						bb := newBatchBuf(16)
+						for _, r := range recs {
+							bb.add(r)
+						}
+						got, err := bb.finish(codec, st)
+						if err != nil {
+							t.Fatal(err)
+						}
+						if !bytes.Equal(got, want) {
+							t.Fatalf("round %d: batchBuf gives\n%x\nencodeBatch\n%x", round, got, want)
+						}
+						if got, err = bb.finish(codec, restamped); err != nil || !bytes.Equal(got, again) {
+							t.Fatalf("round %d: restamped batchBuf gives\n%x (%v)\nencodeBatch\n%x", round, got, err, again)
+						}
+						bb.recycle()
+					}
+				})
+			}
 		}
+	}
+}
+
+// TestStampOnTheWire checks the stamp against the generated RecordBatch.
+func TestStampOnTheWire(t *testing.T) {
+	st := stamp{producerID{1 << 40, 3}, math.MaxInt32 - 1}
+	raw, err := encodeBatch(sampleRecords(), fjordv1.Compression_COMPRESSION_NONE, st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b fjordv1.RecordBatch
+	if err := proto.Unmarshal(raw, &b); err != nil {
+		t.Fatal(err)
+	}
+	if b.GetProducerId() != st.id || b.GetProducerEpoch() != st.epoch || b.GetBaseSequence() != st.baseSeq {
+		t.Fatalf("stamp %+v decodes as id %d epoch %d base sequence %d", st, b.GetProducerId(), b.GetProducerEpoch(), b.GetBaseSequence())
 	}
 }

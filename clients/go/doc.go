@@ -6,10 +6,9 @@
 //
 //   - [Producer]: asynchronous, batching per partition (linger, batch bytes),
 //     compression, partitioning (Kafka-compatible murmur2 for keys), and
-//     pipelined sends on one ProduceStream per broker, with retries of
-//     definite failures that keep each partition's acknowledged records in
-//     Produce order. There is no idempotence yet: a produce whose outcome is
-//     unknown (IsIndefinite) is reported, not retried.
+//     pipelined sends on one ProduceStream per broker. Idempotent by
+//     default: every retriable failure is retried, and each record is
+//     written once, in Produce order per partition (see Idempotence below).
 //   - [Consumer]: explicit partition assignment (no consumer groups yet),
 //     long-poll fetches grouped by leader, the next fetch prefetched in the
 //     background while records are decoded and processed, CRC-checked batch
@@ -25,6 +24,27 @@
 // Errors returned by the broker, whether as an RPC status or per partition,
 // are returned as [*Error]; compare them with errors.Is against the ErrXxx
 // sentinels, which match by reason.
+//
+// Idempotence: a [Producer] is idempotent unless [Idempotence](false) is
+// given, or [Acks] sets a level weaker than ACKS_ALL (idempotence needs
+// ACKS_ALL; asking for both is an error). It takes a producer id and epoch
+// from the brokers (InitProducerId) on first use and stamps every batch with
+// them and per-partition sequence numbers; brokers recognize retries of a
+// producer's last five batches per partition and answer them with the
+// original offsets. So the producer retries failures whose outcome is
+// unknown (IsIndefinite), keeps up to five batches per partition in flight,
+// and still writes each record once, in order. After
+// OUT_OF_ORDER_SEQUENCE_NUMBER or UNKNOWN_PRODUCER_ID it bumps its epoch and
+// restarts the partition's sequence (Kafka's KIP-360); that can write a
+// record twice only if an earlier attempt's outcome was unknown and the
+// broker lost the producer's state meanwhile, and [OnPossibleDuplicates]
+// reports those records. INVALID_PRODUCER_EPOCH means another producer took
+// the id over: every record then fails with [ErrProducerFenced]. Without
+// idempotence an indefinite failure is not retried (the promise gets it),
+// and records an application produces again may be duplicated.
+//
+// Every error a write returns is definite (nothing was written) or
+// indefinite ([IsIndefinite]: it may have been).
 //
 // Leader changes: the Client's metadata cache follows partition leaders
 // across a cluster. A request that reaches a broker which no longer leads

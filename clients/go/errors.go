@@ -69,6 +69,17 @@ const (
 	ReasonFencedLeaderEpoch            = "FENCED_LEADER_EPOCH"
 	ReasonUnknownLeaderEpoch           = "UNKNOWN_LEADER_EPOCH"
 	ReasonInternal                     = "INTERNAL"
+	// ReasonInvalidProducerEpoch: an idempotent producer's batch carries an
+	// older epoch than the partition knows for its producer id: another
+	// producer with that id took over (it is fenced).
+	ReasonInvalidProducerEpoch = "INVALID_PRODUCER_EPOCH"
+	// ReasonOutOfOrderSequenceNumber: an idempotent producer's batch does
+	// not continue the partition's sequence for its producer.
+	ReasonOutOfOrderSequenceNumber = "OUT_OF_ORDER_SEQUENCE_NUMBER"
+	// ReasonUnknownProducerID: the partition has no state for the producer
+	// (it expired, or its batches were deleted) and the batch does not
+	// start a new sequence.
+	ReasonUnknownProducerID = "UNKNOWN_PRODUCER_ID"
 	// ReasonUnavailable is used for transport failures that carry no reason
 	// (gRPC UNAVAILABLE without details): the broker could not be reached.
 	ReasonUnavailable = "UNAVAILABLE"
@@ -98,6 +109,9 @@ var (
 	ErrFencedLeaderEpoch            = &Error{Reason: ReasonFencedLeaderEpoch}
 	ErrUnknownLeaderEpoch           = &Error{Reason: ReasonUnknownLeaderEpoch}
 	ErrInternal                     = &Error{Reason: ReasonInternal}
+	ErrInvalidProducerEpoch         = &Error{Reason: ReasonInvalidProducerEpoch}
+	ErrOutOfOrderSequenceNumber     = &Error{Reason: ReasonOutOfOrderSequenceNumber}
+	ErrUnknownProducerID            = &Error{Reason: ReasonUnknownProducerID}
 	ErrUnavailable                  = &Error{Reason: ReasonUnavailable}
 )
 
@@ -118,8 +132,33 @@ var (
 	// written: retrying would have put the record after it. The record was
 	// not written (the last attempt's error was definite); producing it
 	// again is safe, but it will land after the records produced after it.
+	// Only a producer without idempotence returns it.
 	ErrWouldReorder = errors.New("fjord: not retried: a later batch of the partition may already be written")
+	// ErrProducerFenced is wrapped, with the broker's INVALID_PRODUCER_EPOCH,
+	// into the error of every record an idempotent producer had not written
+	// when another producer took over its producer id and epoch: the
+	// producer is unusable from then on (every later Produce fails with it)
+	// and should be closed.
+	ErrProducerFenced = errors.New("fjord: producer fenced: another producer has taken over its producer id")
+	// ErrIdempotence is wrapped into the error of every record of an
+	// idempotent producer that could not get a producer id (InitProducerId
+	// failed with an error that is not retriable, e.g. a broker without
+	// idempotence support): the producer is unusable, like a fenced one.
+	ErrIdempotence = errors.New("fjord: idempotent producer unavailable")
 )
+
+// maybeWrittenError is the final error of a batch whose last attempt
+// failed definitely after an earlier attempt's outcome was unknown: the
+// records may be in the log, so the failure is indefinite as a whole.
+type maybeWrittenError struct {
+	last, earlier error
+}
+
+func (e *maybeWrittenError) Error() string {
+	return e.last.Error() + " (an earlier attempt may have written the records: " + e.earlier.Error() + ")"
+}
+
+func (e *maybeWrittenError) Unwrap() []error { return []error{e.last, e.earlier} }
 
 // reasonInfo says how a reason behaves when the broker did not say
 // (RPC-level statuses carry no retriable flag, only RetryInfo).
@@ -177,9 +216,18 @@ func IsRetriable(err error) bool {
 	return errors.As(err, &fe) && fe.Retriable
 }
 
-// IsIndefinite reports whether err is an *Error whose write may have been
-// applied even though it failed.
+// IsIndefinite reports whether err is a write failure whose write may have
+// been applied even though it failed: an *Error marked Indefinite, or a
+// produce failure whose last attempt failed definitely after an earlier
+// attempt's outcome was unknown. Any other error the SDK returns for a write
+// (definite) means the write was not applied. It is the test to use: an
+// *Error found with errors.As may be the last attempt's definite error of
+// an indefinite failure.
 func IsIndefinite(err error) bool {
+	var mw *maybeWrittenError
+	if errors.As(err, &mw) {
+		return true
+	}
 	var fe *Error
 	return errors.As(err, &fe) && fe.Indefinite
 }
@@ -262,7 +310,9 @@ func errorFromRPC(ctx context.Context, err error, write bool) error {
 	case e.Reason != "":
 		ri := reasonInfo[e.Reason]
 		e.Retriable = hasRetryInfo || ri.retriable
-		e.Indefinite = ri.indefinite && write
+		// The broker marks RPC-level write failures whose write may have
+		// happened; a timeout of a write may have let it happen anyway.
+		e.Indefinite = e.Metadata["indefinite"] == "true" || (ri.indefinite && write)
 	case st.Code() == codes.Unavailable:
 		e.Reason = ReasonUnavailable
 		e.Retriable = true

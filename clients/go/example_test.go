@@ -144,9 +144,11 @@ func ExampleWithPartitioner_hotKey() {
 
 // Produce failures come in two kinds. A definite one means the records were
 // not written (the producer already retried it if it could). An indefinite
-// one means they may have been: the producer does not retry it, since
-// without idempotence a retry could write them twice. The application
-// decides, e.g. by reading the partition back.
+// one (IsIndefinite) means they may have been. An idempotent producer (the
+// default) retries those too, and the broker drops a retry of a batch it
+// has; without idempotence the producer does not retry them, since a retry
+// could write the records twice, and the application decides, e.g. by
+// reading the partition back (here the record is in the log).
 func Example_produceFailures() {
 	fc, addr := startFake()
 	defer fc.Close()
@@ -156,25 +158,32 @@ func Example_produceFailures() {
 		log.Fatal(err)
 	}
 	defer client.Close()
-	producer, err := fjord.NewProducer(client, fjord.WithPartitioner(fjord.ManualPartitioner()))
-	if err != nil {
-		log.Fatal(err)
+	for _, idempotent := range []bool{true, false} {
+		producer, err := fjord.NewProducer(client, fjord.WithPartitioner(fjord.ManualPartitioner()), fjord.Idempotence(idempotent))
+		if err != nil {
+			log.Fatal(err)
+		}
+		// As if the leader appended the batch, then failed while waiting
+		// for its followers (acks=ALL).
+		fc.InjectProduceErrorAfterAppend("orders", 0, fjord.ReasonRequestTimedOut, 1)
+		r := &fjord.Record{Topic: "orders", Partition: 0, Value: []byte("book")}
+		err = producer.ProduceSync(ctx, r)
+		fmt.Printf("idempotent %v: ", idempotent)
+		switch {
+		case err == nil:
+			fmt.Println("written at offset", r.Offset)
+		case fjord.IsIndefinite(err):
+			fmt.Println("maybe written:", errors.Is(err, fjord.ErrRequestTimedOut))
+		case errors.Is(err, fjord.ErrWouldReorder):
+			fmt.Println("not written; producing it again would put it after later records")
+		default:
+			fmt.Println("not written:", err)
+		}
+		producer.Close()
 	}
-	defer producer.Close()
-
-	// As if the leader failed while waiting for its followers (acks=ALL).
-	fc.InjectProduceError("orders", 0, fjord.ReasonRequestTimedOut, 1)
-	err = producer.ProduceSync(ctx, &fjord.Record{Topic: "orders", Partition: 0, Value: []byte("book")})
-	switch {
-	case err == nil:
-		fmt.Println("written")
-	case fjord.IsIndefinite(err):
-		fmt.Println("maybe written:", errors.Is(err, fjord.ErrRequestTimedOut))
-	case errors.Is(err, fjord.ErrWouldReorder):
-		fmt.Println("not written; producing it again would put it after later records")
-	default:
-		fmt.Println("not written:", err)
-	}
+	fmt.Println("records in the log:", fc.EndOffset("orders", 0))
 	// Output:
-	// maybe written: true
+	// idempotent true: written at offset 0
+	// idempotent false: maybe written: true
+	// records in the log: 2
 }

@@ -210,13 +210,13 @@ func TestConsumerRefreshesOnFencedLeaderEpoch(t *testing.T) {
 	}
 }
 
-// An indefinite produce failure (the batch may be in the log) reaches the
-// promise, marked so, and is not retried: without idempotence a retry
+// Without idempotence, an indefinite produce failure (the batch may be in
+// the log) reaches the promise, marked so, and is not retried: a retry
 // could write the records twice.
 func TestIndefiniteProduceFailureNotRetried(t *testing.T) {
 	fc, cl := newCluster(t, 1, map[string]int32{"t": 1})
 	fc.InjectProduceError("t", 0, fjord.ReasonRequestTimedOut, 1)
-	p, err := fjord.NewProducer(cl)
+	p, err := fjord.NewProducer(cl, fjord.Idempotence(false))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -57,6 +57,10 @@ type cfg struct {
 
 	// producer
 	acks                fjordv1.Acks
+	acksSet             bool // Acks was given
+	idempotence         bool // resolved by NewProducer (see Idempotence)
+	idempotenceSet      bool // Idempotence was given
+	onPossibleDups      func([]*Record)
 	linger              time.Duration
 	batchBytes          int
 	maxBufferedBytes    int
@@ -161,8 +165,11 @@ func RetryBackoff(fn func(attempt int) time.Duration) ProducerOpt {
 // MaxRetries caps how many times a retriable failure is retried (0 = never
 // retry). It applies to the client's own RPCs and, as a producer option, to
 // produce retries. Default: unlimited; retries stop when the context ends,
-// or for produces, at the DeliveryTimeout. A produce that failed
-// indefinitely (it may have been written) is never retried.
+// or for produces, at the DeliveryTimeout. Without idempotence, a produce
+// that failed indefinitely (it may have been written) is never retried; an
+// idempotent producer retries it, and does not count the resends its
+// sequence bookkeeping needs (after OUT_OF_ORDER_SEQUENCE_NUMBER or
+// UNKNOWN_PRODUCER_ID) as retries.
 func MaxRetries(n int) ProducerOpt {
 	return producerOpt{func(c *cfg) { c.maxRetries = n }}
 }
@@ -170,9 +177,44 @@ func MaxRetries(n int) ProducerOpt {
 // ---- producer options ----
 
 // Acks sets when the broker acknowledges a produce. With ACKS_NONE the
-// promise gets Offset -1 once the request is written. Default: ACKS_ALL.
+// promise gets Offset -1 once the request is written. An idempotent
+// producer needs ACKS_ALL: Acks with another level turns idempotence off
+// unless Idempotence(true) is given too, which NewProducer rejects.
+// Default: ACKS_ALL.
 func Acks(a fjordv1.Acks) ProducerOpt {
-	return producerOpt{func(c *cfg) { c.acks = a }}
+	return producerOpt{func(c *cfg) { c.acks, c.acksSet = a, true }}
+}
+
+// Idempotence turns the idempotent producer on or off (see Producer,
+// Idempotence). On, every batch carries a producer id, epoch and sequence
+// number, the broker drops retries of batches it already has, and the
+// producer retries every retriable failure, indefinite ones included: each
+// record is written once, in Produce order per partition, with up to five
+// batches per partition in flight. It needs ACKS_ALL.
+//
+// Off, the producer never retries a failure whose outcome is unknown
+// (IsIndefinite: it may have been written, so a retry could write it
+// twice): the record fails instead, and an application that produces it
+// again may duplicate it. And with MaxInFlight above 1, a batch that fails
+// while a later batch of its partition is in flight fails with
+// ErrWouldReorder, unless it can still be retried ahead of that batch.
+//
+// Default: on, unless Acks sets a level other than ACKS_ALL and
+// Idempotence is not given (then off, as in Kafka).
+func Idempotence(on bool) ProducerOpt {
+	return producerOpt{func(c *cfg) { c.idempotence, c.idempotenceSet = on, true }}
+}
+
+// OnPossibleDuplicates sets a function an idempotent producer calls, on
+// one of its goroutines, with records it is about to send again under a new
+// producer epoch although an earlier attempt to write them had an unknown
+// outcome: if that attempt was written, the records will be in the log
+// twice. This is the only way an idempotent producer can duplicate records
+// (see Producer, Idempotence); it needs the broker to have lost the
+// partition's state for the producer, or a batch before them to have
+// failed for good. fn must not block or call the producer. Default: none.
+func OnPossibleDuplicates(fn func(records []*Record)) ProducerOpt {
+	return producerOpt{func(c *cfg) { c.onPossibleDups = fn }}
 }
 
 // Linger is how long a partition's batch waits for more records before it
@@ -194,12 +236,14 @@ func MaxBufferedBytes(n int) ProducerOpt {
 	return producerOpt{func(c *cfg) { c.maxBufferedBytes = n }}
 }
 
-// MaxInFlight caps unacknowledged produce requests per broker stream.
-// Acknowledged records of a partition keep Produce order whatever the
-// setting; with more than one request in flight, a batch that fails
-// retriably while a later batch of its partition is in flight may fail
-// with ErrWouldReorder instead of being retried (see Producer). Use
-// MaxInFlight(1) to rule that out. Default: 5.
+// MaxInFlight caps unacknowledged produce requests per broker stream (each
+// carries at most one batch per partition). An idempotent producer also
+// keeps at most five batches per partition in flight, the broker's window
+// for recognizing retries. Acknowledged records of a partition keep Produce
+// order whatever the setting. Without idempotence, with more than one
+// request in flight, a batch that fails retriably while a later batch of
+// its partition is in flight may fail with ErrWouldReorder instead of being
+// retried (see Producer); MaxInFlight(1) rules that out. Default: 5.
 func MaxInFlight(n int) ProducerOpt {
 	return producerOpt{func(c *cfg) { c.maxInFlight = max(n, 1) }}
 }

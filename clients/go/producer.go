@@ -26,27 +26,61 @@ var produceStreamDesc = grpc.StreamDesc{StreamName: "ProduceStream", ServerStrea
 // broker gets one sender that pipelines up to MaxInFlight requests on one
 // ProduceStream, carrying one batch per partition per request.
 //
-// Failures and leader changes: a definite retriable failure (the broker
-// did not append the batch: NOT_LEADER_OR_FOLLOWER, LEADER_NOT_AVAILABLE,
-// NOT_ENOUGH_REPLICAS, an unreachable broker, ...) is retried with
-// RetryBackoff until DeliveryTimeout or MaxRetries. Leadership errors
-// re-route the partition: to the leader the error names when it names one,
-// else to the leader a metadata refresh finds. An indefinite failure (the
-// batch may have been appended: an acks=ALL wait cut short by a leader
-// change or a timeout, a stream broken after the request was sent) is not
-// retried, because without idempotence (not implemented yet) a retry could
-// write the records twice: the promise gets the error, and IsIndefinite
-// reports it; the records may or may not be in the log.
+// Idempotence (the default; see Idempotence): the producer gets a producer
+// id and epoch (InitProducerId, from any broker) when it first sends, and
+// stamps each batch with them and the sequence number of its first record
+// in its partition. The partition leader, and its followers, remember each
+// producer's last five batches and answer a retry of one of them with its
+// original offsets instead of appending it again. So the producer retries
+// every retriable failure, indefinite ones included (an acks=ALL wait cut
+// short, a stream broken after the request was sent, a response lost): each
+// acknowledged record is in the log once, at the offset its promise got.
+// Sequence errors are handled as Kafka's KIP-360 does: when the broker's
+// sequence for the producer does not lead to the first batch of a partition
+// not yet acknowledged (OUT_OF_ORDER_SEQUENCE_NUMBER, UNKNOWN_PRODUCER_ID),
+// the producer bumps its epoch and sends that partition's unacknowledged
+// batches again from sequence 0. If a batch before them failed for good and
+// left the gap, they were never written. If instead the broker lost the
+// producer's state (it expired, after the broker's producer.id.expiration
+// without a write from the producer, or an unclean leader election made a
+// replica without it leader), a batch whose earlier attempt had an unknown
+// outcome may be in the log already, and is then written twice: that, and
+// only that, can duplicate a record, and OnPossibleDuplicates reports those
+// records. (A retry of a batch at sequence 0, a partition's first or the
+// first after a restart, to a broker that lost the state is taken as new
+// without an error: that case cannot be detected.) A batch
+// carrying an older epoch than the partition knows fails with
+// INVALID_PRODUCER_EPOCH: another producer took the id over, and this one
+// fails every record it holds, and every later one, with ErrProducerFenced.
+//
+// Failures and leader changes: a retriable failure (NOT_LEADER_OR_FOLLOWER,
+// LEADER_NOT_AVAILABLE, NOT_ENOUGH_REPLICAS, an unreachable broker, and
+// with idempotence the indefinite ones) is retried with RetryBackoff until
+// DeliveryTimeout or MaxRetries. Leadership errors re-route the partition:
+// to the leader the error names when it names one, else to the leader a
+// metadata refresh finds. Without idempotence an indefinite failure (the
+// batch may have been appended) is not retried, because a retry could write
+// the records twice: the promise gets the error, and IsIndefinite reports
+// it; the records may or may not be in the log.
+//
+// Every failure a promise gets is either definite (the records were not
+// written) or indefinite (IsIndefinite: they may have been). A batch whose
+// last attempt failed definitely after an earlier attempt's outcome was
+// unknown fails indefinitely.
 //
 // Ordering: the records of one partition that are acknowledged have
-// offsets in Produce order, also with several requests in flight. A batch
-// that failed is retried only once nothing else of its partition is in
-// flight, and alone; after a leader change, nothing goes to the new leader
-// while batches sent to the old one are unanswered. If a later batch of the
-// partition may have been written before a failed one could be retried (it
-// succeeded or failed indefinitely), the earlier batch is not retried but
-// fails with ErrWouldReorder wrapping its last error. MaxInFlight(1) rules
-// that outcome out at the cost of throughput.
+// offsets in Produce order, also with several requests in flight, and
+// promises run in Produce order per partition. A batch that failed is
+// retried only once nothing else of its partition is in flight, and alone;
+// after a leader change, nothing goes to the new leader while batches sent
+// to the old one are unanswered. With idempotence the batches after a
+// failed one follow it, in order (the broker drops those it has already),
+// and a batch acknowledged meanwhile has its promise wait for the earlier
+// ones. Without idempotence, if a later batch of the partition may have
+// been written before a failed one could be retried (it succeeded or failed
+// indefinitely), the earlier batch is not retried but fails with
+// ErrWouldReorder wrapping its last error; MaxInFlight(1) rules that
+// outcome out at the cost of throughput.
 //
 // A Producer is safe for concurrent use. Close it before its Client.
 type Producer struct {
@@ -57,6 +91,7 @@ type Producer struct {
 	wg     sync.WaitGroup // senders, receivers, the metadata loop
 
 	metaWake chan struct{} // cap 1: partitions need a leader
+	idWake   chan struct{} // cap 1: an idempotent producer needs an id or a new epoch
 
 	mu       sync.Mutex // guards every field below
 	closed   bool       // no new records
@@ -68,6 +103,11 @@ type Producer struct {
 	flushing int
 	parts    map[topicPartition]*producerPart
 	senders  map[int32]*sender
+
+	// Idempotence (see idempotence.go).
+	pid      producerID // zero until InitProducerId answered
+	bumpFrom producerID // a new epoch of this id is wanted (zero: none)
+	fatal    error      // fenced, or no producer id to be had: every record fails with it
 
 	// A one-entry cache of Produce's lookups, for the common run of records
 	// to one topic (and, sticky, one partition).
@@ -90,24 +130,32 @@ type promised struct {
 
 type producerBatch struct {
 	tp       topicPartition
-	seq      uint64 // order within the partition
+	order    uint64 // order within the partition
 	recs     []promised
 	bytes    int
 	created  time.Time
 	attempts int // failed attempts; a batch with some is sent alone (see collect)
 	lastErr  error
-	sent     bool   // may have reached a broker
+	sent     bool   // may have reached a broker (idempotent: it is stamped)
 	encoded  []byte // kept so retries send identical bytes
 	// enc holds recs encoded by Produce; enc.buf is nil once recs changed
 	// (cancelled records dropped, split), and send encodes recs then.
 	enc batchBuf
+
+	// Idempotence (see idempotence.go).
+	stamp        stamp // set when first sent; changed only by a sequence restart
+	maybeWritten error // the first indefinite failure: the records may be in the log
+	seqErrs      int   // sequence errors among attempts (not retries for MaxRetries)
+	done         bool  // resolved; its promises wait for earlier batches' (doneErr, doneResp)
+	doneErr      error
+	doneResp     *fjordv1.ProducePartitionResponse
 }
 
 type producerPart struct {
 	tp           topicPartition
 	open         *producerBatch
-	ready        []*producerBatch // sealed, by seq
-	nextSeq      uint64
+	ready        []*producerBatch // sealed, by order
+	nextOrder    uint64
 	leader       int32 // -1: unknown
 	inflight     int   // batches sent and not yet answered
 	sentTo       int32 // the broker the batches in flight went to
@@ -116,6 +164,12 @@ type producerPart struct {
 	linger       *time.Timer
 	// Sizes of the last sealed batch, to size the next one's buffers.
 	lastRecs, lastBytes int
+
+	// Idempotence (see idempotence.go).
+	pid     producerID       // the id and epoch pp's sequence numbers belong to
+	seq     int32            // the next sequence number
+	unacked []*producerBatch // stamped and not yet promised, by order
+	rewrite bool             // restart the sequence under a newer epoch before sending more
 }
 
 // NewProducer returns a producer using c's connections. Options given here
@@ -131,6 +185,17 @@ func NewProducer(c *Client, opts ...ProducerOpt) (*Producer, error) {
 	if cfg.backoff == nil {
 		cfg.backoff = DefaultBackoff
 	}
+	acksAll := cfg.acks == fjordv1.Acks_ACKS_ALL || cfg.acks == fjordv1.Acks_ACKS_UNSPECIFIED
+	switch {
+	case !cfg.idempotenceSet:
+		// Kafka's rule: an explicit weaker acks level turns the default off.
+		cfg.idempotence = acksAll || !cfg.acksSet
+		if cfg.idempotence {
+			cfg.acks = fjordv1.Acks_ACKS_ALL
+		}
+	case cfg.idempotence && !acksAll:
+		return nil, fmt.Errorf("fjord: an idempotent producer needs ACKS_ALL, not %v: give Idempotence(false) to produce with weaker acks", cfg.acks)
+	}
 	switch cfg.compression {
 	case fjordv1.Compression_COMPRESSION_UNSPECIFIED, fjordv1.Compression_COMPRESSION_NONE,
 		fjordv1.Compression_COMPRESSION_GZIP, fjordv1.Compression_COMPRESSION_SNAPPY,
@@ -142,6 +207,7 @@ func NewProducer(c *Client, opts ...ProducerOpt) (*Producer, error) {
 	p := &Producer{
 		c: c, cfg: cfg, ctx: ctx, cancel: cancel,
 		metaWake: make(chan struct{}, 1),
+		idWake:   make(chan struct{}, 1),
 		spaceCh:  make(chan struct{}),
 		idleCh:   make(chan struct{}),
 		parts:    map[topicPartition]*producerPart{},
@@ -149,6 +215,10 @@ func NewProducer(c *Client, opts ...ProducerOpt) (*Producer, error) {
 	}
 	p.wg.Add(1)
 	go p.metadataLoop()
+	if cfg.idempotence {
+		p.wg.Add(1)
+		go p.idLoop()
+	}
 	return p, nil
 }
 
@@ -181,6 +251,11 @@ func (p *Producer) Produce(ctx context.Context, r *Record, promise func(*Record,
 	}
 
 	p.mu.Lock()
+	if err := p.rejectLocked(); err != nil {
+		p.mu.Unlock()
+		promise(r, err)
+		return
+	}
 	md := p.lastMD
 	if md == nil || p.lastTopic != r.Topic || p.lastMDUse >= metadataReuse {
 		p.mu.Unlock()
@@ -206,9 +281,9 @@ func (p *Producer) Produce(ctx context.Context, r *Record, promise func(*Record,
 		}
 		p.mu.Lock()
 	}
-	if p.closed {
+	if err := p.rejectLocked(); err != nil {
 		p.mu.Unlock()
-		promise(r, ErrClosed)
+		promise(r, err)
 		return
 	}
 	part := p.cfg.partitioner.Partition(r, n)
@@ -263,6 +338,17 @@ func (p *Producer) Produce(ctx context.Context, r *Record, promise func(*Record,
 		p.sealLocked(pp)
 	}
 	p.mu.Unlock()
+}
+
+// rejectLocked returns why Produce takes no more records, if it does not.
+func (p *Producer) rejectLocked() error {
+	switch {
+	case p.closed:
+		return ErrClosed
+	case p.fatal != nil:
+		return p.fatal
+	}
+	return nil
 }
 
 // topicMetadata finds a topic's partitions, refreshing a few times for a
@@ -391,8 +477,8 @@ func (p *Producer) sealLocked(pp *producerPart) {
 	pp.open = nil
 	pp.lastRecs, pp.lastBytes = len(b.recs), b.enc.payloadLen()
 	p.lastMD = nil // look metadata up again now and then (see metadataReuse)
-	b.seq = pp.nextSeq
-	pp.nextSeq++
+	b.order = pp.nextOrder
+	pp.nextOrder++
 	pp.ready = append(pp.ready, b)
 	if o, ok := p.cfg.partitioner.(batchObserver); ok {
 		o.onBatchSealed(pp.tp.topic, pp.tp.partition)
@@ -425,16 +511,26 @@ func (p *Producer) wakeLocked(pp *producerPart) {
 
 // finish completes a batch: success when err is nil (resp gives offsets).
 // inflight says whether the batch was counted in its partition's inflight.
-// When a batch that was sent may have been written (it succeeded, or failed
-// indefinitely), the earlier batches of its partition still waiting to be
-// retried can no longer be written in order: they fail first, with
-// ErrWouldReorder.
+// Without idempotence, when a batch that was sent may have been written (it
+// succeeded, or failed indefinitely), the earlier batches of its partition
+// still waiting to be retried can no longer be written in order: they fail
+// first, with ErrWouldReorder. An idempotent producer's stamped batches
+// are resolved in order instead (see resolve).
 func (p *Producer) finish(b *producerBatch, err error, resp *fjordv1.ProducePartitionResponse, inflight bool) {
+	if p.cfg.idempotence && b.sent {
+		p.resolve(b, err, resp, inflight)
+		return
+	}
 	if inflight && (err == nil || IsIndefinite(err)) {
 		for _, v := range p.overtaken(b) {
 			p.finish(v, fmt.Errorf("%w: %w", ErrWouldReorder, v.lastErr), nil, false)
 		}
 	}
+	p.deliver(b, err, resp, inflight)
+}
+
+// deliver runs a batch's promises with its outcome and releases it.
+func (p *Producer) deliver(b *producerBatch, err error, resp *fjordv1.ProducePartitionResponse, inflight bool) {
 	n, bytes := len(b.recs), 0
 	for _, pr := range b.recs {
 		bytes += pr.size
@@ -466,8 +562,8 @@ func (p *Producer) finish(b *producerBatch, err error, resp *fjordv1.ProducePart
 }
 
 // overtaken removes and returns the batches of b's partition queued for a
-// retry that b, sent after them, may have overtaken. Batches are sent in seq
-// order, so a queued batch with a lower seq was sent before b and failed.
+// retry that b, sent after them, may have overtaken. Batches are sent in
+// order, so a queued batch ordered before b was sent before it and failed.
 func (p *Producer) overtaken(b *producerBatch) []*producerBatch {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -476,7 +572,7 @@ func (p *Producer) overtaken(b *producerBatch) []*producerBatch {
 		return nil
 	}
 	i := 0
-	for i < len(pp.ready) && pp.ready[i].seq < b.seq {
+	for i < len(pp.ready) && pp.ready[i].order < b.order {
 		i++
 	}
 	if i == 0 {
@@ -525,6 +621,10 @@ func (p *Producer) landedLocked(pp *producerPart) {
 func (p *Producer) failed(b *producerBatch, err error, hint leaderHint) {
 	b.attempts++
 	b.lastErr = err
+	if p.cfg.idempotence {
+		p.failedIdempotent(b, err, hint)
+		return
+	}
 	var fe *Error
 	retriable := errors.As(err, &fe) && fe.Retriable
 	p.mu.Lock()
@@ -561,14 +661,20 @@ func (p *Producer) failed(b *producerBatch, err error, hint leaderHint) {
 		p.finish(b, final, nil, true)
 		return
 	}
-	i, _ := slices.BinarySearchFunc(pp.ready, b.seq, func(x *producerBatch, seq uint64) int { return cmp.Compare(x.seq, seq) })
+	p.requeueLocked(pp, b, backoff)
+	p.mu.Unlock()
+}
+
+// requeueLocked puts an in-flight batch that failed back in its place in
+// pp's queue, to be sent again after backoff.
+func (p *Producer) requeueLocked(pp *producerPart, b *producerBatch, backoff time.Duration) {
+	i, _ := slices.BinarySearchFunc(pp.ready, b.order, func(x *producerBatch, order uint64) int { return cmp.Compare(x.order, order) })
 	pp.ready = slices.Insert(pp.ready, i, b)
 	p.landedLocked(pp)
 	until := time.Now().Add(backoff)
 	if until.After(pp.backoffUntil) {
 		pp.backoffUntil = until
 	}
-	p.mu.Unlock()
 	time.AfterFunc(backoff, func() {
 		p.mu.Lock()
 		defer p.mu.Unlock()
@@ -601,21 +707,35 @@ func (p *Producer) rerouteLocked(pp *producerPart, err error, hint leaderHint) {
 }
 
 // splitLocked replaces a rejected in-flight batch with its two halves,
-// queued in its place (both keep its seq, so they stay ahead of later
-// batches; a batch re-queued with that seq goes before them), re-encoded
+// queued in its place (both keep its order, so they stay ahead of later
+// batches; a batch re-queued with that order goes before them), re-encoded
 // when next sent, one at a time (they count as retries: see collect). A
 // single record still too large fails on its own with MESSAGE_TOO_LARGE.
+// An idempotent producer's halves share out b's sequence numbers (the
+// broker wrote none of them) and take its place among the unacked batches.
 func (p *Producer) splitLocked(pp *producerPart, b *producerBatch) {
 	half := len(b.recs) / 2
 	var halves [2]*producerBatch
 	for i, recs := range [2][]promised{b.recs[:half:half], b.recs[half:]} {
-		h := &producerBatch{tp: b.tp, seq: b.seq, recs: recs, created: b.created, attempts: b.attempts, lastErr: b.lastErr}
+		h := &producerBatch{tp: b.tp, order: b.order, recs: recs, created: b.created, attempts: b.attempts, lastErr: b.lastErr,
+			maybeWritten: b.maybeWritten, seqErrs: b.seqErrs}
 		for _, r := range recs {
 			h.bytes += r.size
 		}
 		halves[i] = h
 	}
-	i, _ := slices.BinarySearchFunc(pp.ready, b.seq, func(x *producerBatch, seq uint64) int { return cmp.Compare(x.seq, seq) })
+	if p.cfg.idempotence && b.sent {
+		for i, h := range halves {
+			h.sent, h.stamp = true, b.stamp
+			if i == 1 {
+				h.stamp.baseSeq = addSeq(b.stamp.baseSeq, half)
+			}
+		}
+		if j := slices.Index(pp.unacked, b); j >= 0 {
+			pp.unacked = slices.Replace(pp.unacked, j, j+1, halves[0], halves[1])
+		}
+	}
+	i, _ := slices.BinarySearchFunc(pp.ready, b.order, func(x *producerBatch, order uint64) int { return cmp.Compare(x.order, order) })
 	pp.ready = slices.Insert(pp.ready, i, halves[0], halves[1])
 	p.landedLocked(pp)
 	p.wakeLocked(pp)
@@ -630,6 +750,13 @@ func (p *Producer) metadataLoop() {
 		case <-p.metaWake:
 		case <-p.ctx.Done():
 			return
+		}
+		p.mu.Lock()
+		// A fenced producer fails what it holds, leader or not.
+		fatal, failing := p.fatal, p.takeAllLocked()
+		p.mu.Unlock()
+		for _, b := range failing {
+			p.finish(b, fatal, nil, false)
 		}
 		p.mu.Lock()
 		topics := map[string]bool{}
@@ -708,7 +835,7 @@ func (p *Producer) metadataLoop() {
 // they still match recs, else recs encoded now.
 func (b *producerBatch) encode(codec fjordv1.Compression) ([]byte, error) {
 	if b.enc.buf != nil && int(b.enc.n) == len(b.recs) {
-		enc, err := b.enc.finish(codec)
+		enc, err := b.enc.finish(codec, b.stamp)
 		if compressed(codec) {
 			b.enc = batchBuf{} // the compressed copy is what is kept
 		}
@@ -718,5 +845,5 @@ func (b *producerBatch) encode(codec fjordv1.Compression) ([]byte, error) {
 	for i, r := range b.recs {
 		recs[i] = r.r
 	}
-	return encodeBatch(recs, codec)
+	return encodeBatch(recs, codec, b.stamp)
 }

@@ -10,15 +10,16 @@ import (
 	fjordv1 "github.com/fjordlog/fjord/gen/go/fjord/v1"
 )
 
-// orderHarness drives one partition's batches through collect, failed and
-// finish by hand, with no broker: the sender is registered but not running.
+// orderHarness drives one partition's batches of a producer without
+// idempotence through collect, failed and finish by hand, with no broker:
+// the sender is registered but not running.
 type orderHarness struct {
 	t       *testing.T
 	p       *Producer
 	s       *sender
 	pp      *producerPart
 	batches []*producerBatch
-	log     []string      // promise calls, in order: "B<seq> ok" or "B<seq> <error>"
+	log     []string      // promise calls, in order: "B<i> ok" or "B<i> <error>"
 	errs    map[int]error // the error each batch's promise got
 }
 
@@ -28,7 +29,7 @@ func newOrderHarness(t *testing.T, n int) *orderHarness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := NewProducer(c, RetryBackoff(func(int) time.Duration { return 0 }))
+	p, err := NewProducer(c, RetryBackoff(func(int) time.Duration { return 0 }), Idempotence(false))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -45,7 +46,7 @@ func newOrderHarness(t *testing.T, n int) *orderHarness {
 	p.senders[1] = h.s
 	p.parts[tp] = h.pp
 	for i := range n {
-		b := &producerBatch{tp: tp, seq: uint64(i), created: time.Now(), bytes: 1}
+		b := &producerBatch{tp: tp, order: uint64(i), created: time.Now(), bytes: 1}
 		b.recs = []promised{{r: &Record{Topic: "t"}, size: 1, promise: func(_ *Record, err error) {
 			h.errs[i] = err
 			if err == nil {
@@ -57,7 +58,7 @@ func newOrderHarness(t *testing.T, n int) *orderHarness {
 		h.batches = append(h.batches, b)
 		h.pp.ready = append(h.pp.ready, b)
 	}
-	h.pp.nextSeq = uint64(n)
+	h.pp.nextOrder = uint64(n)
 	p.pending, p.buffered = n, n
 	return h
 }
@@ -74,7 +75,7 @@ func (h *orderHarness) sendVia(s *sender, want int) {
 	got, _ := s.collect()
 	switch {
 	case want < 0 && len(got) > 0:
-		h.t.Fatalf("sent B%d, want nothing sent", got[0].seq)
+		h.t.Fatalf("sent B%d, want nothing sent", got[0].order)
 	case want >= 0 && (len(got) != 1 || got[0] != h.batches[want]):
 		h.t.Fatalf("sent %v, want B%d", got, want)
 	}

@@ -126,8 +126,10 @@ func (s *sender) collect() (out []*producerBatch, leads bool) {
 	now := time.Now()
 	var expired []*producerBatch
 	var cancelled []promised
+	var risky []*Record // stamped again after an unknown outcome
 	size := 0
 	p.mu.Lock()
+	fatal, failing := p.fatal, p.takeAllLocked()
 	for _, pp := range p.parts {
 		if pp.leader != s.broker {
 			continue
@@ -142,11 +144,18 @@ func (s *sender) collect() (out []*producerBatch, leads bool) {
 			expired = append(expired, b)
 			continue
 		}
-		// A batch that failed goes only when nothing else of its partition
-		// is in flight, and alone, so that it cannot be overtaken; and
-		// nothing goes to a new leader while batches sent to the old one
-		// may still fail and need a retry (see Producer, Ordering).
-		if pp.inflight > 0 && (b.attempts > 0 || pp.probing || pp.sentTo != s.broker) {
+		if p.cfg.idempotence {
+			ok, r := s.sendableIdempotent(pp, b)
+			risky = append(risky, r...)
+			if !ok {
+				continue
+			}
+		} else if pp.inflight > 0 && (b.attempts > 0 || pp.probing || pp.sentTo != s.broker) {
+			// A batch that failed goes only when nothing else of its
+			// partition is in flight, and alone, so that it cannot be
+			// overtaken; and nothing goes to a new leader while batches
+			// sent to the old one may still fail and need a retry (see
+			// Producer, Ordering).
 			continue
 		}
 		if !b.sent {
@@ -176,11 +185,21 @@ func (s *sender) collect() (out []*producerBatch, leads bool) {
 		pp.inflight++
 		pp.sentTo = s.broker
 		pp.probing = b.attempts > 0
+		if p.cfg.idempotence {
+			pp.probing = b.sent
+			if !b.sent {
+				p.stampLocked(pp, b)
+			}
+		}
 		b.sent = true
 		size += b.bytes
 		out = append(out, b)
 	}
 	p.mu.Unlock()
+	p.possibleDuplicates(risky)
+	for _, b := range failing {
+		p.finish(b, fatal, nil, false)
+	}
 	for _, b := range expired {
 		err := b.lastErr
 		if err == nil {
@@ -399,7 +418,8 @@ func (s *sender) fail(st *produceStream, err error) {
 	}
 	var fe *Error
 	if errors.As(err, &fe) && fe.Code == codes.Canceled && s.p.ctx.Err() != nil {
-		err = ErrClosed
+		// Cut off at Close; still as indefinite as any broken stream.
+		err = fmt.Errorf("%w: %w", ErrClosed, err)
 	}
 	for _, pr := range pending {
 		pr.timer.Stop()
