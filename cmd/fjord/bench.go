@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	fjord "github.com/fjordlog/fjord/clients/go"
+	fjordv1 "github.com/fjordlog/fjord/gen/go/fjord/v1"
 )
 
 func newBenchCmd(env *cliEnv) *cobra.Command {
@@ -50,6 +51,7 @@ func newBenchProduceCmd(env *cliEnv, cf *clientFlags) *cobra.Command {
 	var acks, compression string
 	var batchBytes int
 	var linger time.Duration
+	var idempotence bool
 	cmd := &cobra.Command{
 		Use:   "produce",
 		Short: "Produce a fixed number of records and report throughput and latency",
@@ -60,8 +62,13 @@ latency from produce call to acknowledgement. Without --rate, the latency
 figures come from every 16th record (reading the clock for each record would
 cost a good part of the throughput); with --rate, from every record, measured
 from its scheduled send time, so queueing behind a slow broker counts. The
-topic is created with --partitions if it does not exist.`,
+topic is created with --partitions if it does not exist.
+
+The producer is idempotent unless --idempotence=false is given or --acks is
+none or leader (idempotence needs acks all; --acks leader --idempotence is an
+error), as with the SDK's defaults.`,
 		Example: `  fjord bench produce --topic bench --records 1000000 --record-size 100
+  fjord bench produce --records 1000000 --idempotence=false
   fjord bench produce --records 100000 --rate 20000 --acks leader --linger 5ms`,
 		Args: exactArgs(0, "none"),
 		RunE: func(c *cobra.Command, _ []string) error {
@@ -77,6 +84,16 @@ topic is created with --partitions if it does not exist.`,
 				return &usageError{cmd: c, err: err}
 			}
 			s.opts = []fjord.ProducerOpt{fjord.Acks(a), fjord.Compression(comp)}
+			switch {
+			case !c.Flags().Changed("idempotence"):
+				if a != fjordv1.Acks_ACKS_ALL {
+					fmt.Fprintf(c.OutOrStdout(), "Idempotence off: --acks %s\n", acks)
+				}
+			case idempotence && a != fjordv1.Acks_ACKS_ALL:
+				return usageErrorf(c, "--idempotence needs --acks all")
+			default:
+				s.opts = append(s.opts, fjord.Idempotence(idempotence))
+			}
 			if c.Flags().Changed("batch-bytes") {
 				if batchBytes <= 0 {
 					return usageErrorf(c, "--batch-bytes must be positive")
@@ -105,7 +122,8 @@ topic is created with --partitions if it does not exist.`,
 	f.Int64Var(&s.records, "records", 100000, "records to produce")
 	f.IntVar(&s.recordSize, "record-size", 100, "value size in bytes")
 	f.Float64Var(&s.rate, "rate", 0, "records per second (0: unlimited)")
-	f.StringVar(&acks, "acks", "all", "none, leader or all")
+	f.StringVar(&acks, "acks", "all", "none, leader or all (none and leader turn idempotence off)")
+	f.BoolVar(&idempotence, "idempotence", true, "idempotent producer (the SDK default; needs --acks all)")
 	f.IntVar(&batchBytes, "batch-bytes", 0, "producer batch size in bytes (default: the SDK's)")
 	f.DurationVar(&linger, "linger", 0, "producer linger (default: the SDK's)")
 	f.StringVar(&compression, "compression", "none", "none, gzip, snappy, lz4 or zstd")

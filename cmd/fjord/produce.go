@@ -31,7 +31,13 @@ func newProduceCmd(env *cliEnv) *cobra.Command {
 		Short: "Produce one record per line of stdin",
 		Long: `Produce one record per line of standard input (the newline is not part of
 the value). With --key-separator SEP each line is split at the first SEP into
-key and value. Prints "Produced to partition P at offset O" per record.`,
+key and value. Prints "Produced to partition P at offset O" per record.
+
+With --acks all (the default) the producer is idempotent: it retries writes
+whose outcome is unknown and the broker drops the copies, so each line is
+written once. Note: --acks leader or none turns idempotence off; a write
+whose outcome is unknown then fails the command (the record may or may not
+be in the log) instead of being retried.`,
 		Example: `  echo hello | fjord produce demo
   printf 'k1:v1\nk2:v2\n' | fjord produce demo --key-separator :
   fjord produce demo -H source=cli --acks leader --partition 0 < lines.txt`,
@@ -95,7 +101,7 @@ key and value. Prints "Produced to partition P at offset O" per record.`,
 	f.StringVar(&keySep, "key-separator", "", `split each line at the first SEP into key and value ("key<SEP>value")`)
 	f.Int32VarP(&partition, "partition", "p", 0, "partition to write to (default: the partitioner: key hash, or sticky without a key)")
 	f.StringArrayVarP(&headers, "header", "H", nil, "header key=value for every record (repeatable)")
-	f.StringVar(&acks, "acks", "all", "when the broker acknowledges: none, leader or all")
+	f.StringVar(&acks, "acks", "all", "when the broker acknowledges: none, leader or all (none and leader turn idempotence off)")
 	f.StringVar(&compression, "compression", "none", "batch compression: none, gzip, snappy, lz4 or zstd")
 	f.BoolVarP(&quiet, "quiet", "q", false, "print only a summary instead of a line per record")
 	return cmd
