@@ -70,7 +70,7 @@ var produceStreamDesc = grpc.StreamDesc{StreamName: "ProduceStream", ServerStrea
 //
 // Ordering: the records of one partition that are acknowledged have
 // offsets in Produce order, also with several requests in flight, and
-// promises run in Produce order per partition. A batch that failed is
+// their promises run in that order. A batch that failed is
 // retried only once nothing else of its partition is in flight, and alone;
 // after a leader change, nothing goes to the new leader while batches sent
 // to the old one are unanswered. With idempotence the batches after a
