@@ -107,16 +107,19 @@ func defaultCfg() cfg {
 }
 
 // DefaultBackoff is the default RetryBackoff: exponential from 100ms,
-// doubling per attempt up to 1s, with ±20% jitter. attempt starts at 1.
+// doubling per attempt up to 500ms, with ±20% jitter. attempt starts at 1.
+// The cap keeps a leader failover (the broker moves leadership within its
+// 1.5s session timeout) from costing a client much more than that.
 func DefaultBackoff(attempt int) time.Duration {
 	if attempt < 1 {
 		attempt = 1
 	}
+	const maxBackoff = 500 * time.Millisecond
 	d := 100 * time.Millisecond
-	for i := 1; i < attempt && d < time.Second; i++ {
+	for i := 1; i < attempt && d < maxBackoff; i++ {
 		d *= 2
 	}
-	d = min(d, time.Second)
+	d = min(d, maxBackoff)
 	jitter := time.Duration(rand.Int64N(int64(d)*2/5+1)) - d/5
 	return d + jitter
 }
@@ -157,7 +160,7 @@ func MetadataMaxAge(d time.Duration) Opt {
 // RetryBackoff sets the delay before retry number attempt (1 for the first
 // retry) of a retriable failure. A broker's RetryInfo delay is used when
 // longer. It applies to the client's own RPCs and, as a producer option, to
-// produce retries. Default: DefaultBackoff (exponential 100ms..1s, jitter).
+// produce retries. Default: DefaultBackoff (exponential 100ms..500ms, jitter).
 func RetryBackoff(fn func(attempt int) time.Duration) ProducerOpt {
 	return producerOpt{func(c *cfg) { c.backoff = fn }}
 }
