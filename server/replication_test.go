@@ -217,3 +217,27 @@ func TestDescribeTopicsAsksLeadersForOffsets(t *testing.T) {
 		time.Sleep(50 * time.Millisecond)
 	}
 }
+
+// TestJoinGrowsTheQuorum: a node started with Bootstrap is a cluster of one;
+// a second node started with Join (any broker's gRPC address) is added to
+// the controller quorum and becomes an active broker.
+func TestJoinGrowsTheQuorum(t *testing.T) {
+	short := func(o *Options) {
+		o.HTTPAddr = "off"
+		o.SessionTimeout, o.HeartbeatInterval, o.RaftTimeout = time.Second, 100*time.Millisecond, 200*time.Millisecond
+	}
+	first := startBroker(t, "", short, func(o *Options) { o.NodeID, o.RaftAddr, o.Bootstrap = 1, freeAddr(t), true })
+	second := startBroker(t, "", short, func(o *Options) {
+		o.NodeID, o.RaftAddr, o.Join = 2, freeAddr(t), first.srv.Addr().String()
+	})
+	deadline := time.Now().Add(30 * time.Second)
+	for !(second.srv.ctl.image().Alive(1) && second.srv.ctl.image().Alive(2)) {
+		if time.Now().After(deadline) {
+			t.Fatalf("the joined node's image: %s", second.srv.ctl.image())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if got := first.srv.ctl.ctrl.Image().ClusterID(); got == "" || got != second.srv.ctl.image().ClusterID() {
+		t.Fatalf("cluster ids differ: %q vs %q", got, second.srv.ctl.image().ClusterID())
+	}
+}
