@@ -44,84 +44,77 @@ func (c *control) leaderConn() (*grpc.ClientConn, error) {
 	return c.peers.conn(id, b.Address)
 }
 
-// register starts a broker session and returns its epoch.
-func (c *control) register(ctx context.Context, reg cluster.BrokerRegistration) (int64, error) {
+// onLeader runs a controller request on the local node when it leads the
+// quorum, and otherwise sends it to the leader's broker over
+// ControllerService (remote), mapping the leader's answer back to an
+// *Error. A local call that finds leadership just lost falls through to
+// the new leader.
+func onLeader[T any](c *control, local func() (T, error), remote func(clusterv1.ControllerServiceClient) (T, error)) (T, error) {
 	if c.ctrl.IsLeader() {
-		b, err := c.ctrl.RegisterBroker(ctx, reg)
+		v, err := local()
 		if err == nil || !errors.Is(err, cluster.ErrNotLeader) {
-			return b.Epoch, err
+			return v, err
 		}
 	}
+	var zero T
 	conn, err := c.leaderConn()
 	if err != nil {
-		return 0, err
+		return zero, err
 	}
-	resp, err := clusterv1.NewControllerServiceClient(conn).RegisterBroker(ctx, &clusterv1.RegisterBrokerRequest{
-		BrokerId: reg.ID, IncarnationId: reg.IncarnationID, Address: reg.Address, Rack: reg.Rack, LostUnsyncedData: reg.LostUnsyncedData})
+	v, err := remote(clusterv1.NewControllerServiceClient(conn))
 	if err != nil {
-		return 0, fromStatus(err)
+		return zero, fromStatus(err)
 	}
-	return resp.GetBrokerEpoch(), nil
+	return v, nil
+}
+
+// register starts a broker session and returns its epoch.
+func (c *control) register(ctx context.Context, reg cluster.BrokerRegistration) (int64, error) {
+	return onLeader(c, func() (int64, error) {
+		b, err := c.ctrl.RegisterBroker(ctx, reg)
+		return b.Epoch, err
+	}, func(cc clusterv1.ControllerServiceClient) (int64, error) {
+		resp, err := cc.RegisterBroker(ctx, &clusterv1.RegisterBrokerRequest{BrokerId: reg.ID, IncarnationId: reg.IncarnationID,
+			Address: reg.Address, Rack: reg.Rack, LostUnsyncedData: reg.LostUnsyncedData})
+		return resp.GetBrokerEpoch(), err
+	})
 }
 
 func (c *control) heartbeat(ctx context.Context, req cluster.HeartbeatRequest) (cluster.HeartbeatResponse, error) {
-	if c.ctrl.IsLeader() {
-		resp, err := c.ctrl.Heartbeat(ctx, req)
-		if err == nil || !errors.Is(err, cluster.ErrNotLeader) {
-			return resp, err
-		}
-	}
-	conn, err := c.leaderConn()
-	if err != nil {
-		return cluster.HeartbeatResponse{}, err
-	}
-	resp, err := clusterv1.NewControllerServiceClient(conn).BrokerHeartbeat(ctx, &clusterv1.BrokerHeartbeatRequest{
-		BrokerId: req.BrokerID, BrokerEpoch: req.BrokerEpoch, WantFence: req.WantFence, WantShutdown: req.WantShutdown})
-	if err != nil {
-		return cluster.HeartbeatResponse{}, fromStatus(err)
-	}
-	return cluster.HeartbeatResponse{State: cluster.BrokerState(resp.GetState()), ShouldShutdown: resp.GetShouldShutdown()}, nil
+	return onLeader(c, func() (cluster.HeartbeatResponse, error) {
+		return c.ctrl.Heartbeat(ctx, req)
+	}, func(cc clusterv1.ControllerServiceClient) (cluster.HeartbeatResponse, error) {
+		resp, err := cc.BrokerHeartbeat(ctx, &clusterv1.BrokerHeartbeatRequest{
+			BrokerId: req.BrokerID, BrokerEpoch: req.BrokerEpoch, WantFence: req.WantFence, WantShutdown: req.WantShutdown})
+		return cluster.HeartbeatResponse{State: cluster.BrokerState(resp.GetState()), ShouldShutdown: resp.GetShouldShutdown()}, err
+	})
 }
 
 // alterPartition sends a leader's ISR change to the controller.
 func (c *control) alterPartition(ctx context.Context, ch cluster.ChangePartition) (cluster.PartitionMeta, error) {
-	if c.ctrl.IsLeader() {
-		pm, err := c.ctrl.ChangePartition(ctx, ch)
-		if err == nil || !errors.Is(err, cluster.ErrNotLeader) {
-			return pm, err
+	return onLeader(c, func() (cluster.PartitionMeta, error) {
+		return c.ctrl.ChangePartition(ctx, ch)
+	}, func(cc clusterv1.ControllerServiceClient) (cluster.PartitionMeta, error) {
+		req := &clusterv1.AlterPartitionRequest{Topic: ch.Topic, Partition: ch.Partition, LeaderEpoch: ch.LeaderEpoch,
+			PartitionEpoch: ch.PartitionEpoch, Isr: ch.ISR}
+		if ch.Broker != nil {
+			req.BrokerId, req.BrokerEpoch = ch.Broker.ID, ch.Broker.Epoch
 		}
-	}
-	conn, err := c.leaderConn()
-	if err != nil {
-		return cluster.PartitionMeta{}, err
-	}
-	req := &clusterv1.AlterPartitionRequest{Topic: ch.Topic, Partition: ch.Partition, LeaderEpoch: ch.LeaderEpoch,
-		PartitionEpoch: ch.PartitionEpoch, Isr: ch.ISR}
-	if ch.Broker != nil {
-		req.BrokerId, req.BrokerEpoch = ch.Broker.ID, ch.Broker.Epoch
-	}
-	resp, err := clusterv1.NewControllerServiceClient(conn).AlterPartition(ctx, req)
-	if err != nil {
-		return cluster.PartitionMeta{}, fromStatus(err)
-	}
-	return cluster.PartitionMeta{Leader: resp.GetLeader(), LeaderEpoch: resp.GetLeaderEpoch(),
-		PartitionEpoch: resp.GetPartitionEpoch(), ISR: resp.GetIsr()}, nil
+		resp, err := cc.AlterPartition(ctx, req)
+		return cluster.PartitionMeta{Leader: resp.GetLeader(), LeaderEpoch: resp.GetLeaderEpoch(),
+			PartitionEpoch: resp.GetPartitionEpoch(), ISR: resp.GetIsr()}, err
+	})
 }
 
 // addVoter adds a node to the quorum through the leader.
 func (c *control) addVoter(ctx context.Context, id int32, raftAddr string) error {
-	if c.ctrl.IsLeader() {
-		err := c.ctrl.AddVoter(ctx, id, raftAddr)
-		if err == nil || !errors.Is(err, cluster.ErrNotLeader) {
-			return err
-		}
-	}
-	conn, err := c.leaderConn()
-	if err != nil {
-		return err
-	}
-	_, err = clusterv1.NewControllerServiceClient(conn).AddVoter(ctx, &clusterv1.AddVoterRequest{NodeId: id, RaftAddress: raftAddr})
-	return fromStatus(err)
+	_, err := onLeader(c, func() (struct{}, error) {
+		return struct{}{}, c.ctrl.AddVoter(ctx, id, raftAddr)
+	}, func(cc clusterv1.ControllerServiceClient) (struct{}, error) {
+		_, err := cc.AddVoter(ctx, &clusterv1.AddVoterRequest{NodeId: id, RaftAddress: raftAddr})
+		return struct{}{}, err
+	})
+	return err
 }
 
 // waitImage waits until the local image satisfies cond (a change committed

@@ -2,7 +2,6 @@ package server
 
 import (
 	"context"
-	"errors"
 	"math"
 	"sync"
 
@@ -65,21 +64,12 @@ func (s *produceService) initProducerID(ctx context.Context, req *fjordv1.InitPr
 
 // allocateProducerIDs asks the controller leader for a block.
 func (c *control) allocateProducerIDs(ctx context.Context, id int32, epoch int64) (cluster.ProducerIDBlock, error) {
-	if c.ctrl.IsLeader() {
-		blk, err := c.ctrl.AllocateProducerIDs(ctx, id, epoch)
-		if err == nil || !errors.Is(err, cluster.ErrNotLeader) {
-			return blk, err
-		}
-	}
-	conn, err := c.leaderConn()
-	if err != nil {
-		return cluster.ProducerIDBlock{}, err
-	}
-	resp, err := clusterv1.NewControllerServiceClient(conn).AllocateProducerIds(ctx, &clusterv1.AllocateProducerIdsRequest{BrokerId: id, BrokerEpoch: epoch})
-	if err != nil {
-		return cluster.ProducerIDBlock{}, fromStatus(err)
-	}
-	return cluster.ProducerIDBlock{Start: resp.GetFirstProducerId(), Len: resp.GetCount()}, nil
+	return onLeader(c, func() (cluster.ProducerIDBlock, error) {
+		return c.ctrl.AllocateProducerIDs(ctx, id, epoch)
+	}, func(cc clusterv1.ControllerServiceClient) (cluster.ProducerIDBlock, error) {
+		resp, err := cc.AllocateProducerIds(ctx, &clusterv1.AllocateProducerIdsRequest{BrokerId: id, BrokerEpoch: epoch})
+		return cluster.ProducerIDBlock{Start: resp.GetFirstProducerId(), Len: resp.GetCount()}, err
+	})
 }
 
 func (s *controllerService) AllocateProducerIds(ctx context.Context, req *clusterv1.AllocateProducerIdsRequest) (*clusterv1.AllocateProducerIdsResponse, error) {
