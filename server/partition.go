@@ -58,6 +58,8 @@ type partition struct {
 	// waiters are parked operations (acks=all produces, long-poll fetches,
 	// replica fetches) woken when the log or high watermark moves.
 	waiters map[*waiter]struct{}
+	// appendWaiters counts the waiters with appends set.
+	appendWaiters int
 	// flushQueued is set while the partition waits in the flusher's queue.
 	flushQueued bool
 	deleted     bool
@@ -65,9 +67,17 @@ type partition struct {
 
 // waiter is a parked operation; ch has room for one wake-up so notifiers
 // never block.
-type waiter struct{ ch chan struct{} }
+type waiter struct {
+	ch chan struct{}
+	// appends: also woken by appends that do not move the high watermark
+	// (follower fetches wait for data; consumers and acks only for the HW).
+	appends bool
+}
 
 func newWaiter() *waiter { return &waiter{ch: make(chan struct{}, 1)} }
+
+// newAppendWaiter is a waiter that appends wake too.
+func newAppendWaiter() *waiter { return &waiter{ch: make(chan struct{}, 1), appends: true} }
 
 func (w *waiter) wake() {
 	select {
@@ -81,12 +91,18 @@ func (p *partition) addWaiter(w *waiter) {
 	if p.waiters == nil {
 		p.waiters = make(map[*waiter]struct{})
 	}
+	if _, ok := p.waiters[w]; !ok && w.appends {
+		p.appendWaiters++
+	}
 	p.waiters[w] = struct{}{}
 	p.mu.Unlock()
 }
 
 func (p *partition) removeWaiter(w *waiter) {
 	p.mu.Lock()
+	if _, ok := p.waiters[w]; ok && w.appends {
+		p.appendWaiters--
+	}
 	delete(p.waiters, w)
 	p.mu.Unlock()
 }
@@ -136,10 +152,17 @@ func (p *partition) leaderProgress(b *broker) {
 			}
 		}
 	}
-	hasWaiters := len(p.waiters) > 0
+	if !wake && p.appendWaiters > 0 {
+		// The HW did not move: wake only followers waiting for data, not
+		// every consumer long poll and acks=all wait on this partition.
+		for w := range p.waiters {
+			if w.appends {
+				w.wake()
+			}
+		}
+	}
 	p.mu.Unlock()
-	if wake || hasWaiters {
-		// Followers long-polling for data wait here too.
+	if wake {
 		p.notify()
 	}
 }

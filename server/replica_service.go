@@ -82,7 +82,7 @@ func (b *broker) replicaFetch(ctx context.Context, req *clusterv1.ReplicateReque
 			return resp, nil
 		}
 		if w == nil {
-			w = newWaiter()
+			w = newAppendWaiter()
 			for _, p := range parts {
 				if p != nil {
 					p.addWaiter(w)
