@@ -18,6 +18,9 @@ const (
 	// partitionBackoff delays a partition whose fetch failed (it waits for
 	// metadata rather than hammering the leader).
 	partitionBackoff = 200 * time.Millisecond
+	// replicaPartitionMaxBytes bounds one partition's share of a replica
+	// fetch, so one busy partition cannot starve the others on the stream.
+	replicaPartitionMaxBytes = 8 << 20
 )
 
 // fetcherSet runs one fetcher per leader broker this broker follows.
@@ -245,7 +248,7 @@ func (f *fetcher) request(parts []*partition) (*clusterv1.ReplicateRequest, []se
 		req.Partitions = append(req.Partitions, &clusterv1.ReplicaFetchPartition{
 			Topic: p.tp.topic, TopicId: p.topicID, Partition: p.tp.partition, LeaderEpoch: fol.LeaderEpoch(),
 			FetchOffset: p.log.LogEndOffset(), DurableOffset: p.log.RecoveryPoint(), HighWatermark: p.log.HighWatermark(),
-			MaxBytes: int32(min(b.repl.fetchBytes, 1<<20*8)),
+			MaxBytes: int32(min(b.repl.fetchBytes, replicaPartitionMaxBytes)),
 		})
 		sent = append(sent, sentPartition{p, fol})
 	}
