@@ -77,6 +77,7 @@ type cfg struct {
 	fetchMaxBytes          int32
 	fetchPartitionMaxBytes int32
 	resetOffset            Offset
+	resetOffsetSet         bool // ResetOffset was given (a GroupConsumer's default differs)
 }
 
 func defaultCfg() cfg {
@@ -308,11 +309,13 @@ func FetchPartitionMaxBytes(n int32) ConsumerOpt {
 }
 
 // ResetOffset says where a partition's position goes when the broker
-// answers OFFSET_OUT_OF_RANGE (e.g. retention deleted the records).
-// NoResetOffset() makes Poll return ErrOffsetOutOfRange instead.
-// Default: AtStart().
+// answers OFFSET_OUT_OF_RANGE (e.g. retention deleted the records) and, for
+// a GroupConsumer, where a newly assigned partition without a committed
+// offset starts. NoResetOffset() makes Poll return ErrOffsetOutOfRange (or
+// a *NoOffsetError) instead. Default: AtStart() for a Consumer, AtEnd()
+// for a GroupConsumer (as Kafka's auto.offset.reset=latest).
 func ResetOffset(at Offset) ConsumerOpt {
-	return consumerOpt{func(c *cfg) { c.resetOffset = at }}
+	return consumerOpt{func(c *cfg) { c.resetOffset, c.resetOffsetSet = at, true }}
 }
 
 // NoResetOffset is the Offset for ResetOffset that disables resetting.
