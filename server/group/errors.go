@@ -45,3 +45,25 @@ func (e *Error) Error() string { return "group: " + e.Message }
 func errorf(r Reason, format string, args ...any) *Error {
 	return &Error{Reason: r, Message: fmt.Sprintf(format, args...), Partition: -1}
 }
+
+func errGroup(r Reason, groupID, format string, args ...any) *Error {
+	return errorf(r, "group %q: "+format, append([]any{groupID}, args...)...)
+}
+
+func errMember(r Reason, groupID, memberID, format string, args ...any) *Error {
+	return errorf(r, "group %q member %q: "+format, append([]any{groupID, memberID}, args...)...)
+}
+
+func errPartition(r Reason, groupID string, tp TopicPartition, format string, args ...any) *Error {
+	e := errorf(r, "group %q partition %s/%d: "+format, append([]any{groupID, tp.Topic, tp.Partition}, args...)...)
+	e.Topic, e.Partition = tp.Topic, tp.Partition
+	return e
+}
+
+func errGroupNotFound(groupID string) *Error {
+	return errGroup(ReasonGroupIDNotFound, groupID, "no such group")
+}
+
+func errUnknownMember(groupID, memberID string) *Error {
+	return errMember(ReasonUnknownMemberID, groupID, memberID, "unknown member id; rejoin with epoch 0")
+}

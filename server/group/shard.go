@@ -1,82 +1,199 @@
 package group
 
 import (
+	"maps"
+	"regexp"
+	"slices"
 	"time"
 
 	"github.com/fjordlog/fjord/server/group/assign"
 )
 
-// Shard holds every group of one __consumer_offsets partition. Not safe for
-// concurrent use.
+// Shard holds every group of one __consumer_offsets partition: members,
+// epochs, target assignments, reconciliation, timers and committed offsets.
+// It is a pure state machine: methods take the time, return the records to
+// append and the effects to deliver once they are committed, and never block.
+// Not safe for concurrent use.
 type Shard struct {
 	cfg Config
+	// topics is the cluster's topics as last given to SetTopics or Loaded.
+	topics map[string]assign.Topic
+	groups map[string]*group
+	timers timerHeap
+}
+
+// group is one consumer group. Fields marked "persisted" are in the group
+// record; the others are rebuilt by Loaded or are bookkeeping.
+type group struct {
+	id          string
+	epoch       int32            // persisted: the group epoch
+	assignor    string           // persisted: canonical assignor name, "" until a member joined
+	targetEpoch int32            // persisted: the epoch the target was computed at
+	meta        map[string]int32 // persisted: partition counts of the subscribed topics the target was computed for
+	emptySince  time.Time        // persisted: when the group last became empty; zero while it has members
+
+	members   map[string]*member
+	instances map[string]string // static instance id -> member id
+	offsets   map[TopicPartition]*CommittedOffset
+
+	lastValue []byte              // the group record value last written or replayed
+	touched   map[string]struct{} // members whose record may need writing in this operation
+	timerAt   time.Time           // time of the earliest timer queued for the group (retention), zero if none
+}
+
+// member is one group member. Fields marked "persisted" are in the member
+// record.
+type member struct {
+	id               string
+	instanceID       string // persisted
+	rack             string // persisted
+	clientID         string // persisted
+	clientHost       string // persisted
+	sub              Subscription
+	re               *regexp.Regexp // sub.Pattern compiled and anchored, nil for topic names
+	resolved         []string       // persisted: the subscribed topic names, sorted (patterns resolved)
+	sessionTimeout   time.Duration  // persisted (ms)
+	rebalanceTimeout time.Duration  // persisted (ms)
+
+	epoch    int32            // persisted: the member epoch
+	target   []TopicPartition // persisted: the member's part of the group's target assignment
+	assigned []TopicPartition // persisted: the last Assigned sent to the member
+	revoking []TopicPartition // persisted: partitions the member may still consume and must release
+	pending  []TopicPartition // persisted: target partitions others still own
+
+	connected       bool      // the member has an open stream
+	sessionDeadline time.Time // removed when reached
+	revokeDeadline  time.Time // removed when reached while revoking is not empty
+	timerAt         time.Time // time of the earliest timer queued for the member, zero if none
+
+	lastValue []byte // the member record value last written or replayed
 }
 
 // NewShard returns an empty shard.
 func NewShard(cfg Config) *Shard {
-	return &Shard{cfg: cfg.EnsureDefaults()}
+	return &Shard{cfg: cfg.EnsureDefaults(), groups: make(map[string]*group)}
 }
 
-// Replay applies one record of the partition's log, in log order.
-func (s *Shard) Replay(r Record) error { return nil }
-
-// Loaded ends loading: every member gets a full session from now and targets
-// are recomputed against topics.
-func (s *Shard) Loaded(now time.Time, topics map[string]assign.Topic) Output { return Output{} }
-
-// SetTopics sets the topics that exist.
-func (s *Shard) SetTopics(now time.Time, topics map[string]assign.Topic) Output { return Output{} }
-
-// Join opens a member's session.
-func (s *Shard) Join(now time.Time, req JoinRequest) (Output, error) { return Output{}, nil }
-
-// Heartbeat keeps a member's session alive.
-func (s *Shard) Heartbeat(now time.Time, group, member string, epoch int32) (Output, error) {
-	return Output{}, nil
+func newGroup(id string) *group {
+	return &group{
+		id:        id,
+		members:   make(map[string]*member),
+		instances: make(map[string]string),
+		offsets:   make(map[TopicPartition]*CommittedOffset),
+	}
 }
 
-// Ack records that a member owns exactly owned.
-func (s *Shard) Ack(now time.Time, group, member string, epoch int32, owned []TopicPartition) (Output, error) {
-	return Output{}, nil
+// op accumulates one operation's output.
+type op struct {
+	now time.Time
+	out Output
 }
 
-// Subscribe replaces a member's subscription.
-func (s *Shard) Subscribe(now time.Time, group, member string, sub Subscription) (Output, error) {
-	return Output{}, nil
+func (o *op) record(key, value []byte) {
+	o.out.Records = append(o.out.Records, Record{Key: key, Value: value})
 }
 
-// Leave removes a member.
-func (s *Shard) Leave(now time.Time, group, member string, temporary bool) (Output, error) {
-	return Output{}, nil
+func (o *op) push(g *group, m *member, hb time.Duration) {
+	o.out.Effects = append(o.out.Effects, Effect{Group: g.id, MemberID: m.id, State: m.state(g, hb)})
 }
 
-// Disconnected notes that a member's stream ended without a leave.
-func (s *Shard) Disconnected(now time.Time, group, member string) {}
-
-// Tick applies session and rebalance timeouts and offsets retention.
-func (s *Shard) Tick(now time.Time) Output { return Output{} }
-
-// NextDeadline returns when Tick next has something to do.
-func (s *Shard) NextDeadline() (time.Time, bool) { return time.Time{}, false }
-
-// Commit commits offsets.
-func (s *Shard) Commit(now time.Time, req CommitRequest) ([]error, Output, error) {
-	return nil, Output{}, nil
+func (o *op) fail(g *group, memberID string, err *Error) {
+	o.out.Effects = append(o.out.Effects, Effect{Group: g.id, MemberID: memberID, Err: err})
 }
 
-// FetchOffsets returns committed offsets.
-func (s *Shard) FetchOffsets(group string, tps []TopicPartition) []CommittedOffset { return nil }
+// touch notes that the member's record may have to be written (or
+// tombstoned, if the member is gone) when the operation ends.
+func (g *group) touch(id string) {
+	if g.touched == nil {
+		g.touched = make(map[string]struct{})
+	}
+	g.touched[id] = struct{}{}
+}
 
-// Describe describes a group.
-func (s *Shard) Describe(group string) (GroupDescription, error) { return GroupDescription{}, nil }
+func (g *group) sortedMemberIDs() []string {
+	return slices.Sorted(maps.Keys(g.members))
+}
 
-// List lists the shard's groups.
-func (s *Shard) List() []GroupListing { return nil }
+// state is the group's state as Describe and List report it.
+func (g *group) state() GroupState {
+	if len(g.members) == 0 {
+		return StateEmpty
+	}
+	for _, m := range g.members {
+		if len(m.revoking) > 0 || !equalTPs(m.assigned, m.target) {
+			return StateReconciling
+		}
+	}
+	return StateStable
+}
 
-// Delete deletes an empty group.
-func (s *Shard) Delete(now time.Time, group string) (Output, error) { return Output{}, nil }
+// heartbeatInterval is the interval the member is told to heartbeat at.
+func (s *Shard) heartbeatInterval(m *member) time.Duration {
+	return min(s.cfg.HeartbeatInterval, m.sessionTimeout/3)
+}
 
-// ResetOffsets sets committed offsets, backwards too.
-func (s *Shard) ResetOffsets(now time.Time, group string, offsets []CommitOffset, force bool) (Output, error) {
-	return Output{}, nil
+// state returns what the member's stream is told; the lists are copies.
+func (m *member) state(g *group, hb time.Duration) *MemberState {
+	return &MemberState{
+		MemberID:          m.id,
+		MemberEpoch:       m.epoch,
+		GroupEpoch:        g.epoch,
+		HeartbeatInterval: hb,
+		SessionTimeout:    m.sessionTimeout,
+		Assigned:          slices.Clone(m.assigned),
+		Pending:           slices.Clone(m.pending),
+		Assignor:          g.assignor,
+	}
+}
+
+// owns reports whether the member may be consuming tp as far as the server
+// knows: it was sent tp in an Assigned or is revoking it.
+func (m *member) owns(tp TopicPartition) bool {
+	return containsTP(m.assigned, tp) || containsTP(m.revoking, tp)
+}
+
+// Describe describes a group. A group that does not exist is described as
+// StateDead along with a GROUP_ID_NOT_FOUND error.
+func (s *Shard) Describe(groupID string) (GroupDescription, error) {
+	if err := validGroupID(groupID); err != nil {
+		return GroupDescription{Group: groupID, State: StateDead}, err
+	}
+	g := s.groups[groupID]
+	if g == nil {
+		return GroupDescription{Group: groupID, State: StateDead}, errGroupNotFound(groupID)
+	}
+	d := GroupDescription{
+		Group:    g.id,
+		State:    g.state(),
+		Epoch:    g.epoch,
+		Assignor: g.assignor,
+		Offsets:  g.sortedOffsets(),
+	}
+	for _, id := range g.sortedMemberIDs() {
+		m := g.members[id]
+		d.Members = append(d.Members, MemberDescription{
+			MemberID:     m.id,
+			InstanceID:   m.instanceID,
+			ClientID:     m.clientID,
+			ClientHost:   m.clientHost,
+			Rack:         m.rack,
+			MemberEpoch:  m.epoch,
+			Subscription: Subscription{Topics: slices.Clone(m.sub.Topics), Pattern: m.sub.Pattern},
+			Assigned:     slices.Clone(m.assigned),
+			Pending:      slices.Clone(m.pending),
+			Revoking:     slices.Clone(m.revoking),
+			Connected:    m.connected,
+		})
+	}
+	return d, nil
+}
+
+// List lists the shard's groups, sorted by id.
+func (s *Shard) List() []GroupListing {
+	out := make([]GroupListing, 0, len(s.groups))
+	for _, id := range slices.Sorted(maps.Keys(s.groups)) {
+		g := s.groups[id]
+		out = append(out, GroupListing{Group: id, State: g.state(), Members: len(g.members)})
+	}
+	return out
 }

@@ -1,0 +1,121 @@
+package group
+
+import (
+	"regexp"
+	"time"
+	"unicode/utf8"
+
+	"github.com/fjordlog/fjord/server/group/assign"
+)
+
+// maxIDBytes bounds group, member and instance ids.
+const maxIDBytes = 255
+
+// badID returns why id is not acceptable as an id, "" if it is.
+func badID(id string) string {
+	switch {
+	case id == "":
+		return "empty"
+	case len(id) > maxIDBytes:
+		return "longer than 255 bytes"
+	case !utf8.ValidString(id):
+		return "not valid utf-8"
+	}
+	for _, r := range id {
+		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) {
+			return "holds a control character"
+		}
+	}
+	return ""
+}
+
+func validGroupID(groupID string) error {
+	if why := badID(groupID); why != "" {
+		return errorf(ReasonInvalidGroupID, "invalid group id %q: %s", groupID, why)
+	}
+	return nil
+}
+
+// compileSubscription checks sub and compiles its pattern, anchored so that
+// it must match whole topic names.
+func compileSubscription(groupID, memberID string, sub Subscription) (*regexp.Regexp, error) {
+	switch {
+	case len(sub.Topics) > 0 && sub.Pattern != "":
+		return nil, errMember(ReasonInvalidRequest, groupID, memberID, "subscription names both topics and a pattern")
+	case len(sub.Topics) == 0 && sub.Pattern == "":
+		return nil, errMember(ReasonInvalidRequest, groupID, memberID, "subscription names no topic and no pattern")
+	case sub.Pattern != "":
+		re, err := regexp.Compile(`^(?:` + sub.Pattern + `)$`)
+		if err != nil {
+			return nil, errMember(ReasonInvalidRequest, groupID, memberID, "subscription pattern %q: %v", sub.Pattern, err)
+		}
+		return re, nil
+	}
+	for _, t := range sub.Topics {
+		if t == "" {
+			return nil, errMember(ReasonInvalidRequest, groupID, memberID, "subscription names an empty topic")
+		}
+	}
+	return nil, nil
+}
+
+// joinParams is a JoinRequest checked and with defaults applied.
+type joinParams struct {
+	re               *regexp.Regexp
+	sub              Subscription
+	assignor         string // canonical
+	sessionTimeout   time.Duration
+	rebalanceTimeout time.Duration
+	owned            []TopicPartition
+}
+
+func (s *Shard) checkJoin(req JoinRequest) (joinParams, error) {
+	var p joinParams
+	if err := validGroupID(req.Group); err != nil {
+		return p, err
+	}
+	if why := badID(req.MemberID); why != "" {
+		return p, errMember(ReasonInvalidRequest, req.Group, req.MemberID, "invalid member id: %s", why)
+	}
+	if req.InstanceID != "" {
+		if why := badID(req.InstanceID); why != "" {
+			return p, errMember(ReasonInvalidRequest, req.Group, req.MemberID, "invalid instance id %q: %s", req.InstanceID, why)
+		}
+	}
+	if req.MemberEpoch < 0 {
+		return p, errMember(ReasonInvalidRequest, req.Group, req.MemberID, "negative member epoch %d", req.MemberEpoch)
+	}
+	re, err := compileSubscription(req.Group, req.MemberID, req.Subscription)
+	if err != nil {
+		return p, err
+	}
+	p.re = re
+	p.sub = Subscription{Pattern: req.Subscription.Pattern}
+	if len(req.Subscription.Topics) > 0 {
+		p.sub.Topics = append([]string(nil), req.Subscription.Topics...)
+	}
+	a, err := assign.New(req.Assignor)
+	if err != nil {
+		return p, errMember(ReasonUnknownAssignor, req.Group, req.MemberID, "unsupported assignor %q (supported: uniform, cooperative-sticky, sticky, range, roundrobin)", req.Assignor)
+	}
+	p.assignor = a.Name()
+
+	// Timeouts are stored in milliseconds; keep only what is stored.
+	p.sessionTimeout = req.SessionTimeout.Truncate(time.Millisecond)
+	switch {
+	case req.SessionTimeout == 0:
+		p.sessionTimeout = s.cfg.DefaultSessionTimeout.Truncate(time.Millisecond)
+	case p.sessionTimeout < s.cfg.MinSessionTimeout || p.sessionTimeout > s.cfg.MaxSessionTimeout:
+		return p, errMember(ReasonInvalidRequest, req.Group, req.MemberID, "session timeout %v outside [%v, %v]",
+			req.SessionTimeout, s.cfg.MinSessionTimeout, s.cfg.MaxSessionTimeout)
+	}
+	p.rebalanceTimeout = req.RebalanceTimeout.Truncate(time.Millisecond)
+	switch {
+	case req.RebalanceTimeout == 0:
+		p.rebalanceTimeout = s.cfg.DefaultRebalanceTimeout.Truncate(time.Millisecond)
+	case p.rebalanceTimeout <= 0:
+		return p, errMember(ReasonInvalidRequest, req.Group, req.MemberID, "invalid rebalance timeout %v", req.RebalanceTimeout)
+	}
+	p.owned = normTPs(req.Owned)
+	return p, nil
+}
