@@ -146,6 +146,7 @@ Then, in another terminal:                fjord topic create demo
 		newConsumeCmd(env),
 		newClusterCmd(env),
 		newPartitionCmd(env),
+		newConsumerGroupCmd(env),
 		newBenchCmd(env),
 	)
 	return root

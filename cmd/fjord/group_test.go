@@ -1,0 +1,237 @@
+package main
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	fjordv1 "github.com/fjordlog/fjord/gen/go/fjord/v1"
+)
+
+func TestGroupUsageErrors(t *testing.T) {
+	// Every case fails before contacting a broker.
+	b := "--brokers=" + closedAddr(t)
+	const which = "--to-earliest, --to-latest, --to-offset N, --to-datetime T or --shift-by N"
+	for _, tt := range []struct {
+		args []string
+		want []string
+	}{
+		{[]string{"group", "frob", b}, []string{`unknown command "frob" for "fjord group"`}},
+		{[]string{"group", "describe", b}, []string{"fjord group describe needs exactly one argument, the group id (got 0)"}},
+		{[]string{"group", "delete", b}, []string{"fjord group delete needs one or more group ids"}},
+		{[]string{"group", "list", "--state", "sleepy", b}, []string{`invalid --state "sleepy": want one of empty, assigning, reconciling, stable, dead`}},
+		{[]string{"group", "list", "extra", b}, []string{`fjord group list takes no arguments, got "extra"`}},
+		{[]string{"group", "reset", "g", b}, []string{"where to? give one of " + which, "see 'fjord group reset --help'"}},
+		{[]string{"group", "reset", "g", "--to-earliest", "--to-latest", b}, []string{"--to-earliest and --to-latest are mutually exclusive: give exactly one of " + which}},
+		{[]string{"group", "reset", "g", "--to-offset", "3", "--shift-by", "-1", "--to-datetime", "2025-01-02T15:04:05Z", b},
+			[]string{"--to-offset and --to-datetime and --shift-by are mutually exclusive"}},
+		{[]string{"group", "reset", "g", "--to-earliest=false", b}, []string{"--to-earliest=false: give one of"}},
+		{[]string{"group", "reset", "g", "--to-offset", "-5", b}, []string{"--to-offset must not be negative"}},
+		{[]string{"group", "reset", "g", "--to-offset", "five", b}, []string{`invalid argument "five" for "--to-offset"`}},
+		{[]string{"group", "reset", "g", "--shift-by", "1.5", b}, []string{`invalid argument "1.5" for "--shift-by"`}},
+		{[]string{"group", "reset", "g", "--to-datetime", "yesterday", b},
+			[]string{`invalid --to-datetime "yesterday": want RFC3339 (2006-01-02T15:04:05Z or 2006-01-02T15:04:05+02:00) or local time 2006-01-02T15:04:05`}},
+		{[]string{"group", "reset", "g", "--to-datetime", "2025-01-02 15:04:05", b}, []string{`invalid --to-datetime "2025-01-02 15:04:05"`}},
+		{[]string{"group", "reset", "g", "--to-latest", "--topic", "t:x", b}, []string{`invalid --topic "t:x": invalid partition "x" (want TOPIC or TOPIC:PARTITION[,PARTITION...])`}},
+		{[]string{"group", "reset", "g", "--to-latest", "--topic", ":1", b}, []string{`invalid --topic ":1": no topic name`}},
+		{[]string{"group", "reset", "g", "--to-latest", "--topic", "t:3-1", b}, []string{`invalid partition "3-1"`}},
+		{[]string{"group", "reset", "--to-latest", b}, []string{"fjord group reset needs exactly one argument, the group id (got 0)"}},
+	} {
+		t.Run(strings.Join(tt.args[:len(tt.args)-1], " "), func(t *testing.T) {
+			wantOneLineError(t, runCLI(t, nil, "", tt.args...), 2, tt.want...)
+		})
+	}
+}
+
+func TestGroupHelp(t *testing.T) {
+	r := runCLI(t, nil, "", "group")
+	for _, sub := range []string{"list", "describe", "reset", "delete"} {
+		if r.code != 0 || !strings.Contains(r.stdout, sub) {
+			t.Errorf("fjord group lacks %s: code %d stdout %q", sub, r.code, r.stdout)
+		}
+	}
+	r = runCLI(t, nil, "", "group", "reset", "--help")
+	if r.code != 0 || !strings.Contains(r.stdout, "--execute") || !strings.Contains(r.stdout, "dry run") {
+		t.Errorf("group reset --help: code %d stdout %q", r.code, r.stdout)
+	}
+}
+
+func TestParseTopicSpecs(t *testing.T) {
+	for _, tt := range []struct {
+		in   []string
+		want string
+	}{
+		{nil, "[]"},
+		{[]string{"orders"}, "[orders:[]]"},
+		{[]string{"orders:2,0"}, "[orders:[0 2]]"},
+		{[]string{"orders:0-2,5", "audit"}, "[orders:[0 1 2 5] audit:[]]"},
+		{[]string{"orders:1", "orders:0,1"}, "[orders:[0 1]]"},
+		// A topic named whole anywhere means all of its partitions.
+		{[]string{"orders:1", "orders"}, "[orders:[]]"},
+	} {
+		got, err := parseTopicSpecs(tt.in)
+		if err != nil {
+			t.Errorf("parseTopicSpecs(%q): %v", tt.in, err)
+			continue
+		}
+		var s []string
+		for _, tp := range got {
+			s = append(s, fmt.Sprintf("%s:%v", tp.GetTopic(), tp.GetPartitions()))
+		}
+		if fmt.Sprint("[", strings.Join(s, " "), "]") != tt.want {
+			t.Errorf("parseTopicSpecs(%q) = %v, want %s", tt.in, s, tt.want)
+		}
+	}
+	for _, bad := range []string{"", ":0", "t:", "t:-1", "t:1,", "t:a-b", "t:2-1", "t:99999999999"} {
+		if _, err := parseTopicSpecs([]string{bad}); err == nil {
+			t.Errorf("parseTopicSpecs(%q): no error", bad)
+		}
+	}
+}
+
+func TestParseResetTime(t *testing.T) {
+	loc := time.FixedZone("X", 2*3600)
+	for _, tt := range []struct {
+		in   string
+		want time.Time
+	}{
+		{"2025-01-02T15:04:05Z", time.Date(2025, 1, 2, 15, 4, 5, 0, time.UTC)},
+		{"2025-01-02T15:04:05+02:00", time.Date(2025, 1, 2, 13, 4, 5, 0, time.UTC)},
+		{"2025-01-02T15:04:05.250Z", time.Date(2025, 1, 2, 15, 4, 5, 250e6, time.UTC)},
+		// Without a zone: local time (loc here).
+		{"2025-01-02T15:04:05", time.Date(2025, 1, 2, 13, 4, 5, 0, time.UTC)},
+		{"2025-01-02T15:04:05.5", time.Date(2025, 1, 2, 13, 4, 5, 500e6, time.UTC)},
+	} {
+		got, err := parseResetTime(tt.in, loc)
+		if err != nil || !got.Equal(tt.want) {
+			t.Errorf("parseResetTime(%q) = %v, %v; want %v", tt.in, got, err, tt.want)
+		}
+	}
+	for _, bad := range []string{"", "2025-01-02", "15:04:05", "2025-01-02 15:04:05", "1700000000000", "2025-13-02T15:04:05"} {
+		if _, err := parseResetTime(bad, loc); err == nil {
+			t.Errorf("parseResetTime(%q): no error", bad)
+		}
+	}
+}
+
+func TestCompactPartitions(t *testing.T) {
+	tps := func(kv ...any) []*fjordv1.TopicPartitions {
+		var out []*fjordv1.TopicPartitions
+		for i := 0; i < len(kv); i += 2 {
+			out = append(out, &fjordv1.TopicPartitions{Topic: kv[i].(string), Partitions: kv[i+1].([]int32)})
+		}
+		return out
+	}
+	for _, tt := range []struct {
+		in   []*fjordv1.TopicPartitions
+		want string
+	}{
+		{nil, "-"},
+		{tps("orders", []int32{5, 0, 2, 1}), "orders[0-2,5]"},
+		{tps("orders", []int32{0, 1}), "orders[0,1]"},
+		{tps("orders", []int32{7}, "audit", []int32{3, 4, 5, 6, 9, 10}), "audit[3-6,9,10] orders[7]"},
+		{tps("orders", []int32{1}, "orders", []int32{0, 2}), "orders[0-2]"},
+	} {
+		if got := compactPartitions(tt.in); got != tt.want {
+			t.Errorf("compactPartitions(%v) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func testGroupDescription() *fjordv1.DescribeGroupResponse {
+	return &fjordv1.DescribeGroupResponse{
+		GroupId: "billing", State: fjordv1.GroupState_GROUP_STATE_RECONCILING, GroupEpoch: 7, Assignor: "uniform", CoordinatorId: 2,
+		Members: []*fjordv1.GroupMember{
+			{MemberId: "m-1", InstanceId: "host-a", ClientId: "fjord-cli", ClientHost: "10.0.0.1:5000", MemberEpoch: 7,
+				Subscription: &fjordv1.Subscription{Topics: []string{"orders"}}, Connected: true,
+				Assigned: []*fjordv1.TopicPartitions{{Topic: "orders", Partitions: []int32{0, 1, 2}}},
+				Revoking: []*fjordv1.TopicPartitions{{Topic: "orders", Partitions: []int32{3}}}},
+			{MemberId: "m-2", MemberEpoch: 6, Subscription: &fjordv1.Subscription{Pattern: "ord.*"},
+				Pending: []*fjordv1.TopicPartitions{{Topic: "orders", Partitions: []int32{3}}}},
+		},
+		Partitions: []*fjordv1.GroupPartition{
+			{Topic: "orders", Partition: 3, CommittedOffset: -1, LogEndOffset: 10, Lag: 10, MemberId: "m-1"},
+			{Topic: "orders", Partition: 0, CommittedOffset: 5, LogEndOffset: 8, Lag: 3, MemberId: "m-1"},
+			{Topic: "audit", Partition: 0, CommittedOffset: 4, LogEndOffset: -1, Lag: -1},
+		},
+	}
+}
+
+func TestWriteGroupDescription(t *testing.T) {
+	var b strings.Builder
+	writeGroupDescription(&b, testGroupDescription())
+	want := `GROUP        billing
+STATE        reconciling
+EPOCH        7
+ASSIGNOR     uniform
+COORDINATOR  2
+TOTAL LAG    13
+
+MEMBERS: 2
+MEMBER-ID  INSTANCE-ID  CLIENT-ID  HOST           EPOCH  ASSIGNED     PENDING    REVOKING
+m-1        host-a       fjord-cli  10.0.0.1:5000  7      orders[0-2]  -          orders[3]
+m-2        -            -          -              6      -            orders[3]  -
+
+PARTITIONS: 3
+TOPIC   PARTITION  COMMITTED  LOG-END  LAG  OWNER
+audit   0          4          -        -    -
+orders  0          5          8        3    m-1
+orders  3          -          10       10   m-1
+`
+	if b.String() != want {
+		t.Errorf("got\n%s\nwant\n%s", b.String(), want)
+	}
+
+	// An empty group: no member table, no PENDING/REVOKING columns.
+	b.Reset()
+	writeGroupDescription(&b, &fjordv1.DescribeGroupResponse{GroupId: "g", State: fjordv1.GroupState_GROUP_STATE_EMPTY})
+	if want := "GROUP        g\nSTATE        empty\nEPOCH        0\nASSIGNOR     -\nCOORDINATOR  0\nTOTAL LAG    -\n\nMEMBERS: 0\n\nPARTITIONS: 0\n"; b.String() != want {
+		t.Errorf("empty group: got\n%s\nwant\n%s", b.String(), want)
+	}
+}
+
+func TestGroupDescriptionJSON(t *testing.T) {
+	j := groupDescriptionJSON(testGroupDescription())
+	if j.State != "reconciling" || j.TotalLag != 13 || len(j.Members) != 2 || len(j.Partitions) != 3 || j.Partitions[0].Topic != "audit" {
+		t.Errorf("%+v", j)
+	}
+	m2 := j.Members[1]
+	if m2.Subscription.Pattern != "ord.*" || m2.Subscription.Topics == nil || m2.Assigned == nil || len(m2.Pending) != 1 ||
+		!slices.Equal(m2.Pending[0].Partitions, []int32{3}) {
+		t.Errorf("member 2: %+v", m2)
+	}
+}
+
+func TestWriteReset(t *testing.T) {
+	res := &fjordv1.ResetOffsetsResponse{Topics: []*fjordv1.ResetOffsetsTopicResult{
+		{Topic: "orders", Partitions: []*fjordv1.ResetOffsetsPartitionResult{
+			{Partition: 1, PreviousOffset: -1, Offset: 0},
+			{Partition: 0, PreviousOffset: 12, Offset: 3},
+			{Partition: 9, Error: &fjordv1.Error{Reason: "UNKNOWN_TOPIC_OR_PARTITION", Message: "no partition 9"}},
+		}},
+	}}
+	rows := resetRows(res)
+	var b strings.Builder
+	writeReset(&b, "billing", true, rows)
+	want := `TOPIC   PARTITION  PREVIOUS-OFFSET  NEW-OFFSET
+orders  0          12               3
+orders  1          -                0
+orders  9          -                failed: UNKNOWN_TOPIC_OR_PARTITION
+
+Dry run: nothing changed. Run again with --execute to reset group billing.
+`
+	if b.String() != want {
+		t.Errorf("got\n%s\nwant\n%s", b.String(), want)
+	}
+	err := resetFailures(rows)
+	if err == nil || err.Error() != "cannot reset the offset of orders-9: no partition 9 (UNKNOWN_TOPIC_OR_PARTITION)" {
+		t.Errorf("resetFailures: %v", err)
+	}
+	b.Reset()
+	writeReset(&b, "billing", false, rows[:2])
+	if !strings.HasSuffix(b.String(), "\nReset 2 partitions of group billing\n") {
+		t.Errorf("execute:\n%s", b.String())
+	}
+}
