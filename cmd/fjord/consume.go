@@ -24,6 +24,7 @@ func newConsumeCmd(env *cliEnv) *cobra.Command {
 		partition      int32
 		max            int
 		follow, asJSON bool
+		gf             groupConsumeFlags
 	)
 	cmd := &cobra.Command{
 		Use:   "consume TOPIC",
@@ -35,14 +36,25 @@ stops at the high watermark each partition had when it started.
 %h headers (k=v,k=v), %T timestamp (unix ms), %% a percent sign; \n, \t, \r
 and \\ are escapes. --json prints one JSON object per record instead, with key,
 value and header values as strings ("<field>_encoding": "base64" marks bytes
-that are not UTF-8).`,
+that are not UTF-8).
+
+With --group G it consumes as a member of consumer group G instead: the
+group's coordinator assigns it partitions, it starts from the group's
+committed offsets (partitions without one start at the end, or at the
+beginning with --from-beginning), commits its progress every few seconds and
+runs until interrupted (or -n records); on SIGINT or SIGTERM it commits and
+leaves the group. Start several to share the partitions.`,
 		Example: `  fjord consume demo -n 10
   fjord consume demo --from latest --follow
   fjord consume demo --from @2025-01-02T15:04:05Z --format '%p/%o %k=%v\n'
-  fjord consume demo --partition 0 --from 42 --json`,
+  fjord consume demo --partition 0 --from 42 --json
+  fjord consume demo --group billing --from-beginning`,
 		Args: exactArgs(1, "the topic"),
 		RunE: func(c *cobra.Command, args []string) error {
 			topic := args[0]
+			if err := gf.validate(c); err != nil {
+				return err
+			}
 			start, err := parseFrom(from, time.Now())
 			if err != nil {
 				return &usageError{cmd: c, err: err}
@@ -72,6 +84,9 @@ that are not UTF-8).`,
 				return err
 			}
 			defer cl.Close()
+			if gf.group != "" {
+				return consumeGroup(ctx, cf, cl, c.OutOrStdout(), gf, groupConsumeSpec{topic: topic, max: max, w: w})
+			}
 			return consume(ctx, cf, cl, c.OutOrStdout(), consumeSpec{
 				topic: topic, partition: partition, from: start, max: max, follow: follow, w: w,
 			})
@@ -85,7 +100,118 @@ that are not UTF-8).`,
 	f.BoolVarP(&follow, "follow", "f", false, "keep waiting for new records instead of stopping at the high watermark")
 	f.StringVar(&format, "format", `%v\n`, "output template (see above)")
 	f.BoolVar(&asJSON, "json", false, "print one JSON object per record")
+	f.StringVarP(&gf.group, "group", "g", "", "consume as a member of this consumer group (see above)")
+	f.StringVar(&gf.instanceID, "instance-id", "", "with --group: static member id, to restart without a rebalance")
+	f.BoolVar(&gf.fromBeginning, "from-beginning", false, "with --group: partitions without a committed offset start at the beginning (default: the end)")
+	f.StringVar(&gf.assignor, "assignor", "", "with --group: uniform, sticky, range or roundrobin (default: the broker's, uniform)")
 	return cmd
+}
+
+// groupConsumeFlags are consume's --group flags.
+type groupConsumeFlags struct {
+	group, instanceID, assignor string
+	fromBeginning               bool
+}
+
+// validate checks the --group flags against the others.
+func (gf *groupConsumeFlags) validate(c *cobra.Command) error {
+	fl := c.Flags()
+	if gf.group == "" {
+		if fl.Changed("group") {
+			return usageErrorf(c, "--group must not be empty")
+		}
+		for _, name := range []string{"instance-id", "from-beginning", "assignor"} {
+			if fl.Changed(name) {
+				return usageErrorf(c, "--%s needs --group", name)
+			}
+		}
+		return nil
+	}
+	switch {
+	case fl.Changed("from"):
+		return usageErrorf(c, "--from does not apply with --group: the group's committed offsets say where to start (see --from-beginning and 'fjord group reset')")
+	case fl.Changed("partition"):
+		return usageErrorf(c, "--partition does not apply with --group: the group assigns the partitions")
+	}
+	return nil
+}
+
+type groupConsumeSpec struct {
+	topic string
+	max   int // 0: unlimited
+	w     recordWriter
+}
+
+// consumeGroup prints records as a member of a consumer group until ctx
+// ends (SIGINT, SIGTERM) or s.max records were printed, then commits and
+// leaves.
+//
+// Without -n, auto-commit commits everything printed. With -n the last Poll
+// may return more records than are printed, which auto-commit would commit
+// on Close: so commits are explicit, of the printed records, after each
+// Poll (revocations happen inside Poll, after that commit).
+func consumeGroup(ctx context.Context, cf *clientFlags, cl *fjord.Client, stdout io.Writer, gf groupConsumeFlags, s groupConsumeSpec) (err error) {
+	// A group consumer waits for a topic that does not exist; say so instead.
+	if _, err := partitionCount(ctx, cf, cl, s.topic); err != nil {
+		return err
+	}
+	reset := fjord.AtEnd()
+	if gf.fromBeginning {
+		reset = fjord.AtStart()
+	}
+	opts := []fjord.GroupOpt{fjord.Topics(s.topic), fjord.ResetOffset(reset), fjord.AutoCommit(s.max == 0)}
+	if gf.instanceID != "" {
+		opts = append(opts, fjord.InstanceID(gf.instanceID))
+	}
+	if gf.assignor != "" {
+		opts = append(opts, fjord.Assignor(gf.assignor))
+	}
+	gc, err := fjord.NewGroupConsumer(cl, gf.group, opts...)
+	if err != nil {
+		return fmt.Errorf("cannot join group %q: %w", gf.group, err)
+	}
+	defer func() {
+		// Close commits (auto-commit) and leaves, within --timeout.
+		if cerr := gc.Close(); cerr != nil && err == nil {
+			err = fmt.Errorf("cannot commit the offsets of group %q on leaving: %w", gf.group, cerr)
+		}
+	}()
+
+	out := bufio.NewWriter(stdout)
+	defer out.Flush()
+	count := 0
+	for s.max == 0 || count < s.max {
+		// Poll may return records together with an error: print them first.
+		recs, pollErr := gc.Poll(ctx)
+		printed := recs
+		for i, r := range recs {
+			if err := s.w.write(out, r); err != nil {
+				return err
+			}
+			if count++; s.max > 0 && count >= s.max {
+				printed = recs[:i+1]
+				break
+			}
+		}
+		if err := out.Flush(); err != nil {
+			return err
+		}
+		if s.max > 0 && len(printed) > 0 {
+			cctx, cancel := cf.requestCtx(context.WithoutCancel(ctx))
+			err := gc.CommitRecords(cctx, printed...)
+			cancel()
+			if err != nil {
+				return fmt.Errorf("cannot commit the offsets of group %q: %w", gf.group, err)
+			}
+		}
+		if pollErr != nil {
+			if ctx.Err() != nil {
+				return nil // interrupted: a normal way to stop
+			}
+			return fmt.Errorf("group %q: %w", gf.group, pollErr)
+		}
+	}
+	return nil
 }
 
 type consumeSpec struct {

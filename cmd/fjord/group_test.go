@@ -38,6 +38,13 @@ func TestGroupUsageErrors(t *testing.T) {
 		{[]string{"group", "reset", "g", "--to-latest", "--topic", ":1", b}, []string{`invalid --topic ":1": no topic name`}},
 		{[]string{"group", "reset", "g", "--to-latest", "--topic", "t:3-1", b}, []string{`invalid partition "3-1"`}},
 		{[]string{"group", "reset", "--to-latest", b}, []string{"fjord group reset needs exactly one argument, the group id (got 0)"}},
+		{[]string{"consume", "t", "--instance-id", "i", b}, []string{"--instance-id needs --group", "see 'fjord consume --help'"}},
+		{[]string{"consume", "t", "--from-beginning", b}, []string{"--from-beginning needs --group"}},
+		{[]string{"consume", "t", "--assignor", "range", b}, []string{"--assignor needs --group"}},
+		{[]string{"consume", "t", "--group", "", b}, []string{"--group must not be empty"}},
+		{[]string{"consume", "t", "--group", "g", "--from", "5", b}, []string{"--from does not apply with --group"}},
+		{[]string{"consume", "t", "-g", "g", "-p", "0", b}, []string{"--partition does not apply with --group"}},
+		{[]string{"consume", "t", "-g", "g", "--json", "--format", "%v", b}, []string{"mutually exclusive"}},
 	} {
 		t.Run(strings.Join(tt.args[:len(tt.args)-1], " "), func(t *testing.T) {
 			wantOneLineError(t, runCLI(t, nil, "", tt.args...), 2, tt.want...)
@@ -233,5 +240,19 @@ Dry run: nothing changed. Run again with --execute to reset group billing.
 	writeReset(&b, "billing", false, rows[:2])
 	if !strings.HasSuffix(b.String(), "\nReset 2 partitions of group billing\n") {
 		t.Errorf("execute:\n%s", b.String())
+	}
+}
+
+func TestGroupUnreachableBroker(t *testing.T) {
+	addr := closedAddr(t)
+	for _, args := range [][]string{
+		{"group", "list"},
+		{"group", "describe", "g"},
+		{"group", "reset", "g", "--to-earliest"},
+		{"group", "delete", "g"},
+		{"consume", "t", "--group", "g"},
+	} {
+		r := runCLI(t, nil, "", append(args, "--brokers", addr, "--timeout", "5s")...)
+		wantOneLineError(t, r, 1, "cannot reach broker at "+addr+": ", "connection refused")
 	}
 }
