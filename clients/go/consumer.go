@@ -70,6 +70,12 @@ func NewConsumer(c *Client, opts ...ConsumerOpt) (*Consumer, error) {
 	for _, o := range opts {
 		o.apply(&cfg)
 	}
+	return newConsumer(c, cfg), nil
+}
+
+// newConsumer returns a consumer with settings cfg (a GroupConsumer
+// fetches through one).
+func newConsumer(c *Client, cfg cfg) *Consumer {
 	ctx, stop := context.WithCancel(context.Background())
 	return &Consumer{
 		c: c, cfg: cfg, ctx: ctx, stop: stop,
@@ -78,7 +84,7 @@ func NewConsumer(c *Client, opts ...ConsumerOpt) (*Consumer, error) {
 		prefetched: make(chan prefetchResult),
 		parts:      map[topicPartition]*consumerPart{},
 		changed:    make(chan struct{}),
-	}, nil
+	}
 }
 
 // notifyLocked wakes a Poll waiting for assignments. Callers hold mu.

@@ -24,9 +24,10 @@ type ProducerOpt interface {
 }
 
 // ConsumerOpt configures a Consumer (or, given to NewClient, the default for
-// every Consumer of that client).
+// every Consumer of that client). Every ConsumerOpt is also a GroupOpt.
 type ConsumerOpt interface {
 	Opt
+	GroupOpt
 	consumerOpt()
 }
 

@@ -8,6 +8,12 @@
 // offset and leader epoch while the payload bytes are kept as sent, and
 // fetches return the stored bytes.
 //
+// Each broker also serves GroupService: a simple consumer group coordinator
+// (broker 0 for every group; see group.go) with cooperative reassignment,
+// member epochs and committed offsets, but no session timeouts (FenceMember
+// stands in for one), no static members, no lag and no ResetOffsets. Tests
+// steer it with FenceMember and BreakMembership.
+//
 // Idempotent producers are modelled as the broker does (InitProducerId,
 // duplicate detection over each producer's last five batches, sequence and
 // epoch checks), so that the SDK's sequence bookkeeping can be tested.
@@ -47,6 +53,8 @@ type Cluster struct {
 	nextID    int
 	nextTopic int
 	nextPID   int64 // last producer id handed out
+
+	groups groups // consumer groups (group.go), under its own lock
 }
 
 type broker struct {
@@ -95,6 +103,7 @@ func New(n int) (*Cluster, error) {
 		requests: map[string]int{},
 		appended: make(chan struct{}),
 		streams:  map[int]context.CancelFunc{},
+		groups:   groups{groups: map[string]*fakeGroup{}},
 	}
 	for i := range n {
 		lis, err := net.Listen("tcp", "127.0.0.1:0")
@@ -112,6 +121,7 @@ func New(n int) (*Cluster, error) {
 		fjordv1.RegisterAdminServiceServer(b.srv, bs)
 		b.srv.RegisterService(&produceServiceDesc, bs)
 		b.srv.RegisterService(&fetchServiceDesc, bs)
+		fjordv1.RegisterGroupServiceServer(b.srv, &groupServer{c: c, id: b.id})
 		c.brokers = append(c.brokers, b)
 		go b.srv.Serve(lis) //nolint:errcheck // returns on Stop
 	}
