@@ -15,6 +15,7 @@ import (
 
 	fjordv1 "github.com/fjordlog/fjord/gen/go/fjord/v1"
 	"github.com/fjordlog/fjord/server/cluster"
+	"github.com/fjordlog/fjord/server/group"
 	"github.com/fjordlog/fjord/server/replication"
 	"github.com/fjordlog/fjord/storage"
 )
@@ -60,6 +61,26 @@ const (
 	ReasonOutOfOrderSequence        Reason = "OUT_OF_ORDER_SEQUENCE_NUMBER"
 	ReasonUnknownProducerID         Reason = "UNKNOWN_PRODUCER_ID"
 	ReasonUnsafeReassignment        Reason = "UNSAFE_REASSIGNMENT"
+
+	// Consumer groups. The reasons the group core reports (group.Reason)
+	// keep their names here.
+	ReasonNotCoordinator            Reason = "NOT_COORDINATOR"
+	ReasonCoordinatorLoadInProgress Reason = "COORDINATOR_LOAD_IN_PROGRESS"
+	ReasonCoordinatorNotAvailable   Reason = "COORDINATOR_NOT_AVAILABLE"
+	ReasonInvalidGroupID            Reason = Reason(group.ReasonInvalidGroupID)
+	ReasonUnknownMemberID           Reason = Reason(group.ReasonUnknownMemberID)
+	ReasonFencedMemberEpoch         Reason = Reason(group.ReasonFencedMemberEpoch)
+	ReasonStaleMemberEpoch          Reason = Reason(group.ReasonStaleMemberEpoch)
+	ReasonFencedInstanceID          Reason = Reason(group.ReasonFencedInstanceID)
+	ReasonUnreleasedInstanceID      Reason = Reason(group.ReasonUnreleasedInstanceID)
+	ReasonInconsistentGroupProtocol Reason = Reason(group.ReasonInconsistentGroupProtocol)
+	ReasonUnsupportedAssignor       Reason = Reason(group.ReasonUnknownAssignor)
+	ReasonGroupIDNotFound           Reason = Reason(group.ReasonGroupIDNotFound)
+	ReasonNonEmptyGroup             Reason = Reason(group.ReasonNonEmptyGroup)
+	ReasonOffsetRegression          Reason = Reason(group.ReasonOffsetRegression)
+	ReasonPartitionNotAssigned      Reason = Reason(group.ReasonPartitionNotAssigned)
+	ReasonOffsetMetadataTooLarge    Reason = Reason(group.ReasonOffsetMetadataTooLarge)
+	ReasonInvalidCommitOffset       Reason = Reason(group.ReasonInvalidCommitOffset)
 )
 
 // errorDomain is the google.rpc.ErrorInfo domain of every Fjord error.
@@ -113,6 +134,26 @@ var reasonTable = map[Reason]reasonClass{
 	ReasonOutOfOrderSequence:   {code: codes.FailedPrecondition},
 	ReasonUnknownProducerID:    {code: codes.FailedPrecondition},
 	ReasonUnsafeReassignment:   {code: codes.FailedPrecondition, retriable: true, retryAfter: time.Second},
+
+	// Consumer groups. A member that is told UNKNOWN_MEMBER_ID or
+	// FENCED_MEMBER_EPOCH rejoins with epoch 0 rather than retrying.
+	ReasonNotCoordinator:            {code: codes.FailedPrecondition, retriable: true, retryAfter: 100 * time.Millisecond},
+	ReasonCoordinatorLoadInProgress: {code: codes.Unavailable, retriable: true, retryAfter: 250 * time.Millisecond},
+	ReasonCoordinatorNotAvailable:   {code: codes.Unavailable, retriable: true, retryAfter: 250 * time.Millisecond},
+	ReasonInvalidGroupID:            {code: codes.InvalidArgument},
+	ReasonUnknownMemberID:           {code: codes.FailedPrecondition},
+	ReasonFencedMemberEpoch:         {code: codes.FailedPrecondition},
+	ReasonStaleMemberEpoch:          {code: codes.FailedPrecondition, retriable: true, retryAfter: 100 * time.Millisecond},
+	ReasonFencedInstanceID:          {code: codes.FailedPrecondition},
+	ReasonUnreleasedInstanceID:      {code: codes.FailedPrecondition, retriable: true, retryAfter: time.Second},
+	ReasonInconsistentGroupProtocol: {code: codes.FailedPrecondition},
+	ReasonUnsupportedAssignor:       {code: codes.InvalidArgument},
+	ReasonGroupIDNotFound:           {code: codes.NotFound},
+	ReasonNonEmptyGroup:             {code: codes.FailedPrecondition},
+	ReasonOffsetRegression:          {code: codes.FailedPrecondition},
+	ReasonPartitionNotAssigned:      {code: codes.FailedPrecondition},
+	ReasonOffsetMetadataTooLarge:    {code: codes.InvalidArgument},
+	ReasonInvalidCommitOffset:       {code: codes.InvalidArgument},
 }
 
 // Error is a broker error with a published reason and context for clients.
@@ -197,6 +238,14 @@ func asError(err error) *Error {
 		return &Error{Reason: ReasonStorageError, Message: err.Error(), Err: err}
 	}
 	if e := clusterError(err); e != nil {
+		return e
+	}
+	var ge *group.Error
+	if errors.As(err, &ge) {
+		e := &Error{Reason: Reason(ge.Reason), Message: ge.Error(), Err: err}
+		if ge.Topic != "" {
+			e.withPartition(ge.Topic, ge.Partition)
+		}
 		return e
 	}
 	if e := replicationError(err); e != nil {
