@@ -185,7 +185,9 @@ func (s *adminService) DeleteTopics(ctx context.Context, req *fjordv1.DeleteTopi
 	resp := &fjordv1.DeleteTopicsResponse{}
 	for _, name := range req.GetNames() {
 		res := &fjordv1.DeleteTopicResult{Name: name}
-		if err := s.b.ctl.ctrl.DeleteTopic(ctx, name, ""); err != nil {
+		if err := checkUserWritable(name, "delete"); err != nil {
+			res.Error = toProto(err)
+		} else if err := s.b.ctl.ctrl.DeleteTopic(ctx, name, ""); err != nil {
 			res.Error = toProto(err)
 		} else if err := s.b.reconcile(s.b.ctl.image()); err != nil {
 			res.Error = toProto(err)
@@ -439,6 +441,9 @@ func (b *broker) createPartitions(ctx context.Context, name string, total int32,
 	if !ok {
 		return 0, errorf(ReasonUnknownTopicOrPartition, "topic %q does not exist", name).with("topic", name)
 	}
+	if err := checkUserWritable(name, "add partitions to (its partition count places the groups)"); err != nil {
+		return int32(len(t.Partitions)), err
+	}
 	cur := int32(len(t.Partitions))
 	if total <= cur {
 		return cur, errorf(ReasonInvalidPartitions, "topic %q has %d partitions; the new total %d must be larger", name, cur, total).with("topic", name)
@@ -467,6 +472,10 @@ func (s *adminService) DeleteRecords(ctx context.Context, req *fjordv1.DeleteRec
 			pr := &fjordv1.DeleteRecordsPartitionResult{Partition: dp.GetPartition(), LowWatermark: -1}
 			tr.Partitions = append(tr.Partitions, pr)
 			tp := topicPartition{dt.GetTopic(), dp.GetPartition()}
+			if err := checkUserWritable(tp.topic, "delete records of"); err != nil {
+				pr.Error = toProto(err.withPartition(tp.topic, tp.partition))
+				continue
+			}
 			p, err := s.b.leaderFor(tp)
 			if err != nil {
 				pr.Error = toProto(err)

@@ -36,6 +36,9 @@ type broker struct {
 	fetchers *fetcherSet
 	// pids hands out idempotent producer ids.
 	pids producerIDs
+	// coord runs the consumer group coordinator for the __consumer_offsets
+	// partitions this broker leads (set once before the broker starts).
+	coord *coordinator
 	// draining refuses new appends during a controlled shutdown while
 	// acksInFlight (appended acks=all batches not yet answered) drains.
 	draining     atomic.Bool
@@ -199,6 +202,11 @@ func (b *broker) reconcile(img *cluster.Image) error {
 		if err := b.applyRole(p, w.pm, cfg); err != nil {
 			errs = append(errs, err)
 		}
+	}
+	if b.coord != nil {
+		// Start and stop group coordinator shards with the leaderships of
+		// __consumer_offsets just applied.
+		b.coord.sync(img)
 	}
 	return errors.Join(errs...)
 }
@@ -536,6 +544,9 @@ func (b *broker) close() error {
 	b.closed = true
 	b.mu.Unlock()
 	b.beginShutdown()
+	if b.coord != nil {
+		b.coord.close()
+	}
 	close(b.stop)
 	b.fetchers.close()
 	b.wg.Wait()

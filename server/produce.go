@@ -63,6 +63,9 @@ func (s *produceService) appendRequest(acks fjordv1.Acks, topics []*wirev1.Produ
 
 func (s *produceService) appendPartition(acks fjordv1.Acks, tp topicPartition, batches [][]byte) (*fjordv1.ProducePartitionResponse, *partition, error) {
 	res := &fjordv1.ProducePartitionResponse{Partition: tp.partition, BaseOffset: -1, LastOffset: -1, LeaderId: -1}
+	if err := checkUserWritable(tp.topic, "produce to"); err != nil {
+		return res, nil, err.withPartition(tp.topic, tp.partition)
+	}
 	p, err := s.b.leaderFor(tp)
 	if err == nil && s.b.draining.Load() {
 		err = errorf(ReasonLeaderNotAvailable, "broker %d is shutting down; leadership of %s is moving", s.b.id, tp).withPartition(tp.topic, tp.partition)

@@ -30,6 +30,7 @@ import (
 	clusterv1 "github.com/fjordlog/fjord/gen/go/fjord/cluster/v1"
 	fjordv1 "github.com/fjordlog/fjord/gen/go/fjord/v1"
 	"github.com/fjordlog/fjord/server/cluster"
+	"github.com/fjordlog/fjord/server/group"
 	"github.com/fjordlog/fjord/storage"
 )
 
@@ -116,6 +117,29 @@ type Options struct {
 	// default 24h). A producer that comes back later gets
 	// UNKNOWN_PRODUCER_ID and bumps its epoch.
 	ProducerIDExpiration time.Duration
+
+	// OffsetsTopicPartitions is the partition count of __consumer_offsets,
+	// which holds consumer groups and their committed offsets, when this
+	// broker creates it (default 50). It must not change afterwards: it
+	// decides which partition holds each group.
+	OffsetsTopicPartitions int32
+	// OffsetsTopicReplicationFactor is the replication factor of
+	// __consumer_offsets when this broker creates it (default 0: three, or
+	// the number of live brokers if fewer).
+	OffsetsTopicReplicationFactor int32
+	// GroupSessionTimeout is the session timeout of a group member asking
+	// for none (default 45s).
+	GroupSessionTimeout time.Duration
+	// GroupMinSessionTimeout and GroupMaxSessionTimeout bound the session
+	// timeouts members may ask for (defaults 6s and 30m).
+	GroupMinSessionTimeout time.Duration
+	GroupMaxSessionTimeout time.Duration
+	// GroupHeartbeatInterval is how often group members heartbeat; a member
+	// gets at most a third of its session timeout (default 5s).
+	GroupHeartbeatInterval time.Duration
+	// OffsetsRetention drops the committed offsets of an empty group this
+	// long after its last commit (default 168h).
+	OffsetsRetention time.Duration
 }
 
 // clustered reports whether the node talks to other nodes.
@@ -186,6 +210,13 @@ func (o Options) EnsureDefaults() Options {
 	if o.ProducerIDExpiration == 0 {
 		o.ProducerIDExpiration = storage.DefaultProducerIDExpiration
 	}
+	if o.OffsetsTopicPartitions == 0 {
+		o.OffsetsTopicPartitions = 50
+	}
+	gc := group.Config{DefaultSessionTimeout: o.GroupSessionTimeout, MinSessionTimeout: o.GroupMinSessionTimeout,
+		MaxSessionTimeout: o.GroupMaxSessionTimeout, HeartbeatInterval: o.GroupHeartbeatInterval, OffsetsRetention: o.OffsetsRetention}.EnsureDefaults()
+	o.GroupSessionTimeout, o.GroupMinSessionTimeout, o.GroupMaxSessionTimeout = gc.DefaultSessionTimeout, gc.MinSessionTimeout, gc.MaxSessionTimeout
+	o.GroupHeartbeatInterval, o.OffsetsRetention = gc.HeartbeatInterval, gc.OffsetsRetention
 	return o
 }
 
@@ -206,6 +237,16 @@ func (o Options) Validate() error {
 		o.RaftTimeout < 0 || o.ReplicaLagTimeMax < 0 || o.ReplicaFetchWait < 0 || o.ControlledShutdownTimeout < 0 ||
 		o.ProducerIDExpiration < 0:
 		return errors.New("server: negative interval")
+	case o.OffsetsTopicPartitions < 1 || o.OffsetsTopicPartitions > maxPartitions:
+		return fmt.Errorf("server: offsets topic partitions %d is not in [1, %d]", o.OffsetsTopicPartitions, maxPartitions)
+	case o.OffsetsTopicReplicationFactor < 0:
+		return fmt.Errorf("server: offsets topic replication factor %d is negative (0 means automatic)", o.OffsetsTopicReplicationFactor)
+	case o.GroupSessionTimeout < 0 || o.GroupMinSessionTimeout < 0 || o.GroupMaxSessionTimeout < 0 || o.GroupHeartbeatInterval < 0 || o.OffsetsRetention < 0:
+		return errors.New("server: negative group interval")
+	case o.GroupMinSessionTimeout > o.GroupMaxSessionTimeout:
+		return fmt.Errorf("server: group min session timeout %s is above the max %s", o.GroupMinSessionTimeout, o.GroupMaxSessionTimeout)
+	case o.GroupSessionTimeout < o.GroupMinSessionTimeout || o.GroupSessionTimeout > o.GroupMaxSessionTimeout:
+		return fmt.Errorf("server: group session timeout %s is not in [%s, %s]", o.GroupSessionTimeout, o.GroupMinSessionTimeout, o.GroupMaxSessionTimeout)
 	case o.HeartbeatInterval >= o.SessionTimeout:
 		return fmt.Errorf("server: heartbeat interval %s must be shorter than the session timeout %s", o.HeartbeatInterval, o.SessionTimeout)
 	case !o.clustered() && (len(o.Peers) > 0 || o.Join != "" || o.Bootstrap):
@@ -249,11 +290,18 @@ func (o *Options) configEntries() []*fjordv1.ConfigEntry {
 		e("data.dir", o.DataDir),
 		e("default.partitions", strconv.Itoa(int(o.DefaultPartitions))),
 		e("default.replication.factor", strconv.Itoa(int(o.DefaultReplicationFactor))),
+		e("group.heartbeat.interval.ms", strconv.FormatInt(o.GroupHeartbeatInterval.Milliseconds(), 10)),
+		e("group.max.session.timeout.ms", strconv.FormatInt(o.GroupMaxSessionTimeout.Milliseconds(), 10)),
+		e("group.min.session.timeout.ms", strconv.FormatInt(o.GroupMinSessionTimeout.Milliseconds(), 10)),
+		e("group.session.timeout.ms", strconv.FormatInt(o.GroupSessionTimeout.Milliseconds(), 10)),
 		e("http.addr", o.HTTPAddr),
 		e("listen.addr", o.ListenAddr),
 		e("max.open.files", strconv.Itoa(o.MaxOpenFiles)),
 		e("max.recv.msg.bytes", strconv.Itoa(o.MaxRecvMsgBytes)),
 		e("node.id", strconv.Itoa(int(o.NodeID))),
+		e("offsets.retention.ms", strconv.FormatInt(o.OffsetsRetention.Milliseconds(), 10)),
+		e("offsets.topic.num.partitions", strconv.Itoa(int(o.OffsetsTopicPartitions))),
+		e("offsets.topic.replication.factor", strconv.Itoa(int(o.OffsetsTopicReplicationFactor))),
 		e("producer.id.expiration.ms", strconv.FormatInt(o.ProducerIDExpiration.Milliseconds(), 10)),
 		e("rack", o.Rack),
 		e("raft.addr", o.RaftAddr),
@@ -369,6 +417,7 @@ func (s *Server) openBroker() error {
 	base := storage.Options{Clock: o.Clock, Logger: o.Logger, Files: storage.NewFileCache(o.MaxOpenFiles), ProducerIDExpiration: o.ProducerIDExpiration}
 	repl := replicaOptions{lagTimeMax: o.ReplicaLagTimeMax, fetchWait: o.ReplicaFetchWait, fetchBytes: 16 << 20}
 	s.broker = newBroker(o.NodeID, o.DataDir, s.ctl, base, repl, o.Logger)
+	s.broker.coord = newCoordinator(s.broker, o)
 	fail := func(err error) error {
 		s.broker.close()
 		ctrl.Close()
@@ -494,6 +543,7 @@ func (s *Server) newGRPCServer() *grpc.Server {
 	g.RegisterService(&fetchServiceDesc, &fetchService{b: s.broker})
 	fjordv1.RegisterMetadataServiceServer(g, &metadataService{b: s.broker, opts: &s.opts})
 	fjordv1.RegisterAdminServiceServer(g, &adminService{b: s.broker, opts: &s.opts})
+	fjordv1.RegisterGroupServiceServer(g, &groupService{b: s.broker, opts: &s.opts})
 	clusterv1.RegisterReplicaServiceServer(g, &replicaService{b: s.broker})
 	clusterv1.RegisterControllerServiceServer(g, &controllerService{b: s.broker})
 	s.health = health.NewServer()

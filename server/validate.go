@@ -55,6 +55,15 @@ var requestValidators = map[string]func(req any) error{
 	},
 }
 
+// checkUserWritable refuses client writes to __consumer_offsets: only group
+// coordinators write it. Clients may read and describe it.
+func checkUserWritable(topic, what string) *Error {
+	if topic == offsetsTopic {
+		return errorf(ReasonInvalidTopic, "topic %s is internal: only group coordinators write it, so clients cannot %s it (use GroupService to commit, reset or delete offsets)", offsetsTopic, what).with("topic", topic)
+	}
+	return nil
+}
+
 func nonEmpty(n int, msg string) error {
 	if n == 0 {
 		return errorf(ReasonInvalidRequest, "%s", msg)
