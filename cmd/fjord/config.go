@@ -50,6 +50,14 @@ type serveConfig struct {
 	ReplicaFetchWait  time.Duration
 
 	ProducerIDExpiration time.Duration
+
+	OffsetsTopicPartitions        int32
+	OffsetsTopicReplicationFactor int32
+	GroupSessionTimeout           time.Duration
+	GroupMinSessionTimeout        time.Duration
+	GroupMaxSessionTimeout        time.Duration
+	GroupHeartbeatInterval        time.Duration
+	OffsetsRetention              time.Duration
 }
 
 const configFlag = "config"
@@ -88,6 +96,13 @@ func (c *serveConfig) register(fs *pflag.FlagSet) {
 	fs.DurationVar(&c.ReplicaLagTimeMax, "replica-lag-time-max", 10*time.Second, "a follower not caught up this long leaves the ISR")
 	fs.DurationVar(&c.ReplicaFetchWait, "replica-fetch-wait", 500*time.Millisecond, "how long a leader holds an idle follower fetch")
 	fs.DurationVar(&c.ProducerIDExpiration, "producer-id-expiration", 24*time.Hour, "forget an idempotent producer's sequence state after this long without writes")
+	fs.Int32Var(&c.OffsetsTopicPartitions, "offsets-topic-partitions", 50, "partitions of __consumer_offsets when the broker creates it (never change it afterwards)")
+	fs.Int32Var(&c.OffsetsTopicReplicationFactor, "offsets-topic-replication-factor", 0, "replication factor of __consumer_offsets when the broker creates it; 0 = 3, or the live brokers if fewer")
+	fs.DurationVar(&c.GroupSessionTimeout, "group-session-timeout", 45*time.Second, "session timeout of a consumer group member asking for none")
+	fs.DurationVar(&c.GroupMinSessionTimeout, "group-min-session-timeout", 6*time.Second, "smallest session timeout a group member may ask for")
+	fs.DurationVar(&c.GroupMaxSessionTimeout, "group-max-session-timeout", 30*time.Minute, "largest session timeout a group member may ask for")
+	fs.DurationVar(&c.GroupHeartbeatInterval, "group-heartbeat-interval", 5*time.Second, "how often group members heartbeat (at most a third of their session timeout)")
+	fs.DurationVar(&c.OffsetsRetention, "offsets-retention", 168*time.Hour, "drop an empty group's committed offsets this long after its last commit")
 }
 
 // serveValidators check the semantics of a setting after it parsed.
@@ -157,6 +172,14 @@ var serveValidators = map[string]func(v string) error{
 	"producer-id-expiration": positive,
 	"log-level":              oneOf("debug", "info", "warn", "error"),
 	"log-format":             oneOf("text", "json"),
+
+	"offsets-topic-partitions":         inRange(1, 10000),
+	"offsets-topic-replication-factor": atLeast(0),
+	"group-session-timeout":            positive,
+	"group-min-session-timeout":        positive,
+	"group-max-session-timeout":        positive,
+	"group-heartbeat-interval":         positive,
+	"offsets-retention":                positive,
 }
 
 func positive(v string) error {

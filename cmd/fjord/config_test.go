@@ -54,6 +54,8 @@ func TestServeConfigPrecedence(t *testing.T) {
 					MaxConcurrentStreams: 1024, MaxOpenFiles: 1024, ShutdownTimeout: 30 * time.Second, LogLevel: "info", LogFormat: "text",
 					SessionTimeout: 1500 * time.Millisecond, HeartbeatInterval: 300 * time.Millisecond, RaftTimeout: 500 * time.Millisecond,
 					ReplicaLagTimeMax: 10 * time.Second, ReplicaFetchWait: 500 * time.Millisecond, ProducerIDExpiration: 24 * time.Hour,
+					OffsetsTopicPartitions: 50, GroupSessionTimeout: 45 * time.Second, GroupMinSessionTimeout: 6 * time.Second,
+					GroupMaxSessionTimeout: 30 * time.Minute, GroupHeartbeatInterval: 5 * time.Second, OffsetsRetention: 168 * time.Hour,
 				}
 				if *c != want {
 					t.Errorf("got %+v\nwant %+v", *c, want)

@@ -91,6 +91,14 @@ func (c *serveConfig) serverOptions(logger *slog.Logger) server.Options {
 		ReplicaLagTimeMax:        c.ReplicaLagTimeMax,
 		ReplicaFetchWait:         c.ReplicaFetchWait,
 		ProducerIDExpiration:     c.ProducerIDExpiration,
+
+		OffsetsTopicPartitions:        c.OffsetsTopicPartitions,
+		OffsetsTopicReplicationFactor: c.OffsetsTopicReplicationFactor,
+		GroupSessionTimeout:           c.GroupSessionTimeout,
+		GroupMinSessionTimeout:        c.GroupMinSessionTimeout,
+		GroupMaxSessionTimeout:        c.GroupMaxSessionTimeout,
+		GroupHeartbeatInterval:        c.GroupHeartbeatInterval,
+		OffsetsRetention:              c.OffsetsRetention,
 	}
 }
 
