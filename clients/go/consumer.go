@@ -20,8 +20,8 @@ const fetchMethod = "/fjord.v1.FetchService/Fetch"
 // (64 MiB) plus per-partition framing.
 const maxBatchOverhead = 65 << 20
 
-// Consumer reads explicitly assigned partitions (there are no consumer
-// groups yet). Assign, Unassign, Seek and Position may be called from any
+// Consumer reads explicitly assigned partitions (see GroupConsumer for
+// consumer groups). Assign, Unassign, Seek and Position may be called from any
 // goroutine, also while a Poll is running; Poll calls are serialized.
 //
 // When a Poll returns records, the consumer immediately sends the next

@@ -9,14 +9,18 @@
 //     pipelined sends on one ProduceStream per broker. Idempotent by
 //     default: every retriable failure is retried, and each record is
 //     written once, in Produce order per partition (see Idempotence below).
-//   - [Consumer]: explicit partition assignment (no consumer groups yet),
-//     long-poll fetches grouped by leader, the next fetch prefetched in the
-//     background while records are decoded and processed, CRC-checked batch
-//     decoding.
-//   - [Admin]: topic and cluster administration.
+//   - [Consumer]: explicit partition assignment, long-poll fetches grouped
+//     by leader, the next fetch prefetched in the background while records
+//     are decoded and processed, CRC-checked batch decoding.
+//   - [GroupConsumer]: a consumer group member; the group's coordinator
+//     assigns it partitions, which it reads (through a Consumer) from the
+//     group's committed offsets, committing its progress. Membership runs
+//     in a background goroutine; rebalance callbacks run inside Poll.
+//   - [Admin]: topic, cluster and consumer group administration.
 //
 // Options follow the functional style of twmb/franz-go: [Opt] configures a
-// Client, [ProducerOpt] and [ConsumerOpt] configure producers and consumers.
+// Client, [ProducerOpt] and [ConsumerOpt] configure producers and consumers,
+// [GroupOpt] (which every ConsumerOpt is) group consumers.
 // Producer and consumer options may also be passed to [NewClient], where they
 // become the defaults for every Producer or Consumer built from that Client.
 // Every option's comment states its default.
