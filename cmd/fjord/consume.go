@@ -101,7 +101,7 @@ leaves the group. Start several to share the partitions.`,
 	f.StringVar(&format, "format", `%v\n`, "output template (see above)")
 	f.BoolVar(&asJSON, "json", false, "print one JSON object per record")
 	f.StringVarP(&gf.group, "group", "g", "", "consume as a member of this consumer group (see above)")
-	f.StringVar(&gf.instanceID, "instance-id", "", "with --group: static member id, to restart without a rebalance")
+	f.StringVar(&gf.instanceID, "instance-id", "", "with --group: static member id, to restart without a rebalance (on exit its partitions wait for it until its session times out)")
 	f.BoolVar(&gf.fromBeginning, "from-beginning", false, "with --group: partitions without a committed offset start at the beginning (default: the end)")
 	f.StringVar(&gf.assignor, "assignor", "", "with --group: uniform, sticky, range or roundrobin (default: the broker's, uniform)")
 	return cmd

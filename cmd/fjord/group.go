@@ -94,6 +94,14 @@ func groupOpError(op, group string, err error) error {
 	if errors.Is(err, fjord.ErrGroupIDNotFound) {
 		return &missingGroupError{group: group}
 	}
+	var fe *fjord.Error
+	if errors.As(err, &fe) && fe.Reason == fjord.ReasonUnknownTopicOrPartition && fe.Topic != "" {
+		if fe.Partition >= 0 {
+			err = fmt.Errorf("partition %s does not exist", partitionName(fe.Topic, fe.Partition))
+		} else {
+			err = &missingTopicError{topic: fe.Topic}
+		}
+	}
 	return fmt.Errorf("cannot %s group %q: %w", op, group, err)
 }
 
@@ -554,8 +562,8 @@ Where to (exactly one):
                       (negative to go back), clamped like --to-offset
 
 Which partitions: each --topic T resets every partition of T, --topic T:0,2-4
-only those; without --topic, every partition the group has committed offsets
-for. The group must have no members (stop its consumers) unless --force: its
+only those; without --topic, every partition of the topics the group has
+committed offsets for. The group must have no members (stop its consumers) unless --force: its
 members are not told, and their next commits may move the offsets again.`,
 		Example: `  fjord group reset billing --to-earliest --topic orders
   fjord group reset billing --to-datetime 2025-01-02T15:04:05Z --execute
@@ -579,11 +587,7 @@ members are not told, and their next commits may move the offsets again.`,
 				// reports them.
 				res, err := a.ResetOffsets(ctx, req)
 				if err != nil && res == nil {
-					err = groupOpError("reset offsets of", group, err)
-					if errors.Is(err, fjord.ErrNonEmptyGroup) {
-						return fmt.Errorf("%w (stop its consumers, or use --force)", err)
-					}
-					return err
+					return groupOpError("reset offsets of", group, err)
 				}
 				rows := resetRows(res)
 				if f.asJSON {
@@ -603,7 +607,7 @@ members are not told, and their next commits may move the offsets again.`,
 	fl.Int64Var(&f.toOffset, "to-offset", 0, "reset to this offset")
 	fl.StringVar(&f.toDatetime, "to-datetime", "", "reset to the first record at or after this time (RFC3339, or 2006-01-02T15:04:05 local)")
 	fl.Int64Var(&f.shiftBy, "shift-by", 0, "move the committed offsets by this many (negative: back)")
-	fl.StringArrayVarP(&f.topics, "topic", "t", nil, "TOPIC or TOPIC:P,P-Q to reset (repeatable; default: every topic with committed offsets)")
+	fl.StringArrayVarP(&f.topics, "topic", "t", nil, "TOPIC or TOPIC:P,P-Q to reset (repeatable; default: every topic the group has offsets for)")
 	fl.BoolVar(&f.force, "force", false, "reset even though the group has members")
 	fl.BoolVar(&f.execute, "execute", false, "store the new offsets (default: dry run)")
 	fl.BoolVar(&f.asJSON, "json", false, "print one JSON object")

@@ -1,12 +1,18 @@
 package main
 
 import (
+	"context"
+	"encoding/json"
 	"fmt"
+	"os"
+	"regexp"
 	"slices"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
+	fjord "github.com/fjordlog/fjord/clients/go"
 	fjordv1 "github.com/fjordlog/fjord/gen/go/fjord/v1"
 )
 
@@ -255,4 +261,265 @@ func TestGroupUnreachableBroker(t *testing.T) {
 		r := runCLI(t, nil, "", append(args, "--brokers", addr, "--timeout", "5s")...)
 		wantOneLineError(t, r, 1, "cannot reach broker at "+addr+": ", "connection refused")
 	}
+}
+
+// produceTimed writes n records to each of partitions 0..parts-1 of topic
+// with timestamps base, base+1m, ... through the SDK.
+func produceTimed(t *testing.T, addr, topic string, parts, n int, base time.Time) {
+	t.Helper()
+	ctx := context.Background()
+	cl, err := fjord.NewClient(ctx, fjord.SeedBrokers(addr))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cl.Close()
+	prod, err := fjord.NewProducer(cl, fjord.WithPartitioner(fjord.ManualPartitioner()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer prod.Close()
+	var recs []*fjord.Record
+	for p := range parts {
+		for i := range n {
+			recs = append(recs, &fjord.Record{Topic: topic, Partition: int32(p), Value: []byte(fmt.Sprintf("p%d-%d", p, i)),
+				Timestamp: base.Add(time.Duration(i) * time.Minute)})
+		}
+	}
+	if err := prod.ProduceSync(ctx, recs...); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// groupOffsets returns the committed offsets of group g as "topic-p=o" in
+// describe's order, from describe --json.
+func groupOffsets(t *testing.T, addr, g string) string {
+	t.Helper()
+	d := describeGroup(t, addr, g)
+	var s []string
+	for _, p := range d.Partitions {
+		s = append(s, fmt.Sprintf("%s=%d", partitionName(p.Topic, p.Partition), p.CommittedOffset))
+	}
+	return strings.Join(s, " ")
+}
+
+func TestGroupAdminCommands(t *testing.T) {
+	addr := startBroker(t)
+	cli(t, addr, "", "topic", "create", "orders", "-p", "3")
+	base := time.Date(2025, 1, 2, 15, 0, 0, 0, time.UTC)
+	produceTimed(t, addr, "orders", 3, 10, base)
+
+	if out := cli(t, addr, "", "group", "list"); out != "GROUP  STATE  MEMBERS  COORDINATOR\n" {
+		t.Errorf("list without groups: %q", out)
+	}
+	if out := cli(t, addr, "", "group", "list", "--json"); out != "[]\n" {
+		t.Errorf("list --json without groups: %q", out)
+	}
+
+	// A group with offsets and no members, committed from outside.
+	ctx := context.Background()
+	cl, err := fjord.NewClient(ctx, fjord.SeedBrokers(addr))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cl.Close()
+	if err := fjord.NewAdmin(cl).CommitOffsets(ctx, "billing", map[string]map[int32]int64{"orders": {0: 2, 1: 5}}); err != nil {
+		t.Fatal(err)
+	}
+
+	out := cli(t, addr, "", "group", "list")
+	if want := [][]string{{"GROUP", "STATE", "MEMBERS", "COORDINATOR"}, {"billing", "empty", "0", "1"}}; fmt.Sprint(fields(out)) != fmt.Sprint(want) {
+		t.Errorf("list:\n%s", out)
+	}
+	if out := cli(t, addr, "", "group", "list", "--state", "stable,reconciling"); len(fields(out)) != 1 {
+		t.Errorf("list --state stable,reconciling:\n%s", out)
+	}
+	var listed []jsonGroupListing
+	if err := json.Unmarshal([]byte(cli(t, addr, "", "group", "list", "--state", "Empty", "--json")), &listed); err != nil ||
+		len(listed) != 1 || listed[0] != (jsonGroupListing{Group: "billing", State: "empty", Members: 0, Coordinator: 1}) {
+		t.Errorf("list --json: %+v %v", listed, err)
+	}
+
+	out = cli(t, addr, "", "group", "describe", "billing")
+	want := `GROUP        billing
+STATE        empty
+EPOCH        \d+
+ASSIGNOR     \S+
+COORDINATOR  1
+TOTAL LAG    13
+
+MEMBERS: 0
+
+PARTITIONS: 2
+TOPIC   PARTITION  COMMITTED  LOG-END  LAG  OWNER
+orders  0          2          10       8    -
+orders  1          5          10       5    -
+`
+	if !regexp.MustCompile("^" + want + "$").MatchString(out) {
+		t.Errorf("describe:\n%s\nwant\n%s", out, want)
+	}
+
+	// Reset: a dry run changes nothing; --execute does, in every mode.
+	out = cli(t, addr, "", "group", "reset", "billing", "--to-earliest")
+	want = `TOPIC   PARTITION  PREVIOUS-OFFSET  NEW-OFFSET
+orders  0          2                0
+orders  1          5                0
+orders  2          -                0
+
+Dry run: nothing changed. Run again with --execute to reset group billing.
+`
+	if out != want {
+		t.Errorf("reset --to-earliest (dry run):\n%s\nwant\n%s", out, want)
+	}
+	if got := groupOffsets(t, addr, "billing"); got != "orders-0=2 orders-1=5" {
+		t.Errorf("offsets after a dry run: %s", got)
+	}
+	for _, tt := range []struct {
+		args []string
+		want string // offsets after
+	}{
+		// Without --topic: every partition of the topics with offsets.
+		{[]string{"--to-earliest"}, "orders-0=0 orders-1=0 orders-2=0"},
+		{[]string{"--to-latest", "--topic", "orders"}, "orders-0=10 orders-1=10 orders-2=10"},
+		{[]string{"--to-offset", "3", "--topic", "orders:0,2"}, "orders-0=3 orders-1=10 orders-2=3"},
+		{[]string{"--to-offset", "99", "--topic", "orders:1"}, "orders-0=3 orders-1=10 orders-2=3"}, // clamped
+		{[]string{"--shift-by", "-2"}, "orders-0=1 orders-1=8 orders-2=1"},
+		{[]string{"--shift-by", "4", "--topic", "orders:0-1"}, "orders-0=5 orders-1=10 orders-2=1"}, // clamped
+		{[]string{"--to-datetime", "2025-01-02T15:06:30Z", "--topic", "orders:0"}, "orders-0=7 orders-1=10 orders-2=1"},
+		{[]string{"--to-datetime", base.Add(90 * time.Second).In(time.Local).Format(localDatetime), "--topic", "orders:1"}, "orders-0=7 orders-1=2 orders-2=1"},
+		{[]string{"--to-datetime", "2030-01-01T00:00:00+01:00", "--topic", "orders:2"}, "orders-0=7 orders-1=2 orders-2=10"},
+	} {
+		r := runCLI(t, nil, "", append([]string{"group", "reset", "billing", "--execute", "--brokers", addr}, tt.args...)...)
+		if r.code != 0 || !strings.Contains(r.stdout, "\nReset ") || r.stderr != "" {
+			t.Errorf("reset %v: exit %d stdout %q stderr %q", tt.args, r.code, r.stdout, r.stderr)
+		}
+		if got := groupOffsets(t, addr, "billing"); got != tt.want {
+			t.Errorf("reset %v: offsets %s, want %s", tt.args, got, tt.want)
+		}
+	}
+	var plan jsonReset
+	if err := json.Unmarshal([]byte(cli(t, addr, "", "group", "reset", "billing", "--to-latest", "--topic", "orders:0", "--json")), &plan); err != nil ||
+		!plan.DryRun || len(plan.Partitions) != 1 || plan.Partitions[0] != (jsonResetPartition{Topic: "orders", Partition: 0, PreviousOffset: 7, NewOffset: 10}) {
+		t.Errorf("reset --json: %+v %v", plan, err)
+	}
+
+	// describe --json, with the reset offsets.
+	var d jsonGroupDescription
+	if err := json.Unmarshal([]byte(cli(t, addr, "", "group", "describe", "billing", "--json")), &d); err != nil {
+		t.Fatal(err)
+	}
+	if d.Group != "billing" || d.State != "empty" || d.Coordinator != 1 || d.TotalLag != 3+8+0 || len(d.Partitions) != 3 || d.Members == nil {
+		t.Errorf("describe --json: %+v", d)
+	}
+
+	// Errors.
+	r := runCLI(t, nil, "", "group", "describe", "nope", "--brokers", addr)
+	wantOneLineError(t, r, 1, `group "nope" does not exist`)
+	r = runCLI(t, nil, "", "group", "reset", "billing", "--to-earliest", "--topic", "orders:7", "--execute", "--brokers", addr)
+	wantOneLineError(t, r, 1, "orders-7", "UNKNOWN_TOPIC_OR_PARTITION")
+	r = runCLI(t, nil, "", "group", "reset", "billing", "--to-earliest", "--topic", "nope", "--brokers", addr)
+	wantOneLineError(t, r, 1, `cannot reset offsets of group "billing": topic "nope" does not exist`)
+	r = runCLI(t, nil, "", "group", "delete", "nope", "billing", "--brokers", addr)
+	if r.stdout != "Deleted group billing\n" {
+		t.Errorf("delete: stdout %q", r.stdout)
+	}
+	wantOneLineError(t, r, 1, `group "nope" does not exist`)
+	if out := cli(t, addr, "", "group", "list"); len(fields(out)) != 1 {
+		t.Errorf("list after delete:\n%s", out)
+	}
+}
+
+func TestConsumeGroup(t *testing.T) {
+	addr := startBroker(t)
+	cli(t, addr, "", "topic", "create", "ev", "-p", "2")
+	produceTimed(t, addr, "ev", 2, 3, time.Now())
+
+	// Two runs with -n share the records: each commits what it printed.
+	out1 := cli(t, addr, "", "consume", "ev", "--group", "cg", "--from-beginning", "--assignor", "range", "-n", "4", "--format", `%p:%o %v\n`)
+	if d := describeGroup(t, addr, "cg"); d.State != "empty" || d.Assignor != "range" || d.TotalLag != 2 {
+		t.Errorf("after consuming 4 of 6: %+v", d)
+	}
+	out2 := cli(t, addr, "", "consume", "ev", "-g", "cg", "--instance-id", "inst-1", "-n", "2", "--format", `%p:%o %v\n`)
+	got := strings.Split(strings.TrimSpace(out1+out2), "\n")
+	slices.Sort(got)
+	if want := []string{"0:0 p0-0", "0:1 p0-1", "0:2 p0-2", "1:0 p1-0", "1:1 p1-1", "1:2 p1-2"}; !slices.Equal(got, want) {
+		t.Errorf("two runs printed %q + %q, want each record once", out1, out2)
+	}
+	if got := groupOffsets(t, addr, "cg"); got != "ev-0=3 ev-1=3" {
+		t.Errorf("offsets after both runs: %s", got)
+	}
+	// A static member leaves only temporarily: it stays, disconnected.
+	if d := describeGroup(t, addr, "cg"); len(d.Members) != 1 || d.Members[0].InstanceID != "inst-1" || d.Members[0].Connected {
+		t.Errorf("static member after its exit: %+v", d.Members)
+	}
+
+	// A member running until SIGINT; a new group starts at the end.
+	sigs := make(chan chan<- os.Signal, 1)
+	var stdout, stderr syncBuffer
+	env := &cliEnv{
+		stdin: strings.NewReader(""), stdout: &stdout, stderr: &stderr,
+		notifySignals: func(c chan<- os.Signal) func() {
+			sigs <- c
+			return func() {}
+		},
+		exit: func(code int) { t.Errorf("exit(%d)", code) },
+	}
+	done := make(chan int, 1)
+	go func() {
+		done <- run(context.Background(), []string{"consume", "ev", "--group", "live", "--format", `%p %v\n`, "--brokers", addr}, env)
+	}()
+	sig := <-sigs
+	// Produce to both partitions until the member prints from both: it has
+	// joined and fetches from the end.
+	deadline := time.Now().Add(30 * time.Second)
+	for i := 0; !strings.Contains(stdout.String(), "0 new") || !strings.Contains(stdout.String(), "1 new"); i++ {
+		if time.Now().After(deadline) {
+			t.Fatalf("the member printed nothing: stdout %q stderr %q", stdout.String(), stderr.String())
+		}
+		for p := range 2 {
+			cli(t, addr, "new\n", "produce", "ev", "-p", fmt.Sprint(p), "--quiet")
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if s := stdout.String(); strings.Contains(s, "p0-") || strings.Contains(s, "p1-") {
+		t.Errorf("a new group started before the end: %q", s)
+	}
+
+	out := cli(t, addr, "", "group", "describe", "live")
+	if !regexp.MustCompile(`(?m)^STATE\s+stable$`).MatchString(out) ||
+		!regexp.MustCompile(`(?m)^[0-9a-f-]{36}\s+-\s+fjord-cli\s+127\.0\.0\.1\S*\s+\d+\s+ev\[0,1\]$`).MatchString(out) {
+		t.Errorf("describe with a member:\n%s", out)
+	}
+	if out := cli(t, addr, "", "group", "list", "--state", "stable"); !regexp.MustCompile(`(?m)^live\s+stable\s+1\s+1$`).MatchString(out) {
+		t.Errorf("list --state stable:\n%s", out)
+	}
+	r := runCLI(t, nil, "", "group", "delete", "live", "--brokers", addr)
+	wantOneLineError(t, r, 1, `cannot delete group "live": NON_EMPTY_GROUP`)
+	r = runCLI(t, nil, "", "group", "reset", "live", "--to-earliest", "--execute", "--brokers", addr)
+	wantOneLineError(t, r, 1, `cannot reset offsets of group "live": NON_EMPTY_GROUP`)
+	if r := runCLI(t, nil, "", "group", "reset", "live", "--to-earliest", "--topic", "ev", "--force", "--brokers", addr); r.code != 0 || !strings.Contains(r.stdout, "Dry run") {
+		t.Errorf("reset --force (dry run): %+v", r)
+	}
+
+	sig <- syscall.SIGINT
+	if code := <-done; code != 0 {
+		t.Fatalf("consume --group exit %d, stderr %q", code, stderr.String())
+	}
+	// It committed everything it printed (up to the log end: lag 0) and left.
+	d := describeGroup(t, addr, "live")
+	if d.State != "empty" || len(d.Members) != 0 || d.TotalLag != 0 || len(d.Partitions) != 2 {
+		t.Errorf("after SIGINT: %+v", d)
+	}
+	if out := cli(t, addr, "", "group", "delete", "live"); out != "Deleted group live\n" {
+		t.Errorf("delete: %q", out)
+	}
+}
+
+// describeGroup returns describe --json of group g.
+func describeGroup(t *testing.T, addr, g string) jsonGroupDescription {
+	t.Helper()
+	var d jsonGroupDescription
+	if err := json.Unmarshal([]byte(cli(t, addr, "", "group", "describe", g, "--json")), &d); err != nil {
+		t.Fatal(err)
+	}
+	return d
 }
