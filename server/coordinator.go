@@ -55,6 +55,9 @@ type coordinator struct {
 
 	// createMu serializes creating __consumer_offsets from this broker.
 	createMu sync.Mutex
+	// beforeLoad, when set (tests), runs on a shard's goroutine before it
+	// loads its partition.
+	beforeLoad atomic.Pointer[func(part int32)]
 
 	// mu guards the fields below.
 	mu     sync.Mutex
@@ -443,6 +446,9 @@ func (s *coordShard) serve(pending chan<- *pendingStep) error {
 			return errorf(ReasonNotCoordinator, "broker %d is shutting down", s.b.id)
 		}
 	}
+	if hook := s.c.beforeLoad.Load(); hook != nil {
+		(*hook)(s.part)
+	}
 	start := time.Now()
 	s.shard = group.NewShard(s.c.cfg)
 	leo, err := s.load()
@@ -467,6 +473,7 @@ func (s *coordShard) serve(pending chan<- *pendingStep) error {
 		}
 	}()
 	for {
+		// The next Tick, on the broker clock (Reset drops a stale expiry).
 		var tick <-chan time.Time
 		if at, ok := s.shard.NextDeadline(); ok {
 			d := max(at.Sub(s.b.clock.Now()), 0)
@@ -494,12 +501,6 @@ func (s *coordShard) serve(pending chan<- *pendingStep) error {
 			return s.reason
 		case <-s.b.quit:
 			return errorf(ReasonNotCoordinator, "broker %d is shutting down", s.b.id)
-		}
-		if timer != nil && tick != nil && !timer.Stop() {
-			select {
-			case <-timer.C:
-			default:
-			}
 		}
 		if err := s.process(pending, step); err != nil {
 			return err

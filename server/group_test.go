@@ -3,8 +3,8 @@ package server
 import (
 	"context"
 	"errors"
-	"io"
 	"fmt"
+	"io"
 	"slices"
 	"testing"
 	"time"
@@ -12,6 +12,7 @@ import (
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/grpc/status"
 
 	fjordv1 "github.com/fjordlog/fjord/gen/go/fjord/v1"
@@ -148,16 +149,24 @@ type testMember struct {
 	last   *fjordv1.MembershipResponse
 }
 
-// openMember opens a Membership stream on conn and sends join.
-func openMember(t *testing.T, conn *grpc.ClientConn, join *fjordv1.JoinGroup) *testMember {
+// openMember opens a Membership stream on the broker tb over a connection
+// of its own (so stopping tb does not close it from the client side) and
+// sends join.
+func openMember(t *testing.T, tb *testBroker, join *fjordv1.JoinGroup) *testMember {
 	t.Helper()
+	conn, err := grpc.NewClient(tb.srv.Addr().String(), grpc.WithTransportCredentials(insecure.NewCredentials()))
+	if err != nil {
+		t.Fatal(err)
+	}
 	c, cancel := context.WithCancel(context.Background())
 	stream, err := fjordv1.NewGroupServiceClient(conn).Membership(c)
 	if err != nil {
 		cancel()
+		conn.Close()
 		t.Fatalf("Membership: %v", err)
 	}
-	m := &testMember{t: t, id: join.GetMemberId(), stream: stream, cancel: cancel, resps: make(chan *fjordv1.MembershipResponse, 256), done: make(chan struct{})}
+	m := &testMember{t: t, id: join.GetMemberId(), stream: stream, cancel: func() { cancel(); conn.Close() },
+		resps: make(chan *fjordv1.MembershipResponse, 256), done: make(chan struct{})}
 	t.Cleanup(m.close)
 	go func() {
 		for {
@@ -199,7 +208,7 @@ func joinMember(t *testing.T, bs []*testBroker, join *fjordv1.JoinGroup) *testMe
 		if via == nil {
 			t.Fatalf("coordinator %d is not a test broker", coord)
 		}
-		m := openMember(t, via.conn, join)
+		m := openMember(t, via, join)
 		r, err := m.next(10 * time.Second)
 		if err == nil {
 			return m
@@ -407,7 +416,7 @@ func TestGroupMembersShareCommitAndFence(t *testing.T) {
 	// A newer stream for the same member ends the older one.
 	again := join("g", "m3", "t")
 	again.MemberEpoch, again.Owned = ms[2].last.GetMemberEpoch(), ms[2].last.GetAssigned()
-	m3b := openMember(t, tb.conn, again)
+	m3b := openMember(t, tb, again)
 	if r, err := m3b.next(10 * time.Second); err != nil || !slices.Equal(flat(r.GetAssigned()), flat(ms[2].last.GetAssigned())) {
 		t.Fatalf("resumed stream: %v %v", r, err)
 	}
@@ -701,5 +710,45 @@ func TestGroupDefaultOffsetsTopicAndRestart(t *testing.T) {
 			t.Fatalf("offsets after restart: %v, want %v", got, want)
 		}
 		break
+	}
+}
+
+// TestGroupLoadInProgress holds a coordinator shard in loading after it
+// failed: group calls get COORDINATOR_LOAD_IN_PROGRESS (retriable), then
+// the reloaded shard answers with the committed state.
+func TestGroupLoadInProgress(t *testing.T) {
+	tb := startBroker(t, "", groupOpts)
+	tb.createTopic("t", 1, nil)
+	if perr, err := tb.commit(t, commitReq("g", "", 0, "t", map[int32]int64{0: 7})); err != nil || perr[0] != nil {
+		t.Fatalf("commit: %v %v", perr, err)
+	}
+	coord := tb.srv.broker.coord
+	part := group.Partition("g", 3)
+	gate := make(chan struct{})
+	hook := func(p int32) {
+		if p == part {
+			<-gate
+		}
+	}
+	coord.beforeLoad.Store(&hook)
+	coord.shard(part).halt(errorf(ReasonCoordinatorNotAvailable, "test: reload the shard"))
+
+	waitUntil(t, "COORDINATOR_LOAD_IN_PROGRESS", func() bool {
+		_, err := tb.groups().FetchOffsets(ctx(t), &fjordv1.FetchOffsetsRequest{GroupId: "g"})
+		if err != nil && !retriable(err) {
+			t.Fatalf("FetchOffsets during a reload: %v", err)
+		}
+		r, _ := statusReason(err)
+		return r == string(ReasonCoordinatorLoadInProgress)
+	})
+	_, err := tb.groups().FetchOffsets(ctx(t), &fjordv1.FetchOffsetsRequest{GroupId: "g"})
+	wantStatus(t, "fetch while loading", err, codes.Unavailable, string(ReasonCoordinatorLoadInProgress))
+	m := openMember(t, tb, join("g", "m1", "t"))
+	_, err = m.next(10 * time.Second)
+	wantStatus(t, "join while loading", err, codes.Unavailable, string(ReasonCoordinatorLoadInProgress))
+
+	close(gate)
+	if got := tb.fetchOffsets(t, "g", "t"); !mapsEqual(got, map[int32]int64{0: 7}) {
+		t.Fatalf("offsets after the reload: %v", got)
 	}
 }
