@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"strconv"
@@ -207,6 +208,11 @@ func consumeGroup(ctx context.Context, cf *clientFlags, cl *fjord.Client, stdout
 		if pollErr != nil {
 			if ctx.Err() != nil {
 				return nil // interrupted: a normal way to stop
+			}
+			for _, refused := range []error{fjord.ErrUnsupportedAssignor, fjord.ErrInconsistentGroupProtocol, fjord.ErrInvalidGroupID, fjord.ErrUnreleasedInstanceID} {
+				if errors.Is(pollErr, refused) {
+					return fmt.Errorf("cannot join group %q: %w", gf.group, pollErr)
+				}
 			}
 			return fmt.Errorf("group %q: %w", gf.group, pollErr)
 		}

@@ -563,7 +563,9 @@ Where to (exactly one):
 
 Which partitions: each --topic T resets every partition of T, --topic T:0,2-4
 only those; without --topic, every partition of the topics the group has
-committed offsets for. The group must have no members (stop its consumers) unless --force: its
+committed offsets for.
+
+The group must have no members (stop its consumers) unless --force: its
 members are not told, and their next commits may move the offsets again.`,
 		Example: `  fjord group reset billing --to-earliest --topic orders
   fjord group reset billing --to-datetime 2025-01-02T15:04:05Z --execute

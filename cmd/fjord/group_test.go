@@ -452,6 +452,11 @@ func TestConsumeGroup(t *testing.T) {
 		t.Errorf("static member after its exit: %+v", d.Members)
 	}
 
+	r := runCLI(t, nil, "", "consume", "ev", "--group", "other", "--assignor", "bogus", "--brokers", addr)
+	wantOneLineError(t, r, 1, `cannot join group "other": UNSUPPORTED_ASSIGNOR`)
+	r = runCLI(t, nil, "", "consume", "nope", "--group", "other", "--brokers", addr)
+	wantOneLineError(t, r, 1, `topic "nope" does not exist`)
+
 	// A member running until SIGINT; a new group starts at the end.
 	sigs := make(chan chan<- os.Signal, 1)
 	var stdout, stderr syncBuffer
@@ -492,7 +497,7 @@ func TestConsumeGroup(t *testing.T) {
 	if out := cli(t, addr, "", "group", "list", "--state", "stable"); !regexp.MustCompile(`(?m)^live\s+stable\s+1\s+1$`).MatchString(out) {
 		t.Errorf("list --state stable:\n%s", out)
 	}
-	r := runCLI(t, nil, "", "group", "delete", "live", "--brokers", addr)
+	r = runCLI(t, nil, "", "group", "delete", "live", "--brokers", addr)
 	wantOneLineError(t, r, 1, `cannot delete group "live": NON_EMPTY_GROUP`)
 	r = runCLI(t, nil, "", "group", "reset", "live", "--to-earliest", "--execute", "--brokers", addr)
 	wantOneLineError(t, r, 1, `cannot reset offsets of group "live": NON_EMPTY_GROUP`)
