@@ -251,9 +251,17 @@ func (a *Admin) CommitOffsets(ctx context.Context, group string, offsets map[str
 // and joined into the error.
 func (c *Client) commitOffsets(ctx context.Context, req *fjordv1.CommitOffsetsRequest) (map[topicPartition]*Error, error) {
 	var resp *fjordv1.CommitOffsetsResponse
-	err := c.groupCall(ctx, func(ctx context.Context, gc fjordv1.GroupServiceClient) error {
+	err := c.groupCall(ctx, func(actx context.Context, gc fjordv1.GroupServiceClient) error {
 		var err error
-		resp, err = gc.CommitOffsets(ctx, req)
+		if resp, err = gc.CommitOffsets(actx, req); err != nil {
+			// The same request would be stale again: the member's commit
+			// loop retries it with the newer epoch.
+			err = errorFromRPC(ctx, err, false)
+			var fe *Error
+			if errors.As(err, &fe) && fe.Reason == ReasonStaleMemberEpoch {
+				fe.Retriable = false
+			}
+		}
 		return err
 	})
 	if err != nil {

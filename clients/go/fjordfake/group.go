@@ -89,8 +89,10 @@ func groupError(reason, format string, args ...any) error {
 		code = codes.InvalidArgument
 	case "GROUP_ID_NOT_FOUND", "UNKNOWN_TOPIC_OR_PARTITION":
 		code = codes.NotFound
-	case "NOT_COORDINATOR", "COORDINATOR_NOT_AVAILABLE", "COORDINATOR_LOAD_IN_PROGRESS", "UNRELEASED_INSTANCE_ID":
+	case "COORDINATOR_NOT_AVAILABLE", "COORDINATOR_LOAD_IN_PROGRESS":
 		code, retriable = codes.Unavailable, true
+	case "NOT_COORDINATOR", "UNRELEASED_INSTANCE_ID", "STALE_MEMBER_EPOCH":
+		retriable = true // as the broker says, although retrying the same commit cannot help
 	}
 	st := status.New(code, "fjordfake: "+fmt.Sprintf(format, args...))
 	var err error
