@@ -313,17 +313,22 @@ func (s *Shard) Replay(r Record) error {
 		if len(m.sub.Topics) == 0 {
 			m.sub.Topics = nil
 		}
+		old := g.members[k.name]
 		if m.sub.Pattern != "" {
-			re, err := regexp.Compile(`^(?:` + m.sub.Pattern + `)$`)
-			if err != nil {
-				return fmt.Errorf("%w: member %q of group %q: pattern %q: %v", ErrCorruptRecord, k.name, k.group, m.sub.Pattern, err)
+			if old != nil && old.re != nil && old.sub.Pattern == m.sub.Pattern {
+				m.re = old.re // most records of a member repeat its pattern
+			} else {
+				re, err := regexp.Compile(`^(?:` + m.sub.Pattern + `)$`)
+				if err != nil {
+					return fmt.Errorf("%w: member %q of group %q: pattern %q: %v", ErrCorruptRecord, k.name, k.group, m.sub.Pattern, err)
+				}
+				m.re = re
 			}
-			m.re = re
 			m.resolved = v.Resolved
 		} else {
 			m.resolved = slices.Compact(slices.Sorted(slices.Values(m.sub.Topics)))
 		}
-		if old := g.members[k.name]; old != nil && old.instanceID != "" && g.instances[old.instanceID] == old.id {
+		if old != nil && old.instanceID != "" && g.instances[old.instanceID] == old.id {
 			delete(g.instances, old.instanceID)
 		}
 		g.members[m.id] = m

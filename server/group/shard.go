@@ -155,11 +155,11 @@ func (m *member) owns(tp TopicPartition) bool {
 // Describe describes a group. A group that does not exist is described as
 // StateDead along with a GROUP_ID_NOT_FOUND error.
 func (s *Shard) Describe(groupID string) (GroupDescription, error) {
-	if err := validGroupID(groupID); err != nil {
-		return GroupDescription{Group: groupID, State: StateDead}, err
-	}
 	g := s.groups[groupID]
 	if g == nil {
+		if err := validGroupID(groupID); err != nil {
+			return GroupDescription{Group: groupID, State: StateDead}, err
+		}
 		return GroupDescription{Group: groupID, State: StateDead}, errGroupNotFound(groupID)
 	}
 	d := GroupDescription{

@@ -65,10 +65,28 @@ func (s *Shard) schedule(g *group, m *member) {
 // NextDeadline returns when Tick should next be called; false if never
 // (until another call changes the shard). It may be earlier than needed.
 func (s *Shard) NextDeadline() (time.Time, bool) {
+	// Drop entries nothing waits for any more (their entity is gone or has an
+	// earlier entry), so that they do not cause useless ticks.
+	for len(s.timers) > 0 && s.stale(s.timers[0]) {
+		heap.Pop(&s.timers)
+	}
 	if len(s.timers) == 0 {
 		return time.Time{}, false
 	}
 	return s.timers[0].at, true
+}
+
+// stale reports whether t is not the entry its entity waits on.
+func (s *Shard) stale(t timer) bool {
+	g := s.groups[t.group]
+	if g == nil {
+		return true
+	}
+	if t.member == "" {
+		return !g.timerAt.Equal(t.at)
+	}
+	m := g.members[t.member]
+	return m == nil || !m.timerAt.Equal(t.at)
 }
 
 // Tick applies what is due at now: members whose session expired, or who
@@ -81,21 +99,16 @@ func (s *Shard) Tick(now time.Time) Output {
 	due := make(map[string][]string) // group -> members ("" = retention)
 	for len(s.timers) > 0 && !s.timers[0].at.After(now) {
 		t := heap.Pop(&s.timers).(timer)
+		if s.stale(t) {
+			continue
+		}
 		g := s.groups[t.group]
-		if g == nil {
-			continue
-		}
 		if t.member == "" {
-			if g.timerAt.Equal(t.at) {
-				g.timerAt = time.Time{}
-				due[g.id] = append(due[g.id], "")
-			}
-			continue
+			g.timerAt = time.Time{}
+		} else {
+			g.members[t.member].timerAt = time.Time{}
 		}
-		if m := g.members[t.member]; m != nil && m.timerAt.Equal(t.at) {
-			m.timerAt = time.Time{}
-			due[g.id] = append(due[g.id], m.id)
-		}
+		due[g.id] = append(due[g.id], t.member)
 	}
 
 	o := &op{now: now}
