@@ -19,11 +19,15 @@ import (
 // from the partition count are ignored (racks unknown).
 func (s *Shard) SetTopics(now time.Time, topics map[string]assign.Topic) Output {
 	o := &op{now: now}
-	s.applyTopics(o, topics, nil)
+	s.applyTopics(o, topics, nil, false)
 	return o.out
 }
 
-func (s *Shard) applyTopics(o *op, topics map[string]assign.Topic, bumps map[string]bool) {
+// applyTopics sets the topics and updates every group: those in bumps get a
+// new epoch; with all set, every group is reconciled, else only those whose
+// target changes (after each operation a group's reconciliation is a fixed
+// point unless its target moves).
+func (s *Shard) applyTopics(o *op, topics map[string]assign.Topic, bumps map[string]bool, all bool) {
 	s.topics = make(map[string]assign.Topic, len(topics))
 	for name, t := range topics {
 		if t.Partitions < 0 {
@@ -44,7 +48,7 @@ func (s *Shard) applyTopics(o *op, topics map[string]assign.Topic, bumps map[str
 				bump = true
 			}
 		}
-		if len(g.members) > 0 {
+		if len(g.members) > 0 && (all || bump || !maps.Equal(s.subscriptionMeta(g), g.meta)) {
 			s.settle(o, g, bump, "")
 		}
 		s.dropOffsets(o, g, func(tp TopicPartition) bool { return !s.partitionExists(tp) })
@@ -80,7 +84,7 @@ func (s *Shard) Loaded(now time.Time, topics map[string]assign.Topic) Output {
 		}
 		s.schedule(g, nil)
 	}
-	s.applyTopics(o, topics, bumps)
+	s.applyTopics(o, topics, bumps, true)
 	return o.out
 }
 
