@@ -298,6 +298,7 @@ type delivery struct {
 // pendingStep is a step waiting for its batch to commit.
 type pendingStep struct {
 	until      int64 // high watermark to reach; 0 without records
+	err        error // the append failed
 	deliveries []delivery
 	done       func(error)
 }
@@ -604,26 +605,21 @@ func (s *coordShard) process(pending chan<- *pendingStep, step shardStep) error 
 			ps.deliveries = append(ps.deliveries, delivery{ms: s.streams[memberKey{e.Group, e.MemberID}], state: e.State})
 		}
 	}
-	var failed error
 	if len(step.out.Records) > 0 {
-		ps.until, failed = s.append(step.out.Records)
-	}
-	if failed != nil {
-		failed = s.failure(failed)
-		if ps.done != nil {
-			ps.done(failed)
+		if ps.until, ps.err = s.append(step.out.Records); ps.err != nil {
+			// The state ran ahead of the log: stop. The step still goes to
+			// the completer so that replies keep their order.
+			ps.err = s.failure(ps.err)
+			s.halt(ps.err)
 		}
-		return failed
 	}
-	select {
-	case pending <- ps:
-		return nil
-	case <-s.ctx.Done():
-		if ps.done != nil {
-			ps.done(s.reason)
-		}
+	// The completer drains pending until it is closed, promptly once the
+	// shard stopped (its waits end with s.ctx), so this send cannot hang.
+	pending <- ps
+	if s.ctx.Err() != nil {
 		return s.reason
 	}
+	return nil
 }
 
 // append writes records as leader in the shard's epoch and returns the
@@ -694,6 +690,9 @@ func (s *coordShard) complete(pending <-chan *pendingStep, completed chan<- stru
 	defer close(completed)
 	var failed error
 	for ps := range pending {
+		if failed == nil && ps.err != nil {
+			failed = s.reason
+		}
 		if failed == nil && ps.until > 0 {
 			if err := s.p.waitAck(s.ctx, s.b, s.epoch, ps.until, commitTimeout); err != nil {
 				failed = s.failure(err)
