@@ -597,3 +597,37 @@ func TestErrorType(t *testing.T) {
 		t.Fatalf("%v", errs[0])
 	}
 }
+
+func TestStaticTakeoverWhileRevoking(t *testing.T) {
+	h := newHarness(t, Config{}, "a:4 b:2")
+	h.must(staticJoin(h, "g", "s1", "i1"))
+	h.ackAll("g")
+	h.join("g", "m2", "a")
+	// s1 is asked to release a:2,3 but restarts before acknowledging.
+	if d := h.describe("g"); fmtTPs(d.Members[1].Revoking) != "a:2,3" {
+		t.Fatalf("describe %+v", d)
+	}
+	h.s.Disconnected(h.now, "g", "s1")
+	delete(h.states, "g/s1")
+	out := h.must(staticJoin(h, "g", "s1b", "i1"))
+	if len(out.Records) == 0 || h.describe("g").Epoch != 2 {
+		t.Fatalf("takeover: %+v", out)
+	}
+	// The new incarnation inherits the revocation: m2 still waits.
+	d := h.describe("g")
+	if fmtTPs(d.Members[1].Revoking) != "a:2,3" || d.Members[1].MemberID != "s1b" || len(d.Members[0].Assigned) != 0 {
+		t.Fatalf("after takeover %+v", d)
+	}
+	h.ackAll("g")
+	if got := h.owners("g"); got["s1b"] != "a:0,1" || got["m2"] != "a:2,3" {
+		t.Fatalf("owners %v", got)
+	}
+	// A takeover with another subscription is a rebalance.
+	h.s.Disconnected(h.now, "g", "s1b")
+	delete(h.states, "g/s1b")
+	h.must(h.s.Join(h.now, JoinRequest{Group: "g", MemberID: "s1c", InstanceID: "i1", Subscription: Subscription{Topics: []string{"a", "b"}}}))
+	h.ackAll("g")
+	if d := h.describe("g"); d.Epoch != 3 || d.State != StateStable || len(d.Members) != 2 {
+		t.Fatalf("after takeover with new subscription %+v", d)
+	}
+}
