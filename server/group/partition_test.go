@@ -31,3 +31,12 @@ func TestPartition(t *testing.T) {
 		t.Errorf("Partition with n = 0: %d", got)
 	}
 }
+
+func TestGroupStateString(t *testing.T) {
+	for s, want := range map[GroupState]string{StateEmpty: "Empty", StateAssigning: "Assigning",
+		StateReconciling: "Reconciling", StateStable: "Stable", StateDead: "Dead", GroupState(42): "Unknown"} {
+		if got := s.String(); got != want {
+			t.Errorf("%d: %q, want %q", int(s), got, want)
+		}
+	}
+}
