@@ -56,9 +56,9 @@ const defaultHeartbeatInterval = 3 * time.Second
 // calls OnAssigned, and acknowledges. So callbacks never run concurrently
 // with each other or with Poll, and a member that stops polling stops
 // releasing partitions: the coordinator removes it after its
-// RebalanceTimeout. If the member is fenced (its session expired), Poll
-// calls OnLost for everything it owned, drops it without committing, and
-// the member rejoins as new.
+// RebalanceTimeout. If the member is fenced (its session expired, or it was
+// removed), the next Poll calls OnLost for everything it owned and drops it
+// without committing; the member then rejoins as a new member.
 //
 // Delivery is at least once: with auto-commit, the positions of the
 // records a Poll returned are committed at a later Poll, at a revocation or
@@ -79,6 +79,7 @@ type GroupConsumer struct {
 	loopStop context.CancelFunc
 	loopDone chan struct{} // closed when the membership goroutine exits
 	ackCh    chan struct{} // (cap 1) acked changed
+	rejoinCh chan struct{} // (cap 1) Poll dropped what a fenced member lost
 	leaveCh  chan struct{} // closed by Close: leave the group
 
 	pollMu sync.Mutex // serializes Poll and Close; guards the fields below
@@ -165,7 +166,7 @@ func NewGroupConsumer(c *Client, group string, opts ...GroupOpt) (*GroupConsumer
 		c: c, group: group, cfg: gc, memberID: newMemberID(),
 		cons:    newConsumer(c, gc.cfg),
 		loopCtx: ctx, loopStop: stop, loopDone: make(chan struct{}),
-		ackCh: make(chan struct{}, 1), leaveCh: make(chan struct{}),
+		ackCh: make(chan struct{}, 1), rejoinCh: make(chan struct{}, 1), leaveCh: make(chan struct{}),
 		lastAutoCommit: time.Now(),
 		owned:          map[TopicPartition]*ownedPart{},
 	}
@@ -419,6 +420,7 @@ func (g *GroupConsumer) maybeAutoCommit(ctx context.Context) error {
 func (g *GroupConsumer) reconcile(ctx context.Context) error {
 	g.mu.Lock()
 	var lost []TopicPartition
+	wasLost := g.lost
 	if g.lost {
 		g.lost = false
 		lost = g.ownedListLocked()
@@ -431,6 +433,12 @@ func (g *GroupConsumer) reconcile(ctx context.Context) error {
 	g.mu.Unlock()
 	if len(lost) > 0 && g.cfg.onLost != nil {
 		g.cfg.onLost(ctx, lost)
+	}
+	if wasLost {
+		select {
+		case g.rejoinCh <- struct{}{}:
+		default:
+		}
 	}
 	if t.seq == g.reconciledSeq {
 		return nil

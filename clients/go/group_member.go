@@ -71,12 +71,28 @@ func (g *GroupConsumer) run() {
 			// The coordinator no longer counts this member (its session
 			// expired, or its state is inconsistent): what it owned is
 			// lost, and it joins again as a new member.
+			select {
+			case <-g.rejoinCh:
+			default:
+			}
 			g.mu.Lock()
 			g.epoch = 0
 			g.lost = true
 			g.target = memberTarget{seq: g.target.seq + 1, gen: g.gen}
 			g.wakeLocked()
 			g.mu.Unlock()
+			// Rejoin once Poll has dropped what was lost, as Kafka does: a
+			// member that stopped polling (its rebalance timeout expired)
+			// must not take partitions again that it will not consume.
+			select {
+			case <-g.rejoinCh:
+			case <-ctx.Done():
+				return
+			case <-g.leaveCh:
+				return
+			}
+			attempt = 0
+			continue
 		case fatalMemberError(err):
 			g.mu.Lock()
 			g.fatal = err
@@ -97,7 +113,7 @@ func (g *GroupConsumer) run() {
 		case <-ctx.Done():
 			return
 		case <-g.leaveCh:
-			return // not connected: nothing to leave; the session expires
+			return // not connected: nothing to leave; the session expires or is gone
 		default:
 		}
 	}

@@ -642,3 +642,125 @@ func resetEarliest(t *testing.T, ad *fjord.Admin, group string, dryRun bool) {
 		t.Fatalf("ResetOffsets = %v", resp)
 	}
 }
+
+// A static member (InstanceID) that closes and comes back under a new
+// member id within its session timeout gets its partitions back without a
+// rebalance: the other member's partitions never move.
+func TestGroupStaticMemberRestart(t *testing.T) {
+	t.Parallel()
+	b := startGroupBroker(t)
+	cl := newClient(t, b.addr())
+	createTopic(t, cl, "static", 4, nil)
+	produceParts(t, cl, "static", 4, 5, 0)
+	own := newOwnership(t)
+	opts := func(name string, extra ...fjord.GroupOpt) []fjord.GroupOpt {
+		return append(append(own.opts(name), fjord.Topics("static"), fjord.ResetOffset(fjord.AtStart()), fjord.SessionTimeout(5*time.Second)), extra...)
+	}
+	a := startMember(t, cl, "static", opts("a", fjord.InstanceID("instance-a"))...)
+	eventually(t, "a owns all four", func() bool { return own.counts()["a"] == 4 })
+	d := startMember(t, cl, "static", opts("d")...)
+	eventually(t, "two each", func() bool { c := own.counts(); return c["a"] == 2 && c["d"] == 2 })
+	var before []fjord.TopicPartition
+	eventually(t, "a settled", func() bool { before = a.g.Assignment(); return len(before) == 2 })
+	eventually(t, "20 records", func() bool { return len(a.records())+len(d.records()) >= 20 })
+
+	mark := own.mark()
+	a.close(t)
+	time.Sleep(500 * time.Millisecond) // a rebalance, if any, would happen now
+	if c := own.counts(); c["d"] != 2 {
+		t.Fatalf("d's partitions changed while the static member was away: %v", c)
+	}
+	a2 := startMember(t, cl, "static", opts("a2", fjord.InstanceID("instance-a"))...)
+	eventually(t, "a2 took over", func() bool { return own.counts()["a2"] == 2 })
+	if got := a2.g.Assignment(); !slices.Equal(got, before) {
+		t.Errorf("a2 got %v, a had %v", got, before)
+	}
+	for _, e := range own.since(mark) {
+		if e[0] == 'd' {
+			t.Errorf("the dynamic member's partitions moved: %v", own.since(mark))
+		}
+	}
+	produceParts(t, cl, "static", 4, 1, 5)
+	eventually(t, "24 records", func() bool { return len(a.records())+len(a2.records())+len(d.records()) >= 24 })
+	time.Sleep(100 * time.Millisecond)
+	if n := len(a.records()) + len(a2.records()) + len(d.records()); n != 24 {
+		t.Errorf("consumed %d records, want 24", n)
+	}
+}
+
+// The membership goroutine heartbeats while the application processes:
+// a member that takes longer than its session timeout between Polls stays
+// in the group with its partitions.
+func TestGroupSlowProcessingKeepsSession(t *testing.T) {
+	t.Parallel()
+	b := startGroupBroker(t)
+	cl := newClient(t, b.addr())
+	createTopic(t, cl, "slow", 2, nil)
+	produceParts(t, cl, "slow", 2, 2, 0)
+	own := newOwnership(t)
+	g := newGroupConsumer(t, cl, "slow", append(own.opts("g"), fjord.Topics("slow"), fjord.ResetOffset(fjord.AtStart()),
+		fjord.SessionTimeout(400*time.Millisecond))...)
+	groupPollN(t, g, 4)
+	time.Sleep(1500 * time.Millisecond) // "processing"
+	produceParts(t, cl, "slow", 2, 1, 2)
+	groupPollN(t, g, 2)
+	if ev := own.since(0); len(ev) != 2 {
+		t.Fatalf("ownership events %v, want the two assignments only", ev)
+	}
+}
+
+// A member that does not poll cannot release partitions: after its
+// rebalance timeout the coordinator removes it and the partitions move.
+// When it polls again it learns it lost them (OnLost) and rejoins.
+func TestGroupRebalanceTimeout(t *testing.T) {
+	t.Parallel()
+	b := startGroupBroker(t)
+	cl := newClient(t, b.addr())
+	createTopic(t, cl, "stuck", 2, nil)
+	produceParts(t, cl, "stuck", 2, 3, 0)
+	own, stuckOwn := newOwnership(t), newOwnership(t)
+	opts := func(o *ownership, name string, rebalance time.Duration) []fjord.GroupOpt {
+		return append(o.opts(name), fjord.Topics("stuck"), fjord.ResetOffset(fjord.AtStart()),
+			fjord.RebalanceTimeout(rebalance), fjord.AutoCommit(false))
+	}
+	stuck := newGroupConsumer(t, cl, "stuck", opts(stuckOwn, "stuck", 500*time.Millisecond)...)
+	groupPollN(t, stuck, 6)
+	if err := stuck.Commit(ctxT(t)); err != nil {
+		t.Fatalf("Commit: %v", err)
+	}
+	other := startMember(t, cl, "stuck", opts(own, "other", time.Minute)...)
+	eventually(t, "the other member owns everything", func() bool { return own.counts()["other"] == 2 })
+
+	// The stuck member polls again: it lost everything, rejoins, and gets
+	// a share back.
+	produceParts(t, cl, "stuck", 2, 1, 3)
+	ctx := ctxT(t)
+	for !slices.Contains(stuckOwn.since(0), "stuck!0") || stuckOwn.counts()["stuck"] == 0 {
+		if _, err := stuck.Poll(ctx); err != nil {
+			t.Fatalf("Poll: %v", err)
+		}
+	}
+	if ev := stuckOwn.since(0); !slices.Equal(ev[:4], []string{"stuck+0", "stuck+1", "stuck!0", "stuck!1"}) {
+		t.Fatalf("stuck member events %v, want both partitions lost", ev)
+	}
+	// From now on it polls (else, holding a partition the other one must
+	// hand over, it could be removed again).
+	pctx, stop := context.WithCancel(context.Background())
+	polled := make(chan struct{})
+	go func() {
+		defer close(polled)
+		for pctx.Err() == nil {
+			stuck.Poll(pctx) //nolint:errcheck // only keeps it reconciling
+		}
+	}()
+	defer func() { stop(); <-polled }()
+	deadline := time.Now().Add(testTimeout)
+	for own.counts()["other"] != 1 {
+		if time.Now().After(deadline) {
+			d, err := fjord.NewAdmin(cl).DescribeGroup(ctxT(t), "stuck")
+			t.Fatalf("the other member did not release a partition: events %v / %v; poll errors %v; group %v, %v",
+				own.since(0), stuckOwn.since(0), other.errors(), d, err)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
