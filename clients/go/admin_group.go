@@ -196,8 +196,8 @@ func (a *Admin) DeleteGroup(ctx context.Context, group string) error {
 }
 
 // FetchOffsets returns a group's committed offsets for the given
-// partitions (a TopicPartitions without Partitions is not expanded: name
-// the partitions), or every committed offset of the group when none are
+// partitions (a TopicPartitions without Partitions means every partition
+// of the topic), or every committed offset of the group when none are
 // given. A requested partition without a committed offset has Offset -1.
 func (a *Admin) FetchOffsets(ctx context.Context, group string, topics ...TopicPartitions) ([]*fjordv1.CommittedOffsetsTopic, error) {
 	return a.c.fetchOffsets(ctx, group, toProtoTPs(topics))

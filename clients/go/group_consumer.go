@@ -65,9 +65,11 @@ const defaultHeartbeatInterval = 3 * time.Second
 // at Close, so process records before polling again. Commit and
 // CommitRecords commit explicitly.
 //
-// Poll and Close must not be called concurrently with Poll, nor from a
-// callback. Commit, CommitRecords, Assignment, Pause, Resume, Seek and
-// MemberID may be called from any goroutine, callbacks included.
+// Poll must not be called concurrently with itself, and neither Poll nor
+// Close from a callback. Close may be called while a Poll runs (which then
+// returns ErrClosed). Commit, CommitRecords, Assignment, Pause, Resume,
+// Seek and MemberID may be called from any goroutine, callbacks included.
+// A GroupConsumer must be closed (before its Client) to stop its goroutine.
 type GroupConsumer struct {
 	c        *Client
 	group    string

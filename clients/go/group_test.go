@@ -501,9 +501,13 @@ func TestAdminGroups(t *testing.T) {
 	if got := committed(t, cl, "offline", "orders"); got[0] != 5 || got[1] != 8 {
 		t.Fatalf("committed %v", got)
 	}
-	offs, err := ad.FetchOffsets(ctx, "offline", fjord.TopicPartitions{Topic: "orders", Partitions: []int32{1, 0}})
+	offs, err := ad.FetchOffsets(ctx, "offline", fjord.TopicPartitions{Topic: "orders", Partitions: []int32{1}})
+	if err != nil || len(offs) != 1 || len(offs[0].GetPartitions()) != 1 || offs[0].GetPartitions()[0].GetOffset() != 8 {
+		t.Fatalf("FetchOffsets(orders/1) = %v, %v", offs, err)
+	}
+	offs, err = ad.FetchOffsets(ctx, "offline", fjord.TopicPartitions{Topic: "orders"})
 	if err != nil || len(offs) != 1 || len(offs[0].GetPartitions()) != 2 {
-		t.Fatalf("FetchOffsets = %v, %v", offs, err)
+		t.Fatalf("FetchOffsets(orders) = %v, %v", offs, err)
 	}
 	g := newGroupConsumer(t, cl, "online", fjord.Topics("orders"))
 	pctx, cancel := context.WithTimeout(ctx, 200*time.Millisecond)

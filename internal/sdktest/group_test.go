@@ -604,6 +604,10 @@ func TestGroupAdmin(t *testing.T) {
 	if got := committedOffsets(t, cl, "adm", "adm"); got[0] != 7 || got[1] != 1 {
 		t.Fatalf("after the commits: %v", got)
 	}
+	offs, err := ad.FetchOffsets(ctx, "adm", fjord.TopicPartitions{Topic: "adm"}, fjord.TopicPartitions{Topic: "nope", Partitions: []int32{3}})
+	if err != nil || len(offs) != 2 || len(offs[0].GetPartitions()) != 2 || offs[1].GetPartitions()[0].GetOffset() != -1 {
+		t.Fatalf("FetchOffsets(adm, nope/3) = %v, %v", offs, err)
+	}
 	// A new member starts from the committed offsets.
 	g2 := newGroupConsumer(t, cl, "adm", fjord.Topics("adm"))
 	groupPollN(t, g2, 3+9)

@@ -569,6 +569,8 @@ func (s *groupServer) CommitOffsets(_ context.Context, req *fjordv1.CommitOffset
 // FetchOffsets implements fjordv1.GroupServiceServer.
 func (s *groupServer) FetchOffsets(_ context.Context, req *fjordv1.FetchOffsetsRequest) (*fjordv1.FetchOffsetsResponse, error) {
 	c := s.c
+	c.mu.Lock()
+	defer c.mu.Unlock()
 	c.groups.mu.Lock()
 	defer c.groups.mu.Unlock()
 	g := c.groups.groups[req.GetGroupId()]
@@ -580,6 +582,14 @@ func (s *groupServer) FetchOffsets(_ context.Context, req *fjordv1.FetchOffsetsR
 		}
 		sortKeys(want)
 	}
+	for _, t := range req.GetTopics() {
+		if tp, ok := c.topics[t.GetTopic()]; ok && len(t.GetPartitions()) == 0 {
+			for p := range tp.parts {
+				want = append(want, tpKey{t.GetTopic(), int32(p)})
+			}
+		}
+	}
+	sortKeys(want)
 	var out []*fjordv1.CommittedOffsetsTopic
 	for _, k := range want {
 		co := &fjordv1.CommittedOffset{Partition: k.partition, Offset: -1, LeaderEpoch: -1}
