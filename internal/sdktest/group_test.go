@@ -768,3 +768,29 @@ func TestGroupRebalanceTimeout(t *testing.T) {
 		time.Sleep(10 * time.Millisecond)
 	}
 }
+
+// A pattern subscription takes in topics created later.
+func TestGroupTopicPattern(t *testing.T) {
+	t.Parallel()
+	b := startGroupBroker(t)
+	cl := newClient(t, b.addr())
+	createTopic(t, cl, "orders.eu", 2, nil)
+	createTopic(t, cl, "other", 1, nil)
+	produceParts(t, cl, "orders.eu", 2, 1, 0)
+	produceParts(t, cl, "other", 1, 1, 0)
+	g := newGroupConsumer(t, cl, "pattern", fjord.TopicPattern(`orders\..*`), fjord.ResetOffset(fjord.AtStart()))
+	for _, r := range groupPollN(t, g, 2) {
+		if r.Topic != "orders.eu" {
+			t.Fatalf("record of %s", describe(r))
+		}
+	}
+	createTopic(t, cl, "orders.us", 1, nil)
+	produceParts(t, cl, "orders.us", 1, 1, 0)
+	if r := groupPollN(t, g, 1)[0]; r.Topic != "orders.us" {
+		t.Fatalf("record of %s", describe(r))
+	}
+	want := []fjord.TopicPartition{{Topic: "orders.eu", Partition: 0}, {Topic: "orders.eu", Partition: 1}, {Topic: "orders.us", Partition: 0}}
+	if got := g.Assignment(); !slices.Equal(got, want) {
+		t.Fatalf("assignment %v, want %v", got, want)
+	}
+}
