@@ -611,6 +611,9 @@ func (s *coordShard) process(pending chan<- *pendingStep, step shardStep) error 
 			// the completer so that replies keep their order.
 			ps.err = s.failure(ps.err)
 			s.halt(ps.err)
+		} else {
+			// A controlled shutdown lets it replicate before leadership moves.
+			s.b.acksInFlight.Add(1)
 		}
 	}
 	// The completer drains pending until it is closed, promptly once the
@@ -699,6 +702,9 @@ func (s *coordShard) complete(pending <-chan *pendingStep, completed chan<- stru
 				s.halt(failed)
 				failed = s.reason
 			}
+		}
+		if ps.until > 0 && ps.err == nil {
+			s.b.acksInFlight.Add(-1)
 		}
 		if failed != nil {
 			if ps.done != nil {

@@ -284,8 +284,8 @@ func flat(tps []*fjordv1.TopicPartitions) []string {
 }
 
 // settle acknowledges every response the members get until their
-// assignments are disjoint, nothing is pending, and together they own
-// exactly want.
+// assignments are disjoint, nothing is pending, every member is at the
+// group epoch, and together they own exactly want.
 func settle(t *testing.T, want []string, members ...*testMember) {
 	t.Helper()
 	deadline := time.Now().Add(30 * time.Second)
@@ -303,10 +303,19 @@ func settle(t *testing.T, want []string, members ...*testMember) {
 				}
 			}
 		}
+		// Stable: nothing pending, every member at the group epoch.
 		var owned []string
 		stable := true
+		groupEpoch := int32(0)
 		for _, m := range members {
-			if m.last == nil || len(m.last.GetPending()) > 0 {
+			if m.last == nil {
+				stable = false
+				break
+			}
+			groupEpoch = max(groupEpoch, m.last.GetGroupEpoch())
+		}
+		for _, m := range members {
+			if !stable || len(m.last.GetPending()) > 0 || m.last.GetMemberEpoch() != groupEpoch {
 				stable = false
 				break
 			}
@@ -404,10 +413,12 @@ func TestGroupMembersShareCommitAndFence(t *testing.T) {
 	// outside commits to a group with members are refused.
 	_, err = tb.commit(t, commitReq("g", "m1", m1.last.GetMemberEpoch()+1, "t", offsets))
 	wantStatus(t, "commit with a future epoch", err, codes.FailedPrecondition, string(ReasonFencedMemberEpoch))
-	if e := m1.last.GetMemberEpoch(); e > 1 {
-		_, err = tb.commit(t, commitReq("g", "m1", e-1, "t", offsets))
-		wantStatus(t, "commit with an old epoch", err, codes.FailedPrecondition, string(ReasonStaleMemberEpoch))
+	// Three joins moved the group epoch, and m1's with it.
+	if e := m1.last.GetMemberEpoch(); e <= 1 {
+		t.Fatalf("m1 still at epoch %d after three joins", e)
 	}
+	_, err = tb.commit(t, commitReq("g", "m1", m1.last.GetMemberEpoch()-1, "t", offsets))
+	wantStatus(t, "commit with an old epoch", err, codes.FailedPrecondition, string(ReasonStaleMemberEpoch))
 	_, err = tb.commit(t, commitReq("g", "nobody", 1, "t", offsets))
 	wantStatus(t, "commit by an unknown member", err, codes.FailedPrecondition, string(ReasonUnknownMemberID))
 	_, err = tb.commit(t, commitReq("g", "", 0, "t", offsets))
