@@ -242,7 +242,8 @@ func asError(err error) *Error {
 	}
 	var ge *group.Error
 	if errors.As(err, &ge) {
-		e := &Error{Reason: Reason(ge.Reason), Message: ge.Error(), Err: err}
+		// The reason already names the package; the message reads without it.
+		e := &Error{Reason: Reason(ge.Reason), Message: ge.Message, Err: err}
 		if ge.Topic != "" {
 			e.withPartition(ge.Topic, ge.Partition)
 		}

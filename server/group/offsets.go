@@ -228,7 +228,7 @@ func (s *Shard) Delete(now time.Time, groupID string) (Output, error) {
 		return Output{}, errGroupNotFound(groupID)
 	}
 	if len(g.members) > 0 {
-		return Output{}, errGroup(ReasonNonEmptyGroup, groupID, "group has %d members", len(g.members))
+		return Output{}, errGroup(ReasonNonEmptyGroup, groupID, "cannot delete a group with %d members; stop them or wait for their sessions to expire", len(g.members))
 	}
 	o := &op{now: now}
 	s.dropOffsets(o, g, func(TopicPartition) bool { return true })
