@@ -243,6 +243,7 @@ func main() {
 		flag.Usage()
 		os.Exit(2)
 	}
+	go exitWithParent()
 	out := newEmitter()
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
 	defer stop()
@@ -313,6 +314,18 @@ func main() {
 	}
 	out.emit(e)
 	cl.Close()
+}
+
+// exitWithParent ends the worker once the test process that started it is
+// gone (a test binary killed by its timeout runs no cleanup).
+func exitWithParent() {
+	parent := os.Getppid()
+	for range time.Tick(200 * time.Millisecond) {
+		if os.Getppid() != parent {
+			fmt.Fprintln(os.Stderr, "groupworker: the test process is gone; exiting")
+			os.Exit(1)
+		}
+	}
 }
 
 func sleep(ctx context.Context, d time.Duration) {
