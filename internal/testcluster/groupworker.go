@@ -112,6 +112,8 @@ type WorkerEvent struct {
 	Offsets []CommitResult `json:"offsets"`
 	PErr    []CommitResult `json:"perr"`
 	Err     string         `json:"err"`
+	// Sent is when a commit was sent (T is when it returned).
+	Sent Mono `json:"sent"`
 
 	// Worker names the worker that printed the event (set by the harness).
 	Worker string `json:"-"`

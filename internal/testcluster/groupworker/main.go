@@ -18,9 +18,10 @@
 //   - rec: one processed record ("topic", "p", "off", "key"), printed
 //     before the next Poll and before any commit covering it.
 //   - commit: one CommitOffsets RPC the SDK sent (auto-commit, revocation,
-//     Close or explicit), with "epoch", "offsets" and its outcome: "err"
-//     (the reason of a failure of the whole request) or "perr" (per
-//     partition reasons); neither means every offset was stored.
+//     Close or explicit), when it returned, with "sent" (when it was
+//     sent), "epoch", "offsets" and its outcome: "err" (the reason of a
+//     failure of the whole request) or "perr" (per partition reasons);
+//     neither means every offset was stored.
 //   - commit_call: an explicit CommitRecords returned ("err" if it failed;
 //     the SDK may refuse a partition without sending it).
 //   - membership: a MembershipResponse ("epoch", "tps" assigned,
@@ -86,6 +87,7 @@ type event struct {
 	Offsets []offset `json:"offsets,omitempty"`
 	PErr    []offset `json:"perr,omitempty"`
 	Err     string   `json:"err,omitempty"`
+	Sent    int64    `json:"sent,omitempty"`
 }
 
 // mono reads CLOCK_MONOTONIC, the same for every process of the machine.
@@ -169,12 +171,13 @@ func reason(err error) string {
 // commitInterceptor reports every CommitOffsets RPC and its outcome.
 func commitInterceptor(out *emitter) grpc.UnaryClientInterceptor {
 	return func(ctx context.Context, method string, req, reply any, cc *grpc.ClientConn, invoker grpc.UnaryInvoker, opts ...grpc.CallOption) error {
+		sent := mono()
 		err := invoker(ctx, method, req, reply, cc, opts...)
 		if method != fjordv1.GroupService_CommitOffsets_FullMethodName {
 			return err
 		}
 		creq := req.(*fjordv1.CommitOffsetsRequest)
-		e := event{Ev: "commit", Member: creq.GetMemberId(), Epoch: creq.GetMemberEpoch()}
+		e := event{Ev: "commit", Member: creq.GetMemberId(), Epoch: creq.GetMemberEpoch(), Sent: sent}
 		for _, t := range creq.GetTopics() {
 			for _, p := range t.GetPartitions() {
 				e.Offsets = append(e.Offsets, offset{Topic: t.GetTopic(), Partition: p.GetPartition(), Offset: p.GetOffset()})
