@@ -426,6 +426,9 @@ func checkName(s string) error {
 
 // checkFullName validates a dotted full name (or namespace): every part a valid name.
 func checkFullName(s string) error {
+	if s == "" {
+		return errors.New("a name cannot be empty")
+	}
 	parts := strings.Split(s, ".")
 	for _, part := range parts {
 		if part == "" {
