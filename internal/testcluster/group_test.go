@@ -978,3 +978,81 @@ func TestConsumerGroupAtLeastOnce(t *testing.T) {
 		t.Logf("poll errors (retried): %v", err)
 	}
 }
+
+// TestConsumerGroupCoordinatorPaused freezes the group's coordinator
+// (SIGSTOP) for four session timeouts, as a long GC pause, a frozen VM or
+// a network partition that drops packets silently would. Another broker
+// takes the group over within a couple of seconds; the members must follow
+// it while the old one is still frozen: each must commit successfully
+// through the new coordinator before the freeze ends. (A member still
+// attached to the frozen coordinator's Membership stream never learns
+// that its session expired on the new one: the group there empties and
+// every commit fails with UNKNOWN_MEMBER_ID while the members go on
+// processing the partitions they no longer own.) The new coordinator
+// accepts the members' commits for a session timeout after it loaded the
+// group even if they never reach it, so only commits after that count.
+func TestConsumerGroupCoordinatorPaused(t *testing.T) {
+	processTest(t)
+	WorkerBinary(t)
+	g := newGroupEnv(t)
+	const topic, partitions, group = "orders", 6, "orders-app"
+	g.c.CreateTopic(topic, partitions, 3, durableTopic())
+	load := g.startLoad(topic, 200, 20000)
+	defer load.Stop()
+	var members []*GroupWorker
+	for range 3 {
+		members = append(members, g.worker(group, topic, nil))
+	}
+	before := g.waitStable(group, topic, partitions, 15*time.Second, members...)
+	for _, w := range members {
+		if _, ok := w.WaitEvent(10*time.Second, func(e WorkerEvent) bool { return e.Ev == "commit" && e.Err == "" && len(e.PErr) == 0 }); !ok {
+			t.Fatalf("%s committed nothing", w.Name())
+		}
+	}
+	coord := g.coordinator(group)
+	g.c.Node(coord).Pause()
+	paused := MonoNow()
+	const freeze = 4 * groupSession
+	var next int32
+	for next == 0 || next == coord {
+		if MonoNow().Sub(paused) > freeze {
+			t.Fatalf("no other broker coordinates %s while broker %d is frozen", group, coord)
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		if fc, err := g.admin.FindCoordinator(ctx, group); err == nil {
+			next = fc.GetCoordinator().GetId()
+		}
+		cancel()
+		time.Sleep(50 * time.Millisecond)
+	}
+	took := MonoNow()
+	t.Logf("froze coordinator %d; broker %d coordinates %s %s later", coord, next, group, took.Sub(paused).Round(time.Millisecond))
+	time.Sleep(freeze - MonoNow().Sub(paused))
+	g.c.Node(coord).Resume()
+	resumed := MonoNow()
+	from := took.Add(groupSession + 500*time.Millisecond)
+	for _, w := range members {
+		var failed []string
+		var ok bool
+		for _, e := range eventsAfter(w, from, "commit") {
+			if e.T > resumed {
+				break
+			}
+			if e.Err == "" && len(e.PErr) == 0 {
+				ok = true
+			} else if len(failed) < 3 {
+				failed = append(failed, cmp.Or(e.Err, fmt.Sprint(e.PErr)))
+			}
+		}
+		if !ok {
+			t.Errorf("%s made no successful commit through the new coordinator %d in the last %s of the %s its predecessor %d was frozen (failures: %v)", w.Name(), next, resumed.Sub(from).Round(time.Millisecond), freeze, coord, failed)
+		}
+	}
+	after := g.waitStable(group, topic, partitions, 20*time.Second, members...)
+	for _, w := range members {
+		for _, e := range eventsAfter(w, paused, "lost", "membership_end") {
+			t.Logf("%s %s after SIGSTOP: %s %v %s", w.Name(), e.T.Sub(paused).Round(time.Millisecond), e.Ev, e.TPs, e.Err)
+		}
+	}
+	t.Logf("assignment before the freeze %s, after %s", fmtAssignment(before), fmtAssignment(after))
+}
