@@ -16,6 +16,7 @@ import (
 	"github.com/spf13/cobra"
 
 	fjord "github.com/fjordlog/fjord/clients/go"
+	"github.com/fjordlog/fjord/clients/go/avro"
 )
 
 func newConsumeCmd(env *cliEnv) *cobra.Command {
@@ -26,6 +27,8 @@ func newConsumeCmd(env *cliEnv) *cobra.Command {
 		max            int
 		follow, asJSON bool
 		gf             groupConsumeFlags
+		valueSchema    string
+		decodeAvro     bool
 	)
 	cmd := &cobra.Command{
 		Use:   "consume TOPIC",
@@ -44,12 +47,22 @@ group's coordinator assigns it partitions, it starts from the group's
 committed offsets (partitions without one start at the end, or at the
 beginning with --from-beginning), commits its progress every few seconds and
 runs until interrupted (or -n records); on SIGINT or SIGTERM it commits and
-leaves the group. Start several to share the partitions.`,
+leaves the group. Start several to share the partitions.
+
+--decode-avro decodes values written in the Confluent wire format (magic
+byte 0, 4-byte schema id, Avro binary) with the schema their id names,
+fetched from the registry, and prints them as JSON (unions as plain values);
+--value-schema SUBJECT does the same but resolves every value to SUBJECT's
+latest schema (fields added since a value was written show their defaults,
+removed ones are dropped). A value that is not in that format, or cannot be
+read as the subject's schema, fails the command. With --json the decoded
+value is a JSON value, not a string. Null values (tombstones) stay null.`,
 		Example: `  fjord consume demo -n 10
   fjord consume demo --from latest --follow
   fjord consume demo --from @2025-01-02T15:04:05Z --format '%p/%o %k=%v\n'
   fjord consume demo --partition 0 --from 42 --json
-  fjord consume demo --group billing --from-beginning`,
+  fjord consume demo --group billing --from-beginning
+  fjord consume users --value-schema users-value --json`,
 		Args: exactArgs(1, "the topic"),
 		RunE: func(c *cobra.Command, args []string) error {
 			topic := args[0]
@@ -61,11 +74,18 @@ leaves the group. Start several to share the partitions.`,
 				return &usageError{cmd: c, err: err}
 			}
 			var w recordWriter
+			avroValues := decodeAvro || c.Flags().Changed("value-schema")
+			if decodeAvro && c.Flags().Changed("value-schema") {
+				return usageErrorf(c, "--decode-avro and --value-schema are mutually exclusive")
+			}
+			if c.Flags().Changed("value-schema") && valueSchema == "" {
+				return usageErrorf(c, "--value-schema needs a subject")
+			}
 			if asJSON {
 				if c.Flags().Changed("format") {
 					return usageErrorf(c, "--json and --format are mutually exclusive")
 				}
-				w = jsonWriter{}
+				w = jsonWriter{rawValue: avroValues}
 			} else if w, err = compileFormat(format); err != nil {
 				return &usageError{cmd: c, err: err}
 			}
@@ -85,6 +105,11 @@ leaves the group. Start several to share the partitions.`,
 				return err
 			}
 			defer cl.Close()
+			if avroValues {
+				if w, err = newAvroWriter(ctx, cf, cl, valueSchema, w); err != nil {
+					return err
+				}
+			}
 			if gf.group != "" {
 				return consumeGroup(ctx, cf, cl, c.OutOrStdout(), gf, groupConsumeSpec{topic: topic, max: max, w: w})
 			}
@@ -105,7 +130,54 @@ leaves the group. Start several to share the partitions.`,
 	f.StringVar(&gf.instanceID, "instance-id", "", "with --group: static member id, to restart without a rebalance (on exit its partitions wait for it until its session times out)")
 	f.BoolVar(&gf.fromBeginning, "from-beginning", false, "with --group: partitions without a committed offset start at the beginning (default: the end)")
 	f.StringVar(&gf.assignor, "assignor", "", "with --group: uniform, sticky, range or roundrobin (default: the broker's, uniform)")
+	f.BoolVar(&decodeAvro, "decode-avro", false, "decode Confluent-framed Avro values and print them as JSON (see above)")
+	f.StringVar(&valueSchema, "value-schema", "", "like --decode-avro, reading every value as this subject's latest schema")
 	return cmd
+}
+
+// avroWriter decodes each record's Confluent-framed Avro value to JSON
+// before the next writer prints it.
+type avroWriter struct {
+	ctx  context.Context
+	cf   *clientFlags
+	de   *avro.Deserializer
+	next recordWriter
+}
+
+// newAvroWriter decodes values with the schemas their ids name, resolved
+// to subject's latest schema unless subject is "".
+func newAvroWriter(ctx context.Context, cf *clientFlags, cl *fjord.Client, subject string, next recordWriter) (recordWriter, error) {
+	reg := fjord.NewSchemaRegistry(cl)
+	var opts []avro.DeserializerOpt
+	if subject != "" {
+		rctx, cancel := cf.requestCtx(ctx)
+		s, err := reg.Latest(rctx, subject)
+		cancel()
+		if err != nil {
+			return nil, subjectError(fmt.Sprintf("get the latest schema of subject %q", subject), subject, err)
+		}
+		opts = append(opts, avro.ReaderSchema(s.Schema, s.References...))
+	}
+	de, err := avro.NewDeserializer(reg, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("subject %q: %w", subject, err)
+	}
+	return &avroWriter{ctx: ctx, cf: cf, de: de, next: next}, nil
+}
+
+func (a *avroWriter) write(w io.Writer, r *fjord.Record) error {
+	if r.Value == nil {
+		return a.next.write(w, r)
+	}
+	rctx, cancel := a.cf.requestCtx(a.ctx)
+	defer cancel()
+	v, err := a.de.DecodeJSON(rctx, r.Value)
+	if err != nil {
+		return fmt.Errorf("cannot decode the value at %s offset %d: %w", partitionName(r.Topic, r.Partition), r.Offset, err)
+	}
+	dec := *r
+	dec.Value = v
+	return a.next.write(w, &dec)
 }
 
 // groupConsumeFlags are consume's --group flags.
@@ -496,7 +568,11 @@ func (t templateWriter) write(w io.Writer, r *fjord.Record) error {
 }
 
 // jsonWriter prints one JSON object per line.
-type jsonWriter struct{}
+type jsonWriter struct {
+	// rawValue says values are JSON text (decoded Avro), printed as JSON
+	// values rather than strings.
+	rawValue bool
+}
 
 type jsonHeader struct {
 	Key           string  `json:"key"`
@@ -511,7 +587,7 @@ type jsonRecord struct {
 	Timestamp     int64        `json:"timestamp"`
 	Key           *string      `json:"key"`
 	KeyEncoding   string       `json:"key_encoding,omitempty"`
-	Value         *string      `json:"value"`
+	Value         any          `json:"value"` // *string, or json.RawMessage for decoded values
 	ValueEncoding string       `json:"value_encoding,omitempty"`
 	Headers       []jsonHeader `json:"headers"`
 }
@@ -529,7 +605,7 @@ func jsonBytes(b []byte) (s *string, encoding string) {
 	return &v, "base64"
 }
 
-func (jsonWriter) write(w io.Writer, r *fjord.Record) error {
+func (jw jsonWriter) write(w io.Writer, r *fjord.Record) error {
 	jr := jsonRecord{
 		Topic:     r.Topic,
 		Partition: r.Partition,
@@ -538,7 +614,12 @@ func (jsonWriter) write(w io.Writer, r *fjord.Record) error {
 		Headers:   make([]jsonHeader, 0, len(r.Headers)),
 	}
 	jr.Key, jr.KeyEncoding = jsonBytes(r.Key)
-	jr.Value, jr.ValueEncoding = jsonBytes(r.Value)
+	if jw.rawValue && r.Value != nil {
+		jr.Value = json.RawMessage(r.Value)
+	} else {
+		v, enc := jsonBytes(r.Value)
+		jr.Value, jr.ValueEncoding = v, enc
+	}
 	for _, h := range r.Headers {
 		v := h.Value
 		if v == nil {

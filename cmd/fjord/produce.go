@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	fjord "github.com/fjordlog/fjord/clients/go"
+	"github.com/fjordlog/fjord/clients/go/avro"
 	fjordv1 "github.com/fjordlog/fjord/gen/go/fjord/v1"
 )
 
@@ -22,6 +23,7 @@ func newProduceCmd(env *cliEnv) *cobra.Command {
 	cf := &clientFlags{}
 	var (
 		key, keySep, acks, compression string
+		valueSchema                    string
 		partition                      int32
 		headers                        []string
 		quiet                          bool
@@ -37,10 +39,18 @@ With --acks all (the default) the producer is idempotent: it retries writes
 whose outcome is unknown and the broker drops the copies, so each line is
 written once. Note: --acks leader or none turns idempotence off; a write
 whose outcome is unknown then fails the command (the record may or may not
-be in the log) instead of being retried.`,
+be in the log) instead of being retried.
+
+With --value-schema SUBJECT each value (the line, or the part after the key
+separator) is JSON, encoded as Avro with the subject's latest registered
+schema and written in the Confluent wire format (magic byte 0, 4-byte schema
+id, Avro binary), as Confluent's serializers write it. Unions are plain JSON
+values ("x", not {"string":"x"}); a missing field takes its default. A line
+that does not fit the schema fails the command, naming the line.`,
 		Example: `  echo hello | fjord produce demo
   printf 'k1:v1\nk2:v2\n' | fjord produce demo --key-separator :
-  fjord produce demo -H source=cli --acks leader --partition 0 < lines.txt`,
+  fjord produce demo -H source=cli --acks leader --partition 0 < lines.txt
+  echo '{"name":"ann","age":41}' | fjord produce users --value-schema users-value`,
 		Args: exactArgs(1, "the topic"),
 		RunE: func(c *cobra.Command, args []string) error {
 			topic := args[0]
@@ -88,6 +98,11 @@ be in the log) instead of being retried.`,
 			if err := checkPartition(ctx, cf, cl, topic, partition); err != nil {
 				return err
 			}
+			if c.Flags().Changed("value-schema") {
+				if p.encodeValue, err = avroValueEncoder(ctx, cf, cl, topic, valueSchema); err != nil {
+					return err
+				}
+			}
 			prod, err := fjord.NewProducer(cl, opts...)
 			if err != nil {
 				return fmt.Errorf("cannot create producer: %w", err)
@@ -104,7 +119,33 @@ be in the log) instead of being retried.`,
 	f.StringVar(&acks, "acks", "all", "when the broker acknowledges: none, leader or all (none and leader turn idempotence off)")
 	f.StringVar(&compression, "compression", "none", "batch compression: none, gzip, snappy, lz4 or zstd")
 	f.BoolVarP(&quiet, "quiet", "q", false, "print only a summary instead of a line per record")
+	f.StringVar(&valueSchema, "value-schema", "", "values are JSON, written as Avro with this subject's latest schema (see above)")
 	return cmd
+}
+
+// avroValueEncoder returns a function that encodes JSON values as Avro in
+// the Confluent wire format with subject's latest schema.
+func avroValueEncoder(ctx context.Context, cf *clientFlags, cl *fjord.Client, topic, subject string) (func([]byte) ([]byte, error), error) {
+	if subject == "" {
+		return nil, errors.New("--value-schema needs a subject")
+	}
+	reg := fjord.NewSchemaRegistry(cl)
+	rctx, cancel := cf.requestCtx(ctx)
+	_, err := reg.Latest(rctx, subject)
+	cancel()
+	if err != nil {
+		return nil, subjectError(fmt.Sprintf("get the latest schema of subject %q", subject), subject, err)
+	}
+	ser, err := avro.NewSerializer(reg, avro.UseLatestVersion(true),
+		avro.SubjectStrategy(func(string, bool, string) (string, error) { return subject, nil }))
+	if err != nil {
+		return nil, err
+	}
+	return func(v []byte) ([]byte, error) {
+		rctx, cancel := cf.requestCtx(ctx)
+		defer cancel()
+		return ser.EncodeJSON(rctx, topic, v)
+	}, nil
 }
 
 // produceLines reads stdin and produces one record per line, stopping at the
@@ -193,18 +234,27 @@ type lineParser struct {
 	keySep  []byte         // if set, lines are key<SEP>value
 	key     []byte         // if non-nil, the key of every record
 	headers []fjord.Header // headers of every record
+	// encodeValue, if set, turns the value as read into the value written.
+	encodeValue func([]byte) ([]byte, error)
 }
 
 // parse returns copies of the key and value in line (the scanner reuses it).
 func (p lineParser) parse(line []byte) (key, value []byte, err error) {
+	key, value = p.key, line
 	if len(p.keySep) > 0 {
 		k, v, ok := bytes.Cut(line, p.keySep)
 		if !ok {
 			return nil, nil, fmt.Errorf("no key separator %q in line", p.keySep)
 		}
-		return bytes.Clone(k), clone(v), nil
+		key, value = bytes.Clone(k), v
 	}
-	return p.key, clone(line), nil
+	if p.encodeValue != nil {
+		if value, err = p.encodeValue(value); err != nil {
+			return nil, nil, err
+		}
+		return key, value, nil
+	}
+	return key, clone(value), nil
 }
 
 // clone copies b, keeping an empty value non-nil (empty, not null).

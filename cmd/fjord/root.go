@@ -147,6 +147,7 @@ Then, in another terminal:                fjord topic create demo
 		newClusterCmd(env),
 		newPartitionCmd(env),
 		newConsumerGroupCmd(env),
+		newSchemaCmd(env),
 		newBenchCmd(env),
 	)
 	return root
