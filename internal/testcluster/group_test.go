@@ -800,70 +800,88 @@ func TestConsumerGroups(t *testing.T) {
 		return
 	}
 
-	t.Run("CoordinatorKill9", func(t *testing.T) {
-		// 5. The coordinator is killed -9: another broker takes over with
-		// the committed offsets, and the members carry on with their
-		// partitions and epochs (no rebalance).
-		before := g.waitStable(group, topic, partitions, 10*time.Second, members...)
-		waitRecords(t, MonoNow(), 10*time.Second, members...)
-		coord := g.coordinator(group)
-		epochs := map[string]int32{}
-		for _, w := range members {
-			for _, e := range w.Events() {
-				if e.Ev == "membership" {
-					epochs[w.Name()] = e.Epoch
-				}
+	for _, how := range []string{"Kill9", "Stop"} {
+		t.Run("Coordinator"+how, func(t *testing.T) {
+			// 5. The coordinator is killed -9 (then, in a second round,
+			// stopped gracefully): another broker takes over with the
+			// committed offsets, and the members carry on with their
+			// partitions and epochs (no rebalance).
+			coordinatorFailover(t, g, group, topic, partitions, members, how == "Kill9")
+		})
+	}
+}
+
+// coordinatorFailover kills -9 (or stops with SIGTERM) the group's
+// coordinator and checks that another broker takes over with the
+// committed offsets while the members keep their partitions and epochs,
+// then restarts the broker.
+func coordinatorFailover(t *testing.T, g *groupEnv, group, topic string, partitions int32, members []*GroupWorker, kill bool) {
+	t.Helper()
+	before := g.waitStable(group, topic, partitions, 10*time.Second, members...)
+	waitRecords(t, MonoNow(), 10*time.Second, members...)
+	coord := g.coordinator(group)
+	epochs := map[string]int32{}
+	for _, w := range members {
+		for _, e := range w.Events() {
+			if e.Ev == "membership" {
+				epochs[w.Name()] = e.Epoch
 			}
 		}
-		offsets := g.fetchOffsets(group)
+	}
+	offsets := g.fetchOffsets(group)
+	how := "killed -9"
+	failed := MonoNow()
+	if kill {
 		g.c.Node(coord).Kill()
-		killed := MonoNow()
-		var next int32
-		deadline := time.Now().Add(15 * time.Second)
-		for next == 0 || next == coord {
-			if time.Now().After(deadline) {
-				t.Fatalf("group %s still coordinated by killed broker %d after 15s", group, coord)
-			}
-			ctx, cancel := context.WithTimeout(context.Background(), time.Second)
-			if fc, err := g.admin.FindCoordinator(ctx, group); err == nil {
-				next = fc.GetCoordinator().GetId()
-			}
-			cancel()
-			time.Sleep(50 * time.Millisecond)
+	} else {
+		how = "stopped (SIGTERM)"
+		g.c.Node(coord).Stop()
+	}
+	var next int32
+	deadline := time.Now().Add(15 * time.Second)
+	for next == 0 || next == coord {
+		if time.Now().After(deadline) {
+			t.Fatalf("group %s still coordinated by broker %d, %s, after 15s", group, coord, how)
 		}
-		t.Logf("coordinator %d killed; broker %d coordinates %s %s later", coord, next, group, MonoNow().Sub(killed).Round(time.Millisecond))
-		got := g.fetchOffsets(group)
-		for tp, off := range offsets {
-			if got[tp] < off {
-				t.Errorf("%s: committed offset %d before the coordinator died, %d after", tp, off, got[tp])
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		if fc, err := g.admin.FindCoordinator(ctx, group); err == nil {
+			next = fc.GetCoordinator().GetId()
+		}
+		cancel()
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Logf("coordinator %d %s; broker %d coordinates %s %s later", coord, how, next, group, MonoNow().Sub(failed).Round(time.Millisecond))
+	got := g.fetchOffsets(group)
+	for tp, off := range offsets {
+		if got[tp] < off {
+			t.Errorf("%s: committed offset %d before the coordinator failed, %d after", tp, off, got[tp])
+		}
+	}
+	t.Logf("committed offsets before %v, after %v", offsets, got)
+	// Every member processes and commits again, on the new coordinator.
+	waitRecords(t, MonoNow(), 15*time.Second, members...)
+	for _, w := range members {
+		if _, ok := w.WaitEvent(15*time.Second, func(e WorkerEvent) bool {
+			return e.Ev == "commit" && e.T > failed && e.Err == "" && len(e.PErr) == 0 && len(e.Offsets) > 0
+		}); !ok {
+			t.Errorf("%s committed nothing after the coordinator failover", w.Name())
+		}
+	}
+	after := g.waitStable(group, topic, partitions, 10*time.Second, members...)
+	for _, w := range members {
+		for _, e := range eventsAfter(w, failed, "assigned", "revoked", "lost", "membership") {
+			if e.Ev != "membership" {
+				t.Errorf("%s: %s %v after the coordinator failed: members must resume, not rebalance", w.Name(), e.Ev, e.TPs)
+			} else if e.Epoch != epochs[w.Name()] {
+				t.Errorf("%s resumed with epoch %d, had %d: the coordinator change must not bump epochs", w.Name(), e.Epoch, epochs[w.Name()])
 			}
 		}
-		t.Logf("committed offsets before %v, after %v", offsets, got)
-		// Every member processes and commits again, on the new coordinator.
-		waitRecords(t, MonoNow(), 15*time.Second, members...)
-		for _, w := range members {
-			if _, ok := w.WaitEvent(15*time.Second, func(e WorkerEvent) bool {
-				return e.Ev == "commit" && e.T > killed && e.Err == "" && len(e.PErr) == 0 && len(e.Offsets) > 0
-			}); !ok {
-				t.Errorf("%s committed nothing after the coordinator failover", w.Name())
-			}
-		}
-		after := g.waitStable(group, topic, partitions, 10*time.Second, members...)
-		for _, w := range members {
-			for _, e := range eventsAfter(w, killed, "assigned", "revoked", "lost", "membership") {
-				if e.Ev != "membership" {
-					t.Errorf("%s: %s %v after the coordinator died: members must resume, not rebalance", w.Name(), e.Ev, e.TPs)
-				} else if e.Epoch != epochs[w.Name()] {
-					t.Errorf("%s resumed with epoch %d, had %d: the coordinator change must not bump epochs", w.Name(), e.Epoch, epochs[w.Name()])
-				}
-			}
-		}
-		if !maps.Equal(before, after) {
-			t.Errorf("assignment changed across the coordinator failover: %s -> %s", fmtAssignment(before), fmtAssignment(after))
-		}
-		g.c.Node(coord).Restart()
-		g.c.WaitAllActive(15 * time.Second)
-	})
+	}
+	if !maps.Equal(before, after) {
+		t.Errorf("assignment changed across the coordinator failover: %s -> %s", fmtAssignment(before), fmtAssignment(after))
+	}
+	g.c.Node(coord).Restart()
+	g.c.WaitAllActive(15 * time.Second)
 }
 
 func sum(m map[int32]int64) int64 {
