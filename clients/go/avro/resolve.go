@@ -21,6 +21,10 @@ import (
 
 var errShort = errors.New("avro: truncated data")
 
+// maxZeroSizeItems bounds the items of an array or map block beyond one per
+// byte of data left (zero-size items: null, a record without fields).
+const maxZeroSizeItems = 1 << 16
+
 // decoder reads Avro binary encoding.
 type decoder struct {
 	b []byte
@@ -221,6 +225,11 @@ func (r *resolver) blocks(dst []byte, d *decoder, item func([]byte) ([]byte, err
 			if _, err := d.long(); err != nil { // the block's size in bytes
 				return nil, err
 			}
+		}
+		// Items take a byte or more, except nulls and empty records: a
+		// count far beyond the data left is corrupt, not a long loop.
+		if n < 0 || n > int64(len(d.b))+maxZeroSizeItems {
+			return nil, r.errorf("block of %d items in %d bytes", n, len(d.b))
 		}
 		dst = appendLong(dst, n)
 		for range n {

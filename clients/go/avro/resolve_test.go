@@ -165,3 +165,28 @@ func TestEvolution(t *testing.T) {
 		t.Errorf("read with a referencing reader schema: %s, %v", js, err)
 	}
 }
+
+// FuzzResolve decodes arbitrary payloads written "with" one schema as
+// another: errors are fine, panics and hangs are not.
+func FuzzResolve(f *testing.F) {
+	writer := `{"type":"record","name":"R","fields":[{"name":"a","type":{"type":"array","items":"null"}},
+	  {"name":"m","type":{"type":"map","values":["null","int","string"]}},{"name":"e","type":{"type":"enum","name":"E","symbols":["A","B"]}},
+	  {"name":"n","type":["null","R"]}]}`
+	reader := `{"type":"record","name":"R","fields":[{"name":"a","type":{"type":"array","items":"null"}},
+	  {"name":"m","type":{"type":"map","values":["null","long","bytes"]}},{"name":"e","type":{"type":"enum","name":"E","symbols":["B","A"]}},
+	  {"name":"n","type":["null","R"]},{"name":"x","type":"double","default":1.5}]}`
+	reg := newFakeRegistry()
+	reg.put("s", 1, fjord.Schema{Schema: writer})
+	de, err := NewDeserializer(reg, ReaderSchema(reader))
+	if err != nil {
+		f.Fatal(err)
+	}
+	plain, _ := NewDeserializer(reg)
+	f.Add([]byte{0, 0, 0, 0, 1, 0, 0, 0, 0})
+	f.Add([]byte{0, 0, 0, 0, 1, 0xfe, 0xff, 0xff, 0xff, 0x0f, 0, 0, 0})
+	f.Add([]byte{0, 0, 0, 0, 1, 2, 2, 0, 2, 2, 0x61, 2, 4, 0, 2, 0})
+	f.Fuzz(func(t *testing.T, b []byte) {
+		de.Decode(context.Background(), b)
+		plain.Decode(context.Background(), b)
+	})
+}

@@ -431,17 +431,21 @@ func (d *Deserializer) decode(ctx context.Context, data []byte) (any, *compiled,
 	if err != nil {
 		return nil, nil, err
 	}
-	if r != nil && r.text != w.text {
-		var res resolver
-		dec := &decoder{b: payload}
-		if payload, err = res.resolve(nil, dec, w.tree, r.tree); err != nil {
-			return nil, nil, fmt.Errorf("schema id %d: %w", id, err)
-		}
-		if len(dec.b) > 0 {
-			return nil, nil, fmt.Errorf("avro: %d bytes after the value (schema id %d)", len(dec.b), id)
-		}
-		w = r
+	// Transcoding also checks the data before goavro sees it: goavro
+	// allocates what a block's count says, so a corrupt count could take
+	// gigabytes; the transcoder bounds counts by the data left.
+	if r == nil {
+		r = w
 	}
+	var res resolver
+	dec := &decoder{b: payload}
+	if payload, err = res.resolve(nil, dec, w.tree, r.tree); err != nil {
+		return nil, nil, fmt.Errorf("schema id %d: %w", id, err)
+	}
+	if len(dec.b) > 0 {
+		return nil, nil, fmt.Errorf("avro: %d bytes after the value (schema id %d)", len(dec.b), id)
+	}
+	w = r
 	native, rest, err := w.codec.NativeFromBinary(payload)
 	if err != nil {
 		return nil, nil, fmt.Errorf("avro: cannot decode with schema id %d: %w", id, err)
