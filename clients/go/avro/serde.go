@@ -462,7 +462,8 @@ func (d *Deserializer) Decode(ctx context.Context, data []byte) (any, error) {
 	return v, err
 }
 
-// DecodeJSON decodes data into JSON text, unions as plain JSON values.
+// DecodeJSON decodes data into JSON text, unions as plain JSON values,
+// record fields in schema order, map keys sorted.
 func (d *Deserializer) DecodeJSON(ctx context.Context, data []byte) ([]byte, error) {
 	v, c, err := d.decode(ctx, data)
 	if err != nil {
@@ -470,6 +471,9 @@ func (d *Deserializer) DecodeJSON(ctx context.Context, data []byte) ([]byte, err
 	}
 	out, err := c.codec.TextualFromNative(nil, v)
 	if err != nil {
+		return nil, fmt.Errorf("avro: %w", err)
+	}
+	if out, err = orderJSON(out, c.tree); err != nil {
 		return nil, fmt.Errorf("avro: %w", err)
 	}
 	return out, nil

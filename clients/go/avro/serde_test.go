@@ -321,3 +321,25 @@ func TestReferences(t *testing.T) {
 		t.Errorf("missing reference: %v", err)
 	}
 }
+
+func TestDecodeJSONOrder(t *testing.T) {
+	ctx := context.Background()
+	reg := newFakeRegistry()
+	schema := `{"type":"record","name":"R","fields":[{"name":"z","type":"int"},{"name":"a","type":"string"},
+	  {"name":"m","type":{"type":"map","values":{"type":"record","name":"In","fields":[{"name":"y","type":"int"},{"name":"b","type":"int"}]}}},
+	  {"name":"u","type":["null",{"type":"map","values":"int"},"In"]},{"name":"l","type":{"type":"array","items":"In"}}]}`
+	ser, _ := NewSerializer(reg, WithSchema(schema))
+	de, _ := NewDeserializer(reg)
+	in := `{"z":1,"a":"x","m":{"k2":{"y":1,"b":2},"k1":{"y":3,"b":4}},"u":{"y":5,"b":6},"l":[{"y":7,"b":8}]}`
+	want := `{"z":1,"a":"x","m":{"k1":{"y":3,"b":4},"k2":{"y":1,"b":2}},"u":{"y":5,"b":6},"l":[{"y":7,"b":8}]}`
+	b, err := ser.EncodeJSON(ctx, "t", []byte(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 20 { // goavro's own order changes from call to call
+		js, err := de.DecodeJSON(ctx, b)
+		if err != nil || string(js) != want {
+			t.Fatalf("DecodeJSON = %s, %v; want %s", js, err, want)
+		}
+	}
+}
