@@ -39,6 +39,12 @@ require (
 	github.com/fjordlog/fjord/gen v0.0.0
 )
 
+require (
+	github.com/golang/snappy v0.0.4 // indirect
+	github.com/linkedin/goavro/v2 v2.15.0
+	github.com/twmb/franz-go/pkg/sr v1.8.0 // indirect
+)
+
 replace (
 	github.com/fjordlog/fjord/clients/go => ./clients/go
 	github.com/fjordlog/fjord/gen => ./gen

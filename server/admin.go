@@ -43,6 +43,9 @@ func validateTopicSpec(spec topicSpec) (map[string]string, error) {
 	if !spec.Internal && strings.HasPrefix(spec.Name, "__") {
 		return nil, errorf(ReasonInvalidTopic, "topic names starting with \"__\" are reserved for internal topics").with("topic", spec.Name)
 	}
+	if !spec.Internal && spec.Name == schemasTopic {
+		return nil, errorf(ReasonInvalidTopic, "topic name %s is reserved for the schema registry, which creates it", schemasTopic).with("topic", spec.Name)
+	}
 	if spec.Partitions < 1 || spec.Partitions > maxPartitions {
 		return nil, errorf(ReasonInvalidPartitions, "partition count %d is not in [1, %d]", spec.Partitions, maxPartitions).with("topic", spec.Name)
 	}

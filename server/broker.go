@@ -13,6 +13,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/fjordlog/fjord/schemaregistry"
 	"github.com/fjordlog/fjord/server/cluster"
 	"github.com/fjordlog/fjord/server/replication"
 	"github.com/fjordlog/fjord/storage"
@@ -39,6 +40,8 @@ type broker struct {
 	// coord runs the consumer group coordinator for the __consumer_offsets
 	// partitions this broker leads (set once before the broker starts).
 	coord *coordinator
+	// registry is the schema registry (set once before the broker starts).
+	registry *schemaregistry.Registry
 	// draining refuses new appends during a controlled shutdown while
 	// acksInFlight (appended acks=all batches not yet answered) drains.
 	draining     atomic.Bool

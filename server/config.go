@@ -30,7 +30,38 @@ const (
 	cfgSegmentIndexBytes   = "segment.index.bytes"
 	cfgSegmentMs           = "segment.ms"
 	cfgUncleanLeaderElectn = "unclean.leader.election.enable"
+
+	// Broker-side schema validation of produced records.
+	cfgKeySchemaValidation   = "key.schema.validation"
+	cfgValueSchemaValidation = "value.schema.validation"
+	cfgKeySubjectStrategy    = "key.subject.name.strategy"
+	cfgValueSubjectStrategy  = "value.subject.name.strategy"
 )
+
+// Schema validation levels (key.schema.validation, value.schema.validation).
+const (
+	schemaValidationNone = "none"
+	schemaValidationID   = "id"
+	schemaValidationFull = "full"
+)
+
+// subjectStrategyCheck accepts the short strategy names and Confluent's
+// class names for them.
+func subjectStrategyCheck(v string) (string, error) {
+	s := strings.TrimSpace(v)
+	if i := strings.LastIndex(s, "."); i >= 0 {
+		s = s[i+1:] // io.confluent.kafka.serializers.subject.TopicNameStrategy
+	}
+	switch strings.ToLower(s) {
+	case "topic", "topicnamestrategy":
+		return "topic", nil
+	case "record", "recordnamestrategy":
+		return "record", nil
+	case "topic-record", "topicrecordnamestrategy":
+		return "topic-record", nil
+	}
+	return "", fmt.Errorf("%q is not topic, record or topic-record", v)
+}
 
 // Flush policies (flush.policy).
 const (
@@ -108,6 +139,8 @@ var configDefs = []configDef{
 	{cfgFlushMs, "0", "Fsync a partition when unsynced data is this old (ms; 0 = not by time).", intRange(0, math.MaxInt64)},
 	{cfgFlushPolicy, flushPolicySync, "sync: acks=all waits until every in-sync replica fsynced the batch (group commit); replication: acks=all waits only for replicas' page caches, like Kafka.", oneOf(flushPolicySync, flushPolicyReplication)},
 	{cfgIndexIntervalBytes, "4096", "Bytes of log between sparse index entries.", intRange(1, math.MaxInt32)},
+	{cfgKeySchemaValidation, schemaValidationNone, "none: keys are not checked; id: every non-null key must be in the schema registry wire format (magic byte 0, 4-byte schema id) with an id registered under the key's subject; full: the key must also decode with that schema. A violating batch is rejected with INVALID_RECORD.", oneOf(schemaValidationNone, schemaValidationID, schemaValidationFull)},
+	{cfgKeySubjectStrategy, "topic", "The subject a key's schema id must be registered under: topic (<topic>-key), record (the schema's record full name) or topic-record (<topic>-<record full name>).", subjectStrategyCheck},
 	{cfgMaxMessageBytes, "1048576", "Largest record batch accepted, in bytes.", intRange(1, 64<<20)},
 	{cfgTimestampType, "CreateTime", "CreateTime: keep the producer's timestamps; LogAppendTime: stamp the broker's clock at append.", oneOf("CreateTime", "LogAppendTime")},
 	{cfgMinInsyncReplicas, "1", "acks=all fails with NOT_ENOUGH_REPLICAS when fewer in-sync replicas exist.", intRange(1, math.MaxInt16)},
@@ -117,6 +150,8 @@ var configDefs = []configDef{
 	{cfgSegmentIndexBytes, "10485760", "Roll to a new segment when its index reaches this size.", intRange(1024, math.MaxInt32)},
 	{cfgSegmentMs, "604800000", "Roll to a new segment after this long (ms).", intRange(1, math.MaxInt64)},
 	{cfgUncleanLeaderElectn, "false", "Allow an out-of-sync replica to become leader (may lose acknowledged data).", oneOf("false", "true")},
+	{cfgValueSchemaValidation, schemaValidationNone, "none: values are not checked; id: every non-null value must be in the schema registry wire format (magic byte 0, 4-byte schema id) with an id registered under the value's subject; full: the value must also decode with that schema. A violating batch is rejected with INVALID_RECORD.", oneOf(schemaValidationNone, schemaValidationID, schemaValidationFull)},
+	{cfgValueSubjectStrategy, "topic", "The subject a value's schema id must be registered under: topic (<topic>-value), record (the schema's record full name) or topic-record (<topic>-<record full name>).", subjectStrategyCheck},
 }
 
 func lookupConfigDef(name string) (configDef, bool) {

@@ -628,63 +628,13 @@ func (s *coordShard) process(pending chan<- *pendingStep, step shardStep) error 
 // append writes records as leader in the shard's epoch and returns the
 // high watermark that commits them.
 func (s *coordShard) append(recs []group.Record) (int64, error) {
-	p := s.p
-	ts := s.b.clock.Now().UnixMilli()
-	limit := p.log.Options().MaxBatchBytes - 1024 // room for the header
-	var batches [][]byte
-	var bb storage.BatchBuilder
-	flush := func() error {
-		if bb.Len() == 0 {
-			return nil
-		}
-		batch, err := bb.Build(nil)
-		if err != nil {
-			return err
-		}
-		batches = append(batches, batch)
-		bb.Reset()
-		return nil
+	irecs := make([]internalRecord, len(recs))
+	for i, r := range recs {
+		irecs[i] = internalRecord{key: r.Key, value: r.Value}
 	}
-	for _, r := range recs {
-		// A very large output is split rather than refused; every batch is
-		// appended before any is acknowledged.
-		if bb.Len() > 0 && bb.Size()+len(r.Key)+len(r.Value)+32 > limit {
-			if err := flush(); err != nil {
-				return 0, err
-			}
-		}
-		bb.Add(r.Key, r.Value, ts)
-	}
-	if err := flush(); err != nil {
-		return 0, err
-	}
-
-	p.roleMu.RLock()
-	defer p.roleMu.RUnlock()
-	p.mu.Lock()
-	ldr, epoch, deleted := p.ldr, p.meta.LeaderEpoch, p.deleted
-	var admit error
-	if ldr != nil {
-		admit = ldr.CheckAcksAll()
-	}
-	p.mu.Unlock()
-	if deleted || ldr == nil || ldr.LeaderEpoch() != s.epoch || epoch != s.epoch {
-		return 0, errorf(ReasonNotCoordinator, "broker %d no longer leads %s in leader epoch %d", s.b.id, s.name(), s.epoch)
-	}
-	if admit != nil {
-		return 0, admit
-	}
-	var last int64
-	for _, batch := range batches {
-		ar, err := p.log.AppendLeader(batch, s.epoch)
-		if err != nil {
-			s.b.appended(p)
-			return 0, p.logError(err)
-		}
-		last = ar.LastOffset
-	}
-	s.b.appended(p)
-	return last + 1, nil
+	return s.b.appendAsLeader(s.p, s.epoch, irecs, func() error {
+		return errorf(ReasonNotCoordinator, "broker %d no longer leads %s in leader epoch %d", s.b.id, s.name(), s.epoch)
+	})
 }
 
 // complete releases pending steps in order once their batches committed.

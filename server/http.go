@@ -5,8 +5,9 @@ import (
 	"net/http"
 )
 
-// httpHandler serves the admin HTTP endpoints: /healthz (the process is up)
-// and /readyz (the broker serves its partitions).
+// httpHandler serves the admin HTTP endpoints, /healthz (the process is up)
+// and /readyz (the broker serves its partitions), and the schema registry's
+// Confluent-compatible REST API on every other path.
 func (s *Server) httpHandler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
@@ -24,5 +25,6 @@ func (s *Server) httpHandler() http.Handler {
 			fmt.Fprintln(w, "ready")
 		}
 	})
+	mux.Handle("/", s.broker.registry.Handler())
 	return mux
 }

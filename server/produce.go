@@ -40,14 +40,14 @@ type pendingAck struct {
 
 // appendRequest validates and appends every partition's batches and returns
 // the responses plus the acks=all waits still to do.
-func (s *produceService) appendRequest(acks fjordv1.Acks, topics []*wirev1.ProduceTopicData) ([]*fjordv1.ProduceTopicResponse, []pendingAck) {
+func (s *produceService) appendRequest(ctx context.Context, acks fjordv1.Acks, topics []*wirev1.ProduceTopicData) ([]*fjordv1.ProduceTopicResponse, []pendingAck) {
 	out := make([]*fjordv1.ProduceTopicResponse, 0, len(topics))
 	var pending []pendingAck
 	for _, td := range topics {
 		tr := &fjordv1.ProduceTopicResponse{Topic: td.GetTopic(), Partitions: make([]*fjordv1.ProducePartitionResponse, 0, len(td.GetPartitions()))}
 		for _, pd := range td.GetPartitions() {
 			tp := topicPartition{td.GetTopic(), pd.GetPartition()}
-			res, p, err := s.appendPartition(acks, tp, pd.GetBatches())
+			res, p, err := s.appendPartition(ctx, acks, tp, pd.GetBatches())
 			if err != nil {
 				res.Error = toProto(err)
 			} else if acks == fjordv1.Acks_ACKS_ALL {
@@ -61,7 +61,7 @@ func (s *produceService) appendRequest(acks fjordv1.Acks, topics []*wirev1.Produ
 	return out, pending
 }
 
-func (s *produceService) appendPartition(acks fjordv1.Acks, tp topicPartition, batches [][]byte) (*fjordv1.ProducePartitionResponse, *partition, error) {
+func (s *produceService) appendPartition(ctx context.Context, acks fjordv1.Acks, tp topicPartition, batches [][]byte) (*fjordv1.ProducePartitionResponse, *partition, error) {
 	res := &fjordv1.ProducePartitionResponse{Partition: tp.partition, BaseOffset: -1, LastOffset: -1, LeaderId: -1}
 	if err := checkUserWritable(tp.topic, "produce to"); err != nil {
 		return res, nil, err.withPartition(tp.topic, tp.partition)
@@ -76,6 +76,12 @@ func (s *produceService) appendPartition(acks fjordv1.Acks, tp topicPartition, b
 	}
 	if len(batches) == 0 {
 		return res, p, errorf(ReasonInvalidRequest, "no record batches for %s", tp).withPartition(tp.topic, tp.partition)
+	}
+	if _, _, cfg := p.state(); cfg.str(cfgKeySchemaValidation) != schemaValidationNone || cfg.str(cfgValueSchemaValidation) != schemaValidationNone {
+		if err := s.b.checkSchemas(ctx, tp, cfg, batches); err != nil {
+			res.LeaderId, res.LeaderEpoch, _ = p.state()
+			return res, p, err
+		}
 	}
 	// Appends of this leadership hold roleMu shared, so none lands after
 	// the partition became a follower.
@@ -167,7 +173,7 @@ func (s *produceService) produce(ctx context.Context, req *wirev1.ProduceRequest
 	if err != nil {
 		return nil, toStatus(err)
 	}
-	topics, pending := s.appendRequest(acks, req.GetTopics())
+	topics, pending := s.appendRequest(ctx, acks, req.GetTopics())
 	awaitAcks(ctx, pending, timeout)
 	if acks == fjordv1.Acks_ACKS_NONE {
 		return &fjordv1.ProduceResponse{}, nil
@@ -239,7 +245,7 @@ func (s *produceService) recvProduce(ctx context.Context, stream grpc.ServerStre
 			// A malformed request ends the stream: later requests may depend on it.
 			return toStatus(asError(err).with("correlation_id", strconv.FormatUint(req.GetCorrelationId(), 10)))
 		}
-		ack.resp.Topics, ack.pending = s.appendRequest(mode, req.GetTopics())
+		ack.resp.Topics, ack.pending = s.appendRequest(ctx, mode, req.GetTopics())
 		if mode == fjordv1.Acks_ACKS_NONE {
 			continue
 		}

@@ -29,6 +29,7 @@ import (
 
 	clusterv1 "github.com/fjordlog/fjord/gen/go/fjord/cluster/v1"
 	fjordv1 "github.com/fjordlog/fjord/gen/go/fjord/v1"
+	"github.com/fjordlog/fjord/schemaregistry"
 	"github.com/fjordlog/fjord/server/cluster"
 	"github.com/fjordlog/fjord/server/group"
 	"github.com/fjordlog/fjord/storage"
@@ -41,8 +42,9 @@ type Options struct {
 	DataDir string
 	// ListenAddr is the gRPC listener (default "127.0.0.1:9092"; port 0 picks one).
 	ListenAddr string
-	// HTTPAddr is the admin HTTP listener serving /healthz and /readyz
-	// (default "127.0.0.1:8081"; "off" disables it).
+	// HTTPAddr is the HTTP listener serving /healthz, /readyz and the
+	// Confluent-compatible schema registry REST API at the root (default
+	// "127.0.0.1:8081"; "off" disables it).
 	HTTPAddr string
 	// NodeID is this broker's id (default 1).
 	NodeID int32
@@ -418,7 +420,15 @@ func (s *Server) openBroker() error {
 	repl := replicaOptions{lagTimeMax: o.ReplicaLagTimeMax, fetchWait: o.ReplicaFetchWait, fetchBytes: 16 << 20}
 	s.broker = newBroker(o.NodeID, o.DataDir, s.ctl, base, repl, o.Logger)
 	s.broker.coord = newCoordinator(s.broker, o)
+	reg, err := schemaregistry.New(schemaregistry.Options{Backend: &registryBackend{b: s.broker}, Logger: o.Logger})
+	if err != nil {
+		ctrl.Close()
+		s.ctl.peers.close()
+		return err
+	}
+	s.broker.registry = reg
 	fail := func(err error) error {
+		reg.Close()
 		s.broker.close()
 		ctrl.Close()
 		s.ctl.peers.close()
@@ -544,6 +554,7 @@ func (s *Server) newGRPCServer() *grpc.Server {
 	fjordv1.RegisterMetadataServiceServer(g, &metadataService{b: s.broker, opts: &s.opts})
 	fjordv1.RegisterAdminServiceServer(g, &adminService{b: s.broker, opts: &s.opts})
 	fjordv1.RegisterGroupServiceServer(g, &groupService{b: s.broker, opts: &s.opts})
+	fjordv1.RegisterSchemaRegistryServiceServer(g, s.broker.registry.GRPC())
 	clusterv1.RegisterReplicaServiceServer(g, &replicaService{b: s.broker})
 	clusterv1.RegisterControllerServiceServer(g, &controllerService{b: s.broker})
 	s.health = health.NewServer()
@@ -597,6 +608,8 @@ func (s *Server) Shutdown(ctx context.Context) error {
 		s.broker.controlledShutdown(csCtx)
 		csCancel()
 		s.broker.beginShutdown()
+		// Registry calls still running end at once.
+		s.broker.registry.Close()
 		ctx, cancel := context.WithTimeout(ctx, s.opts.ShutdownTimeout)
 		defer cancel()
 		stopped := make(chan struct{})

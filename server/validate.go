@@ -55,11 +55,15 @@ var requestValidators = map[string]func(req any) error{
 	},
 }
 
-// checkUserWritable refuses client writes to __consumer_offsets: only group
-// coordinators write it. Clients may read and describe it.
+// checkUserWritable refuses client writes to __consumer_offsets and
+// _schemas: only group coordinators and the schema registry write them.
+// Clients may read and describe them.
 func checkUserWritable(topic, what string) *Error {
-	if topic == offsetsTopic {
+	switch topic {
+	case offsetsTopic:
 		return errorf(ReasonInvalidTopic, "topic %s is internal: only group coordinators write it, so clients cannot %s it (use GroupService to commit, reset or delete offsets)", offsetsTopic, what).with("topic", topic)
+	case schemasTopic:
+		return errorf(ReasonInvalidTopic, "topic %s is internal: only the schema registry writes it, so clients cannot %s it (use the registry's REST API or SchemaRegistryService)", schemasTopic, what).with("topic", topic)
 	}
 	return nil
 }
