@@ -273,6 +273,11 @@ func (g *groupService) Membership(stream grpc.BidiStreamingServer[fjordv1.Member
 		})
 	}()
 
+	// hbAck is signalled from the shard goroutine when it took a
+	// heartbeat: the answer tells the member the coordinator is alive (a
+	// frozen coordinator keeps its connections open, so only silence
+	// shows it).
+	hbAck := make(chan struct{}, 1)
 	msgs := make(chan *fjordv1.MembershipRequest)
 	recvErr := make(chan error, 1)
 	go func() {
@@ -301,8 +306,12 @@ func (g *groupService) Membership(stream grpc.BidiStreamingServer[fjordv1.Member
 					return err
 				}
 			}
+		case <-hbAck:
+			if err := stream.Send(&fjordv1.MembershipResponse{MemberId: key.member, HeartbeatAck: true}); err != nil {
+				return err
+			}
 		case m := <-msgs:
-			ev, err := g.memberEvent(sh, ms, m)
+			ev, err := g.memberEvent(sh, ms, hbAck, m)
 			if err == nil {
 				err = sh.enqueue(ctx, ev)
 			}
@@ -326,7 +335,7 @@ func (g *groupService) Membership(stream grpc.BidiStreamingServer[fjordv1.Member
 
 // memberEvent turns a message after the join into a shard operation. An
 // operation that fails ends the stream with its error.
-func (g *groupService) memberEvent(sh *coordShard, ms *memberStream, m *fjordv1.MembershipRequest) (shardEvent, error) {
+func (g *groupService) memberEvent(sh *coordShard, ms *memberStream, hbAck chan<- struct{}, m *fjordv1.MembershipRequest) (shardEvent, error) {
 	key := ms.key
 	endOnError := func(out group.Output, err error) shardStep {
 		return shardStep{out: out, done: func(cerr error) {
@@ -338,7 +347,16 @@ func (g *groupService) memberEvent(sh *coordShard, ms *memberStream, m *fjordv1.
 	switch k := m.GetKind().(type) {
 	case *fjordv1.MembershipRequest_Heartbeat:
 		return func(now time.Time) shardStep {
-			return endOnError(sh.shard.Heartbeat(now, key.group, key.member, k.Heartbeat.GetMemberEpoch()))
+			out, err := sh.shard.Heartbeat(now, key.group, key.member, k.Heartbeat.GetMemberEpoch())
+			if err == nil {
+				// Answered at once, not behind pending batches: it reports
+				// that this coordinator runs, not that writes commit.
+				select {
+				case hbAck <- struct{}{}:
+				default:
+				}
+			}
+			return endOnError(out, err)
 		}, nil
 	case *fjordv1.MembershipRequest_Ack:
 		owned := topicPartitionsOf(k.Ack.GetOwned())

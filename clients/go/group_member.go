@@ -18,6 +18,14 @@ var errLeft = errors.New("fjord: left the group")
 // status (it should not happen but for a leave): resume on a new one.
 var errStreamEnded = &Error{Reason: ReasonUnavailable, Message: "membership stream ended", Retriable: true, Partition: -1}
 
+// errCoordinatorSilent ends a stream whose coordinator stopped answering
+// heartbeats; the member finds the coordinator again and resumes.
+var errCoordinatorSilent = &Error{Reason: ReasonUnavailable, Message: "the group coordinator stopped answering heartbeats", Retriable: true, Partition: -1}
+
+// silentIntervals is how many heartbeat intervals without an answer make
+// a member leave its coordinator for a new stream.
+const silentIntervals = 2
+
 // fatalReasons stop a member for good: retrying cannot help.
 var fatalReasons = map[string]bool{
 	ReasonFencedInstanceID:          true,
@@ -200,10 +208,20 @@ func (g *GroupConsumer) session(ctx context.Context) (healthy bool, err error) {
 		return false, err
 	}
 
-	hb := time.NewTimer(time.Hour)
-	hb.Stop()
-	defer hb.Stop()
 	interval := defaultHeartbeatInterval
+	if st := g.cfg.sessionTimeout; st > 0 {
+		// Until the coordinator names the interval, as it will choose it.
+		interval = min(interval, st/3)
+	}
+	// The timer runs from the join: a coordinator that never answers it
+	// is as gone as one that stops answering heartbeats.
+	hb := time.NewTimer(interval)
+	defer hb.Stop()
+	// lastHeard is when the coordinator last answered; heartbeats are
+	// acknowledged, so silence for silentIntervals heartbeat intervals
+	// means the coordinator is gone even though its connection is open
+	// (a frozen process keeps its sockets).
+	lastHeard := time.Now()
 	var lastAck uint64
 	leaveCh := g.leaveCh
 	leaving := false
@@ -224,6 +242,10 @@ func (g *GroupConsumer) session(ctx context.Context) (healthy bool, err error) {
 			if leaving {
 				continue
 			}
+			lastHeard = time.Now()
+			if r.resp.GetHeartbeatAck() {
+				continue
+			}
 			if !healthy {
 				healthy = true
 				g.mu.Lock()
@@ -240,6 +262,13 @@ func (g *GroupConsumer) session(ctx context.Context) (healthy bool, err error) {
 			g.mu.Unlock()
 			hb.Reset(interval)
 		case <-hb.C:
+			if time.Since(lastHeard) > silentIntervals*interval {
+				return healthy, errCoordinatorSilent
+			}
+			if !healthy {
+				hb.Reset(interval) // no heartbeat before the join's answer
+				continue
+			}
 			g.mu.Lock()
 			epoch := g.epoch
 			g.mu.Unlock()

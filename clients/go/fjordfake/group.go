@@ -340,6 +340,13 @@ func (s *groupServer) Membership(ss fjordv1.GroupService_MembershipServer) error
 			if err := c.memberRequest(g.id, memberID, st, req); err != nil {
 				return err
 			}
+			if req.GetHeartbeat() != nil {
+				// As the broker does: the member tells a live coordinator
+				// from a frozen one by these answers.
+				if err := ss.Send(&fjordv1.MembershipResponse{MemberId: memberID, HeartbeatAck: true}); err != nil {
+					return err
+				}
+			}
 		}
 	}
 }

@@ -754,7 +754,13 @@ type MembershipResponse struct {
 	// The group's assignor.
 	Assignor string `protobuf:"bytes,7,opt,name=assignor,proto3" json:"assignor,omitempty"`
 	// The group epoch.
-	GroupEpoch    int32 `protobuf:"varint,8,opt,name=group_epoch,json=groupEpoch,proto3" json:"group_epoch,omitempty"`
+	GroupEpoch int32 `protobuf:"varint,8,opt,name=group_epoch,json=groupEpoch,proto3" json:"group_epoch,omitempty"`
+	// Set (with member_id only) on the answer to a Heartbeat: the coordinator
+	// is alive and still counts the member. It carries no state change. A
+	// member that hears nothing for two heartbeat intervals should assume the
+	// coordinator is gone (a frozen process keeps its connections open), find
+	// the coordinator again and resume there.
+	HeartbeatAck  bool `protobuf:"varint,9,opt,name=heartbeat_ack,json=heartbeatAck,proto3" json:"heartbeat_ack,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -843,6 +849,13 @@ func (x *MembershipResponse) GetGroupEpoch() int32 {
 		return x.GroupEpoch
 	}
 	return 0
+}
+
+func (x *MembershipResponse) GetHeartbeatAck() bool {
+	if x != nil {
+		return x.HeartbeatAck
+	}
+	return false
 }
 
 type CommitOffsetsRequest struct {
@@ -2467,7 +2480,7 @@ const file_fjord_v1_group_proto_rawDesc = "" +
 	"\x05owned\x18\x02 \x03(\v2\x19.fjord.v1.TopicPartitionsR\x05owned\"*\n" +
 	"\n" +
 	"LeaveGroup\x12\x1c\n" +
-	"\ttemporary\x18\x01 \x01(\bR\ttemporary\"\xdf\x02\n" +
+	"\ttemporary\x18\x01 \x01(\bR\ttemporary\"\x84\x03\n" +
 	"\x12MembershipResponse\x12\x1b\n" +
 	"\tmember_id\x18\x01 \x01(\tR\bmemberId\x12!\n" +
 	"\fmember_epoch\x18\x02 \x01(\x05R\vmemberEpoch\x122\n" +
@@ -2477,7 +2490,8 @@ const file_fjord_v1_group_proto_rawDesc = "" +
 	"\apending\x18\x06 \x03(\v2\x19.fjord.v1.TopicPartitionsR\apending\x12\x1a\n" +
 	"\bassignor\x18\a \x01(\tR\bassignor\x12\x1f\n" +
 	"\vgroup_epoch\x18\b \x01(\x05R\n" +
-	"groupEpoch\"\xa7\x01\n" +
+	"groupEpoch\x12#\n" +
+	"\rheartbeat_ack\x18\t \x01(\bR\fheartbeatAck\"\xa7\x01\n" +
 	"\x14CommitOffsetsRequest\x12\x19\n" +
 	"\bgroup_id\x18\x01 \x01(\tR\agroupId\x12\x1b\n" +
 	"\tmember_id\x18\x02 \x01(\tR\bmemberId\x12!\n" +
