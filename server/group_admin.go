@@ -80,10 +80,9 @@ func (c *coordinator) createOffsetsTopic(ctx context.Context, groupID string) er
 			}
 			return nil
 		}
-		if e := asError(err); e.Reason == ReasonNotController {
-			return unavailable("%s", e.Message)
-		}
-		return err
+		// The spec is ours, so any failure is the cluster's state (an
+		// election, too few live brokers): the caller retries.
+		return unavailable("%s", asError(err).Message)
 	}
 	if forwarded(ctx) {
 		return unavailable("broker %d is not the controller leader any more", c.b.id)
@@ -106,7 +105,7 @@ func (c *coordinator) createOffsetsTopic(ctx context.Context, groupID string) er
 		// The topic may exist now, its partitions not led yet.
 		return nil
 	default:
-		return err
+		return unavailable("%s", e.Message)
 	}
 }
 
