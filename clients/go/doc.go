@@ -17,6 +17,10 @@
 //     group's committed offsets, committing its progress. Membership runs
 //     in a background goroutine; rebalance callbacks run inside Poll.
 //   - [Admin]: topic, cluster and consumer group administration.
+//   - [SchemaRegistry]: the brokers' schema registry (register, look up,
+//     check compatibility, configure, delete), caching ids and schemas.
+//     Package github.com/fjordlog/fjord/clients/go/avro serializes Avro
+//     values in the Confluent wire format with it.
 //
 // Options follow the functional style of twmb/franz-go: [Opt] configures a
 // Client, [ProducerOpt] and [ConsumerOpt] configure producers and consumers,
