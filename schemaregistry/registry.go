@@ -322,10 +322,7 @@ func write[T any](r *Registry, ctx context.Context, op writeOp[T]) (T, int64, er
 func writeOnce[T any](r *Registry, ctx context.Context, op writeOp[T], forwarded bool) (res T, offset int64, retry bool, err error) {
 	w, err := r.be.Writer(ctx)
 	if err != nil {
-		if ctx.Err() != nil {
-			return res, 0, false, &Error{Code: CodeTimeout, Message: "Timed out finding the schema registry writer: " + err.Error(), Err: err}
-		}
-		return res, 0, true, &Error{Code: CodeForwardingError, Message: "No leader for " + Topic + "-0 to write to: " + err.Error(), Err: err}
+		return res, 0, ctx.Err() == nil, &Error{Code: CodeForwardingError, Message: "No leader for " + Topic + "-0 to write to: " + err.Error(), Err: err}
 	}
 	if !w.Local {
 		if forwarded {
@@ -372,6 +369,11 @@ func writeOnce[T any](r *Registry, ctx context.Context, op writeOp[T], forwarded
 			return res, 0, true, &Error{Code: CodeForwardingError, Message: "Lost the leadership of " + Topic + "-0 before writing: " + err.Error(), Err: err}
 		}
 		return res, 0, op.idempotent, &Error{Code: CodeStoreError, Message: "Error writing to " + Topic + " (the change may or may not have been applied): " + err.Error(), Err: err}
+	}
+	// The next write is planned against a view holding this one.
+	if err := r.waitApplied(ctx, offset); err != nil {
+		r.syncedEpoch = -1
+		return res, 0, false, err
 	}
 	return res, offset, false, nil
 }

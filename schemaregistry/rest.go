@@ -434,14 +434,20 @@ func (h *restHandler) compatibility(w http.ResponseWriter, req *http.Request) {
 	resp, err := h.r.CheckCompatibility(req.Context(), &fjordv1.CheckCompatibilityRequest{Subject: req.PathValue("subject"), Version: v,
 		Schema: body.Schema, SchemaType: body.SchemaType, References: referencesFromJSON(body.References),
 		Normalize: boolParam(req, "normalize"), Verbose: verbose})
-	out := struct {
-		IsCompatible bool     `json:"is_compatible"`
-		Messages     []string `json:"messages,omitempty"`
-	}{IsCompatible: resp.GetIsCompatible(), Messages: resp.GetMessages()}
-	if verbose && out.Messages == nil {
-		out.Messages = []string{}
+	if !verbose {
+		reply(w, struct {
+			IsCompatible bool `json:"is_compatible"`
+		}{resp.GetIsCompatible()}, err)
+		return
 	}
-	reply(w, out, err)
+	msgs := resp.GetMessages()
+	if msgs == nil {
+		msgs = []string{}
+	}
+	reply(w, struct {
+		IsCompatible bool     `json:"is_compatible"`
+		Messages     []string `json:"messages"`
+	}{resp.GetIsCompatible(), msgs}, err)
 }
 
 func (h *restHandler) getConfig(w http.ResponseWriter, req *http.Request) {
