@@ -3,7 +3,6 @@ package avro
 import (
 	"bytes"
 	"encoding/json"
-	"math"
 	"strconv"
 	"unicode/utf16"
 )
@@ -182,16 +181,7 @@ func writeDefault(b *bytes.Buffer, n *node, v any) {
 		b.WriteString(strconv.FormatInt(i, 10))
 	case kindFloat, kindDouble:
 		f, _ := floatDefault(v)
-		switch {
-		case math.IsNaN(f):
-			b.WriteString(`"NaN"`)
-		case math.IsInf(f, 1):
-			b.WriteString(`"Infinity"`)
-		case math.IsInf(f, -1):
-			b.WriteString(`"-Infinity"`)
-		default:
-			b.WriteString(strconv.FormatFloat(f, 'g', -1, 64))
-		}
+		b.WriteString(strconv.FormatFloat(f, 'g', -1, 64))
 	case kindArray:
 		b.WriteByte('[')
 		for i, e := range v.([]any) {

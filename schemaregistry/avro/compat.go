@@ -38,26 +38,46 @@ func (i Incompatibility) String() string { return i.Path + ": " + i.Message }
 //   - recursive types terminate: a reader/writer pair already being checked is assumed compatible.
 //
 // Other logical types are ignored (the underlying types are compared), as in the specification.
+//
+// At most MaxIncompatibilities are listed, then one saying that more were left out: a named type
+// used at many places reports its incompatibilities at each, which grows exponentially with
+// nesting.
 func CanRead(reader, writer *Schema) []Incompatibility {
 	c := &checker{memo: map[[2]*node][]Incompatibility{}}
 	out := c.check(reader.root, writer.root)
 	if len(out) == 0 {
 		return nil
 	}
-	res := make([]Incompatibility, len(out))
+	res := make([]Incompatibility, len(out), len(out)+1)
 	for i, inc := range out {
 		if inc.Path == "" {
 			inc.Path = "/"
 		}
 		res[i] = inc
 	}
+	if c.truncated {
+		res = append(res, Incompatibility{Path: "/", Message: fmt.Sprintf("more incompatibilities not listed (at most %d are)", MaxIncompatibilities)})
+	}
 	return res
 }
+
+// MaxIncompatibilities bounds the incompatibilities CanRead lists.
+const MaxIncompatibilities = 100
 
 type checker struct {
 	// memo holds the result for each reader/writer pair; nil while the pair is being checked, so
 	// recursion through a named type assumes compatibility, which a failing ancestor still refutes.
-	memo map[[2]*node][]Incompatibility
+	memo      map[[2]*node][]Incompatibility
+	truncated bool // some incompatibilities were dropped to stay within MaxIncompatibilities
+}
+
+// add appends more to out within MaxIncompatibilities.
+func (c *checker) add(out, more []Incompatibility) []Incompatibility {
+	if room := MaxIncompatibilities - len(out); len(more) > room {
+		more = more[:max(room, 0)]
+		c.truncated = true
+	}
+	return append(out, more...)
 }
 
 func (c *checker) check(r, w *node) []Incompatibility {
@@ -88,7 +108,7 @@ func (c *checker) calc(r, w *node) []Incompatibility {
 	if w.kind == kindUnion {
 		var out []Incompatibility
 		for i, wb := range w.branches {
-			out = append(out, under(strconv.Itoa(i), c.check(r, wb))...)
+			out = c.add(out, under(strconv.Itoa(i), c.check(r, wb)))
 		}
 		return out
 	}
@@ -115,17 +135,17 @@ func (c *checker) calc(r, w *node) []Incompatibility {
 	}
 	var out []Incompatibility
 	if r.kind.named() && !nameMatch(r, w) {
-		out = append(out, incompatible("/name", "reader %s does not match writer name %s (unqualified names differ and no reader alias is %s)", r.describe(), w.name, w.name)...)
+		out = c.add(out, incompatible("/name", "reader %s does not match writer name %s (unqualified names differ and no reader alias is %s)", r.describe(), w.name, w.name))
 	}
 	switch r.kind {
 	case kindBytes, kindFixed:
 		if r.kind == kindFixed && r.size != w.size {
-			out = append(out, incompatible("/size", "reader %s has size %d, writer %s has size %d", r.describe(), r.size, w.describe(), w.size)...)
+			out = c.add(out, incompatible("/size", "reader %s has size %d, writer %s has size %d", r.describe(), r.size, w.describe(), w.size))
 		}
 		rp, rs, rok := decimal(r)
 		wp, ws, wok := decimal(w)
 		if rok && wok && (rp != wp || rs != ws) {
-			out = append(out, incompatible("", "reader decimal(%d,%d) cannot read writer decimal(%d,%d): precision and scale must match", rp, rs, wp, ws)...)
+			out = c.add(out, incompatible("", "reader decimal(%d,%d) cannot read writer decimal(%d,%d): precision and scale must match", rp, rs, wp, ws))
 		}
 	case kindEnum:
 		if r.enumDefault == nil {
@@ -140,7 +160,7 @@ func (c *checker) calc(r, w *node) []Incompatibility {
 				}
 			}
 			if len(missing) > 0 {
-				out = append(out, incompatible("/symbols", "reader %s has no default and lacks writer symbols %s", r.describe(), strings.Join(missing, ", "))...)
+				out = c.add(out, incompatible("/symbols", "reader %s has no default and lacks writer symbols %s", r.describe(), strings.Join(missing, ", ")))
 			}
 		}
 	case kindRecord:
@@ -149,16 +169,16 @@ func (c *checker) calc(r, w *node) []Incompatibility {
 			seg := "fields/" + strconv.Itoa(i)
 			if wf == nil {
 				if !rf.hasDef {
-					out = append(out, incompatible("/"+seg, "reader field %q is missing from writer %s and has no default", rf.name, w.describe())...)
+					out = c.add(out, incompatible("/"+seg, "reader field %q is missing from writer %s and has no default", rf.name, w.describe()))
 				}
 				continue
 			}
-			out = append(out, under(seg+"/type", c.check(rf.typ, wf.typ))...)
+			out = c.add(out, under(seg+"/type", c.check(rf.typ, wf.typ)))
 		}
 	case kindArray:
-		out = append(out, under("items", c.check(r.items, w.items))...)
+		out = c.add(out, under("items", c.check(r.items, w.items)))
 	case kindMap:
-		out = append(out, under("values", c.check(r.items, w.items))...)
+		out = c.add(out, under("values", c.check(r.items, w.items)))
 	}
 	return out
 }

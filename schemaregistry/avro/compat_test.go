@@ -247,3 +247,25 @@ func TestCanReadWithReferences(t *testing.T) {
 		t.Errorf("CanRead(u1, u2) = %v, want compatible", got)
 	}
 }
+
+// TestCanReadBounded: a named type used twice at every level reports its incompatibilities 2^depth
+// times; CanRead stops at MaxIncompatibilities instead of exhausting memory.
+func TestCanReadBounded(t *testing.T) {
+	chain := func(depth int, leaf string) string {
+		s := fmt.Sprintf(`{"type":"record","name":"L%d","fields":[{"name":"x","type":%q}]}`, depth, leaf)
+		for i := depth - 1; i >= 0; i-- {
+			s = fmt.Sprintf(`{"type":"record","name":"L%d","fields":[{"name":"a","type":%s},{"name":"b","type":"L%d"}]}`, i, s, i+1)
+		}
+		return s
+	}
+	got := CanRead(mustParse(t, chain(60, "int")), mustParse(t, chain(60, "string")))
+	if len(got) != MaxIncompatibilities+1 {
+		t.Fatalf("len(CanRead) = %d, want %d", len(got), MaxIncompatibilities+1)
+	}
+	if want := "/fields/0/type/fields/0/type/"; !strings.HasPrefix(got[0].Path, want) {
+		t.Errorf("first incompatibility %v, want a path under %s", got[0], want)
+	}
+	if last := got[len(got)-1].Message; !strings.Contains(last, "more incompatibilities not listed") {
+		t.Errorf("last incompatibility %q does not say the list was cut", last)
+	}
+}

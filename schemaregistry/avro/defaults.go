@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"math"
 	"strconv"
 )
 
@@ -113,25 +112,15 @@ func validDefault(n *node, v any) error {
 	return nil
 }
 
-// floatDefault reads a float or double default: a JSON number, or one of the strings "NaN",
-// "Infinity" and "-Infinity" that Java writes for those values.
+// floatDefault reads a float or double default: a JSON number in the range of a double.
 func floatDefault(v any) (float64, error) {
-	switch v := v.(type) {
-	case json.Number:
-		f, err := strconv.ParseFloat(string(v), 64)
-		if err != nil {
-			return 0, errors.New("out of range")
-		}
-		return f, nil
-	case string:
-		switch v {
-		case "NaN":
-			return math.NaN(), nil
-		case "Infinity":
-			return math.Inf(1), nil
-		case "-Infinity":
-			return math.Inf(-1), nil
-		}
+	num, ok := v.(json.Number)
+	if !ok {
+		return 0, errors.New("not a number")
 	}
-	return 0, errors.New("not a number")
+	f, err := strconv.ParseFloat(string(num), 64)
+	if err != nil {
+		return 0, errors.New("out of range")
+	}
+	return f, nil
 }

@@ -88,8 +88,8 @@ func (p *parser) addReference(ref Reference) error {
 		return err
 	}
 	// Named types visible to the referenced schema through its own references.
-	for _, n := range ref.Schema.visible {
-		if err := walk(n); err != nil {
+	for _, name := range sortedKeys(ref.Schema.visible) {
+		if err := walk(ref.Schema.visible[name]); err != nil {
 			return err
 		}
 	}
@@ -539,7 +539,7 @@ func compactJSON(v any) string {
 	return s
 }
 
-func sortedKeys(m map[string]any) []string {
+func sortedKeys[V any](m map[string]V) []string {
 	keys := make([]string, 0, len(m))
 	for k := range m {
 		keys = append(keys, k)

@@ -7,6 +7,30 @@ import (
 	"testing"
 )
 
+// bigSchema uses every feature: nested namespaces, references, defaults of every type, custom
+// properties, orders, aliases.
+const bigSchema = `{"type":"record","name":"Outer","namespace":"a.b","doc":"outer","aliases":["Old","x.y.Older"],"fields":[
+		{"name":"inner","type":{"type":"record","name":"Inner","fields":[{"name":"e","type":{"type":"enum","name":"E","namespace":"c","symbols":["X"]}}]}},
+		{"name":"again","type":"Inner"},
+		{"name":"qualified","type":"a.b.Inner"},
+		{"name":"enum","type":"c.E","default":"X"},
+		{"name":"nullns","type":{"type":"record","name":"N","namespace":"","fields":[]}},
+		{"name":"nullnsRef","type":"N"},
+		{"name":"f","type":"float","default":1.5,"order":"descending","aliases":["g","h"],"doc":"a float","x-custom":true},
+		{"name":"ignored","type":"double","default":-1.5e-300,"order":"ignore"},
+		{"name":"asc","type":"long","default":-9223372036854775808,"order":"ascending"},
+		{"name":"by","type":"bytes","default":"\u0000\u007f\u0080\u00ff"},
+		{"name":"fx","type":{"type":"fixed","name":"F2","size":2},"default":"\u0041\u0001"},
+		{"name":"arr","type":{"type":"array","items":"Inner"},"default":[{"e":"X"}]},
+		{"name":"m","type":{"type":"map","values":"int"},"default":{"b":2,"a":1}},
+		{"name":"u","type":["null","Inner"],"default":null},
+		{"name":"u2","type":["Inner","null"],"default":{"e":"X"}},
+		{"name":"rd","type":{"type":"record","name":"RD","fields":[{"name":"x","type":"int"},{"name":"y","type":"int","default":3}]},"default":{"x":1}},
+		{"name":"bo","type":"boolean","default":false},
+		{"name":"nu","type":"null","default":null},
+		{"name":"s","type":"string","default":"\ud83d\ude00 \"quoted\" \\ <html>"}
+	]}`
+
 // validSchemas are accepted; they also seed the fuzz test and the goavro cross-check.
 var validSchemas = []string{
 	`"null"`, `"boolean"`, `"int"`, `"long"`, `"float"`, `"double"`, `"bytes"`, `"string"`,
@@ -28,27 +52,8 @@ var validSchemas = []string{
 	`{"type":"error","name":"Oops","fields":[{"name":"message","type":"string"}]}`,
 	linkedList,
 	`{"type":"record","name":"LL","fields":[{"name":"next","type":["null",{"type":"LL"}]}]}`,
-	`{"type":"record","name":"Outer","namespace":"a.b","doc":"outer","aliases":["Old","x.y.Older"],"fields":[
-		{"name":"inner","type":{"type":"record","name":"Inner","fields":[{"name":"e","type":{"type":"enum","name":"E","namespace":"c","symbols":["X"]}}]}},
-		{"name":"again","type":"Inner"},
-		{"name":"qualified","type":"a.b.Inner"},
-		{"name":"enum","type":"c.E","default":"X"},
-		{"name":"nullns","type":{"type":"record","name":"N","namespace":"","fields":[]}},
-		{"name":"nullnsRef","type":"N"},
-		{"name":"f","type":"float","default":1.5,"order":"descending","aliases":["g","h"],"doc":"a float","x-custom":true},
-		{"name":"ignored","type":"double","default":"NaN","order":"ignore"},
-		{"name":"asc","type":"long","default":-9223372036854775808,"order":"ascending"},
-		{"name":"by","type":"bytes","default":"\u0000\u007f\u0080\u00ff"},
-		{"name":"fx","type":{"type":"fixed","name":"F2","size":2},"default":"\u00ff\u0001"},
-		{"name":"arr","type":{"type":"array","items":"Inner"},"default":[{"e":"X"}]},
-		{"name":"m","type":{"type":"map","values":"int"},"default":{"b":2,"a":1}},
-		{"name":"u","type":["null","Inner"],"default":null},
-		{"name":"u2","type":["Inner","null"],"default":{"e":"X"}},
-		{"name":"rd","type":{"type":"record","name":"RD","fields":[{"name":"x","type":"int"},{"name":"y","type":"int","default":3}]},"default":{"x":1}},
-		{"name":"bo","type":"boolean","default":false},
-		{"name":"nu","type":"null","default":null},
-		{"name":"s","type":"string","default":"\ud83d\ude00 \"quoted\" \\ <html>"}
-	]}`,
+	bigSchema,
+	`{"type":"record","name":"FixedDefault","fields":[{"name":"f","type":{"type":"fixed","name":"F","size":2},"default":"\u00ff\u0001"}]}`,
 	`{"type":"record","name":"Dotted.Name.R","namespace":"ignored.ns","fields":[{"name":"r","type":["null","Dotted.Name.R"]}]}`,
 }
 
@@ -66,7 +71,7 @@ func TestParseValid(t *testing.T) {
 }
 
 func TestNames(t *testing.T) {
-	s := mustParse(t, validSchemas[len(validSchemas)-2])
+	s := mustParse(t, bigSchema)
 	want := []string{"a.b.Outer", "a.b.Inner", "c.E", "N", "a.b.F2", "a.b.RD"}
 	if got := s.Names(); !reflect.DeepEqual(got, want) {
 		t.Errorf("Names() = %v, want %v", got, want)
@@ -135,6 +140,8 @@ func TestParseInvalid(t *testing.T) {
 			"/fields/0/default", "is not an integer in the range of long"},
 		{"string default for double", `{"type":"record","name":"R","fields":[{"name":"a","type":"double","default":"x"}]}`,
 			"/fields/0/default", `"x" is not a double`},
+		{"NaN default for double", `{"type":"record","name":"R","fields":[{"name":"a","type":"double","default":"NaN"}]}`,
+			"/fields/0/default", `"NaN" is not a double: not a number`},
 		{"double default out of range", `{"type":"record","name":"R","fields":[{"name":"a","type":"double","default":1e999}]}`,
 			"/fields/0/default", "1e999 is not a double: out of range"},
 		{"null default for string", `{"type":"record","name":"R","fields":[{"name":"a","type":"string","default":null}]}`,
