@@ -71,7 +71,7 @@ func (c *serveConfig) register(fs *pflag.FlagSet) {
 	fs.StringVar(&c.ConfigFile, configFlag, "", "YAML config file; keys are the flag names (env FJORD_CONFIG)")
 	fs.StringVar(&c.Data, "data", "fjord-data", "data directory")
 	fs.StringVar(&c.Listen, "listen", "127.0.0.1:9092", "gRPC listen address HOST:PORT")
-	fs.StringVar(&c.HTTP, "http", "127.0.0.1:8081", `admin HTTP listen address HOST:PORT, or "off"`)
+	fs.StringVar(&c.HTTP, "http", "127.0.0.1:8081", `HTTP listen address HOST:PORT (health, readiness and the schema registry REST API), or "off"`)
 	fs.Int32Var(&c.NodeID, "node-id", 1, "broker id (>= 1)")
 	fs.StringVar(&c.AdvertisedAddr, "advertised-addr", "", "HOST:PORT clients should dial (default: the bound listen address)")
 	fs.Int32Var(&c.DefaultPartitions, "default-partitions", 1, "partitions of a topic created without a count")

@@ -21,7 +21,8 @@ func newServeCmd(env *cliEnv) *cobra.Command {
 		Use:   "serve",
 		Short: "Run a broker",
 		Long: `Run a Fjord broker. With no flags it is a single node keeping its data in
-./fjord-data, serving gRPC on 127.0.0.1:9092 and admin HTTP on 127.0.0.1:8081.
+./fjord-data, serving gRPC on 127.0.0.1:9092 and HTTP (health checks and the
+schema registry REST API) on 127.0.0.1:8081.
 
 Every flag (except --config) can also be set in the YAML file named by
 --config, under the same name (e.g. "data: /var/lib/fjord"), and in the
