@@ -1,7 +1,6 @@
 package schemaregistry
 
 import (
-	"bytes"
 	"context"
 	"encoding/binary"
 	"encoding/json"
@@ -38,15 +37,16 @@ type codecCache struct {
 }
 
 // idCodec decodes payloads of one schema id. A schema with references is
-// decoded as a union of the referenced schemas and itself (goavro has no
-// references), the payload prefixed with its branch index.
+// decoded as a union of the referenced schemas and its own branches (goavro
+// has no references; a union makes their named types known to it), the
+// payload's branch index remapped into that union.
 type idCodec struct {
 	codec *goavro.Codec
-	// offset is added to the payload's union index (a union schema), or
-	// -1: prefix the payload with branch index branch.
-	offset int
-	branch int
-	prefix []byte
+	// branches maps the schema's union branches (one for a schema that is
+	// not a union) to their index in codec's union; nil without
+	// references.
+	branches []int64
+	union    bool // the schema itself is a union
 }
 
 // SubjectFor returns the subject a record's key or value belongs to under a
@@ -137,16 +137,8 @@ func (r *Registry) recordName(si *schemaInfo) (string, error) {
 	if ok {
 		return name, nil
 	}
-	var top struct {
-		Name      string `json:"name"`
-		Namespace string `json:"namespace"`
-	}
-	if err := json.Unmarshal([]byte(si.text), &top); err != nil || top.Name == "" {
+	if name = topName(si.text); name == "" {
 		return "", fmt.Errorf("schema %d is not a named type, so it has no record name for the subject name strategy", si.id)
-	}
-	name = top.Name
-	if !strings.Contains(name, ".") && top.Namespace != "" {
-		name = top.Namespace + "." + name
 	}
 	c.mu.Lock()
 	if c.names == nil {
@@ -218,27 +210,43 @@ func (r *Registry) dependencyTexts(id int32) ([]string, error) {
 }
 
 // newIDCodec builds the decoder of the last of texts, the others being
-// the schemas it references.
+// the schemas it references (dependencies first).
 func newIDCodec(texts []string) (*idCodec, error) {
 	main := texts[len(texts)-1]
 	if len(texts) == 1 {
 		codec, err := goavro.NewCodec(main)
-		return &idCodec{codec: codec, offset: -1}, err
+		return &idCodec{codec: codec}, err
 	}
-	refs := texts[:len(texts)-1]
+	ic := &idCodec{}
 	var branches []json.RawMessage
-	for _, t := range refs {
+	roots := map[string]int64{} // full name of a referenced schema -> its branch
+	for _, t := range texts[:len(texts)-1] {
+		if name := topName(t); name != "" {
+			if _, dup := roots[name]; dup {
+				continue
+			}
+			roots[name] = int64(len(branches))
+		}
 		branches = append(branches, json.RawMessage(t))
 	}
-	ic := &idCodec{offset: -1}
-	var mainUnion []json.RawMessage
-	if err := json.Unmarshal([]byte(main), &mainUnion); err == nil {
-		ic.offset = len(branches)
-		branches = append(branches, mainUnion...)
+	var own []json.RawMessage
+	if err := json.Unmarshal([]byte(main), &own); err == nil {
+		ic.union = true
 	} else {
-		ic.branch = len(branches)
-		ic.prefix = binary.AppendVarint(nil, int64(ic.branch))
-		branches = append(branches, json.RawMessage(main))
+		own = []json.RawMessage{json.RawMessage(main)}
+	}
+	for _, b := range own {
+		// A branch naming a referenced type is that type's branch (a
+		// union may not hold one name twice).
+		var name string
+		if json.Unmarshal(b, &name) == nil {
+			if i, ok := roots[name]; ok {
+				ic.branches = append(ic.branches, i)
+				continue
+			}
+		}
+		ic.branches = append(ic.branches, int64(len(branches)))
+		branches = append(branches, b)
 	}
 	union, err := json.Marshal(branches)
 	if err != nil {
@@ -248,17 +256,33 @@ func newIDCodec(texts []string) (*idCodec, error) {
 	return ic, err
 }
 
+// topName is the full name of a schema text's top-level named type, or "".
+func topName(text string) string {
+	var top struct {
+		Name      string `json:"name"`
+		Namespace string `json:"namespace"`
+	}
+	if json.Unmarshal([]byte(text), &top) != nil || top.Name == "" {
+		return ""
+	}
+	if !strings.Contains(top.Name, ".") && top.Namespace != "" {
+		return top.Namespace + "." + top.Name
+	}
+	return top.Name
+}
+
 // decode decodes one payload entirely.
 func (c *idCodec) decode(payload []byte) error {
-	switch {
-	case c.prefix != nil:
-		payload = append(bytes.Clone(c.prefix), payload...)
-	case c.offset >= 0:
-		idx, n := binary.Varint(payload)
-		if n <= 0 {
-			return fmt.Errorf("bad union branch index")
+	if c.branches != nil {
+		branch := int64(0)
+		if c.union {
+			idx, n := binary.Varint(payload)
+			if n <= 0 || idx < 0 || idx >= int64(len(c.branches)) {
+				return fmt.Errorf("bad union branch index")
+			}
+			branch, payload = idx, payload[n:]
 		}
-		payload = append(binary.AppendVarint(nil, idx+int64(c.offset)), payload[n:]...)
+		payload = append(binary.AppendVarint(nil, c.branches[branch]), payload...)
 	}
 	_, rest, err := c.codec.NativeFromBinary(payload)
 	if err != nil {
