@@ -348,6 +348,30 @@ func waitRecords(t *testing.T, since Mono, timeout time.Duration, workers ...*Gr
 	}
 }
 
+// logEvents logs the worker's events of the given kinds after since.
+func logEvents(t *testing.T, w *GroupWorker, since Mono, kinds ...string) {
+	t.Helper()
+	for _, e := range eventsAfter(w, since, kinds...) {
+		line := fmt.Sprintf("%s +%s: %s", w.Name(), e.T.Sub(since).Round(time.Millisecond), e.Ev)
+		if len(e.TPs) > 0 {
+			line += fmt.Sprintf(" %v", e.TPs)
+		}
+		if e.Epoch != 0 {
+			line += fmt.Sprintf(" epoch %d", e.Epoch)
+		}
+		if len(e.Offsets) > 0 {
+			line += fmt.Sprintf(" offsets %v", e.Offsets)
+		}
+		if e.Err != "" || len(e.PErr) > 0 {
+			line += fmt.Sprintf(" error %q %v", e.Err, e.PErr)
+		}
+		if e.Addr != "" {
+			line += " via " + e.Addr
+		}
+		t.Log(line)
+	}
+}
+
 // eventsAfter returns the worker's events of the given kinds after since.
 func eventsAfter(w *GroupWorker, since Mono, kinds ...string) []WorkerEvent {
 	var out []WorkerEvent
@@ -880,6 +904,11 @@ func coordinatorFailover(t *testing.T, g *groupEnv, group, topic string, partiti
 	if !maps.Equal(before, after) {
 		t.Errorf("assignment changed across the coordinator failover: %s -> %s", fmtAssignment(before), fmtAssignment(after))
 	}
+	if t.Failed() {
+		for _, w := range members {
+			logEvents(t, w, failed, "membership", "membership_end", "assigned", "revoked", "lost", "poll_err", "commit")
+		}
+	}
 	g.c.Node(coord).Restart()
 	g.c.WaitAllActive(15 * time.Second)
 }
@@ -1000,15 +1029,14 @@ func TestConsumerGroupAtLeastOnce(t *testing.T) {
 // TestConsumerGroupCoordinatorPaused freezes the group's coordinator
 // (SIGSTOP) for four session timeouts, as a long GC pause, a frozen VM or
 // a network partition that drops packets silently would. Another broker
-// takes the group over within a couple of seconds; the members must follow
-// it while the old one is still frozen: each must commit successfully
-// through the new coordinator before the freeze ends. (A member still
-// attached to the frozen coordinator's Membership stream never learns
-// that its session expired on the new one: the group there empties and
-// every commit fails with UNKNOWN_MEMBER_ID while the members go on
-// processing the partitions they no longer own.) The new coordinator
-// accepts the members' commits for a session timeout after it loaded the
-// group even if they never reach it, so only commits after that count.
+// takes the group over within about a second; the members must follow it
+// while the old one is still frozen, within their session timeout (their
+// request timeout, 1s, is below it): each must commit successfully through
+// the new coordinator before the freeze ends. The new coordinator accepts
+// the members' commits for a session timeout after it loaded the group
+// even if they never reach it, so only commits after that count. A member
+// that reaches the new coordinator too late is expired there: its commits
+// fail with UNKNOWN_MEMBER_ID and the group rebalances.
 func TestConsumerGroupCoordinatorPaused(t *testing.T) {
 	processTest(t)
 	WorkerBinary(t)
@@ -1019,7 +1047,9 @@ func TestConsumerGroupCoordinatorPaused(t *testing.T) {
 	defer load.Stop()
 	var members []*GroupWorker
 	for range 3 {
-		members = append(members, g.worker(group, topic, nil))
+		// A request timeout below the session timeout, so that a request
+		// stuck on the frozen broker costs a member less than its session.
+		members = append(members, g.worker(group, topic, func(c *WorkerConfig) { c.RequestTimeout = time.Second }))
 	}
 	before := g.waitStable(group, topic, partitions, 15*time.Second, members...)
 	for _, w := range members {
@@ -1027,24 +1057,23 @@ func TestConsumerGroupCoordinatorPaused(t *testing.T) {
 			t.Fatalf("%s committed nothing", w.Name())
 		}
 	}
-	coord := g.coordinator(group)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	fc, err := g.admin.FindCoordinator(ctx, group)
+	cancel()
+	if err != nil {
+		t.Fatal(err)
+	}
+	coord, part := fc.GetCoordinator().GetId(), fc.GetPartition()
 	g.c.Node(coord).Pause()
 	paused := MonoNow()
 	const freeze = 4 * groupSession
-	var next int32
-	for next == 0 || next == coord {
-		if MonoNow().Sub(paused) > freeze {
-			t.Fatalf("no other broker coordinates %s while broker %d is frozen", group, coord)
-		}
-		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
-		if fc, err := g.admin.FindCoordinator(ctx, group); err == nil {
-			next = fc.GetCoordinator().GetId()
-		}
-		cancel()
-		time.Sleep(50 * time.Millisecond)
+	st, err := g.c.PollPartition("__consumer_offsets", part, freeze, func(st PartitionState) bool { return st.Leader > 0 && st.Leader != coord })
+	if err != nil {
+		t.Fatalf("no other broker leads __consumer_offsets-%d (coordinator of %s) while broker %d is frozen: %v", part, group, coord, err)
 	}
 	took := MonoNow()
-	t.Logf("froze coordinator %d; broker %d coordinates %s %s later", coord, next, group, took.Sub(paused).Round(time.Millisecond))
+	t.Logf("froze coordinator %d; broker %d leads __consumer_offsets-%d %s later", coord, st.Leader, part, took.Sub(paused).Round(time.Millisecond))
+	next := st.Leader
 	time.Sleep(freeze - MonoNow().Sub(paused))
 	g.c.Node(coord).Resume()
 	resumed := MonoNow()
@@ -1067,9 +1096,12 @@ func TestConsumerGroupCoordinatorPaused(t *testing.T) {
 		}
 	}
 	after := g.waitStable(group, topic, partitions, 20*time.Second, members...)
-	for _, w := range members {
-		for _, e := range eventsAfter(w, paused, "lost", "membership_end") {
-			t.Logf("%s %s after SIGSTOP: %s %v %s", w.Name(), e.T.Sub(paused).Round(time.Millisecond), e.Ev, e.TPs, e.Err)
+	if t.Failed() {
+		for _, n := range g.c.Nodes {
+			t.Logf("broker %d is %s", n.ID, n.ClientAddr())
+		}
+		for _, w := range members {
+			logEvents(t, w, paused, "membership", "membership_end", "assigned", "revoked", "lost", "commit")
 		}
 	}
 	t.Logf("assignment before the freeze %s, after %s", fmtAssignment(before), fmtAssignment(after))

@@ -165,26 +165,49 @@ func CheckRecordsOwned(ivs []Ownership, workers ...*GroupWorker) (bad []string, 
 // records skipped: the first record an owner processes must directly
 // follow the last one processed before its interval, or come earlier
 // (processed again after a failure), and come exactly next after a clean
-// hand-over (the previous owner revoked the partition and committed its
-// position). The first owner of a partition of a new group starts at
-// offset 0. It returns how many hand-overs were checked and how many
-// records were processed again.
+// hand-over (the previous owner revoked the partition and its commit on
+// revoke, if it sent one, was stored). The first owner of a partition of a
+// new group starts at offset 0. It returns how many hand-overs were
+// checked and how many records were processed again.
 func CheckHandovers(ivs []Ownership, workers ...*GroupWorker) (bad []string, handovers, again int) {
 	type rec struct {
 		t   Mono
 		off int64
 	}
 	recs := map[string][]rec{} // worker/partition -> records in order
+	commits := map[string][]WorkerEvent{}
 	for _, w := range workers {
 		for _, e := range w.Events() {
-			if e.Ev == "rec" {
+			switch e.Ev {
+			case "rec":
 				k := w.Name() + "/" + TP{e.Topic, e.P}.String()
 				recs[k] = append(recs[k], rec{e.T, e.Off})
+			case "commit":
+				commits[w.Name()] = append(commits[w.Name()], e)
 			}
 		}
 	}
+	// clean reports whether prev's hand-over to the interval starting at
+	// next was clean: revoked, and no failed commit of the partition in
+	// between.
+	clean := func(prev Ownership, next Mono) bool {
+		if prev.End != "revoked" {
+			return false
+		}
+		for _, e := range commits[prev.Worker] {
+			if e.Sent < prev.To || e.Sent > next {
+				continue
+			}
+			for _, o := range e.Offsets {
+				if (TP{o.Topic, o.Partition}) == prev.TP && !e.Stored(prev.TP) {
+					return false
+				}
+			}
+		}
+		return true
+	}
 	last := map[TP]int64{}     // highest offset processed in earlier intervals
-	prevEnd := map[TP]string{} // how the previous interval with records ended
+	prev := map[TP]Ownership{} // the previous interval with records
 	for _, o := range ivs {    // by partition, then start
 		first, top := int64(-1), int64(-1)
 		for _, r := range recs[o.Worker+"/"+o.TP.String()] {
@@ -199,26 +222,24 @@ func CheckHandovers(ivs []Ownership, workers ...*GroupWorker) (bad []string, han
 		if first < 0 {
 			continue
 		}
-		prev, seen := last[o.TP]
+		p, seen := last[o.TP]
 		switch {
 		case !seen && first != 0:
 			bad = append(bad, fmt.Sprintf("%s: the first owner processed from offset %d, not 0 (%s)", o.TP, first, o))
-		case seen && first > prev+1:
-			bad = append(bad, fmt.Sprintf("%s: records [%d, %d) skipped: %s started at %d after offset %d was processed", o.TP, prev+1, first, o, first, prev))
-		case seen && prevEnd[o.TP] == "revoked" && first != prev+1:
-			bad = append(bad, fmt.Sprintf("%s: after a clean hand-over %s started at %d, want %d (the previous owner processed up to %d and committed on revoke)", o.TP, o, first, prev+1, prev))
+		case seen && first > p+1:
+			bad = append(bad, fmt.Sprintf("%s: records [%d, %d) skipped: %s started at %d after offset %d was processed", o.TP, p+1, first, o, first, p))
+		case seen && first != p+1 && clean(prev[o.TP], o.From):
+			bad = append(bad, fmt.Sprintf("%s: after a clean hand-over (%s) %s started at %d, want %d", o.TP, prev[o.TP], o, first, p+1))
 		}
 		if seen {
 			handovers++
-			if first <= prev {
-				again += int(prev - first + 1)
+			if first <= p {
+				again += int(p - first + 1)
 			}
+			top = max(top, p)
 		}
-		last[o.TP] = max(prev, top)
-		if !seen {
-			last[o.TP] = top
-		}
-		prevEnd[o.TP] = o.End
+		last[o.TP] = top
+		prev[o.TP] = o
 	}
 	return bad, handovers, again
 }

@@ -114,6 +114,8 @@ type WorkerEvent struct {
 	Err     string         `json:"err"`
 	// Sent is when a commit was sent (T is when it returned).
 	Sent Mono `json:"sent"`
+	// Addr is the broker a commit or Membership stream went to.
+	Addr string `json:"addr"`
 
 	// Worker names the worker that printed the event (set by the harness).
 	Worker string `json:"-"`
@@ -144,6 +146,8 @@ type WorkerConfig struct {
 	AutoCommitInterval time.Duration
 	// ProcessDelay is the simulated processing time of each non-empty Poll.
 	ProcessDelay time.Duration
+	// RequestTimeout is the client's (default 3s).
+	RequestTimeout time.Duration
 }
 
 // GroupWorker is one groupworker process. Its methods are meant for the
@@ -181,6 +185,9 @@ func StartGroupWorker(t testing.TB, cfg WorkerConfig) *GroupWorker {
 	}
 	if cfg.InstanceID != "" {
 		args = append(args, "-instance-id", cfg.InstanceID)
+	}
+	if cfg.RequestTimeout > 0 {
+		args = append(args, "-request-timeout", cfg.RequestTimeout.String())
 	}
 	if cfg.CommitProcessed {
 		args = append(args, "-commit", "processed")

@@ -24,10 +24,13 @@
 //     neither means every offset was stored.
 //   - commit_call: an explicit CommitRecords returned ("err" if it failed;
 //     the SDK may refuse a partition without sending it).
-//   - membership: a MembershipResponse ("epoch", "tps" assigned,
-//     "pending"); membership_end: the stream ended ("err").
+//   - membership: a MembershipResponse other than a heartbeat's answer
+//     ("epoch", "tps" assigned, "pending"); membership_end: the stream
+//     ended ("err").
 //   - poll_err: Poll returned an error ("err").
 //   - closed: Close returned ("err"); the process then exits 0.
+//
+// Commit and membership events name the broker called ("addr").
 //
 // The records of one Poll are written and flushed before the next Poll and
 // before an explicit commit, so a record covered by a commit was reported
@@ -88,6 +91,7 @@ type event struct {
 	PErr    []offset `json:"perr,omitempty"`
 	Err     string   `json:"err,omitempty"`
 	Sent    int64    `json:"sent,omitempty"`
+	Addr    string   `json:"addr,omitempty"`
 }
 
 // mono reads CLOCK_MONOTONIC, the same for every process of the machine.
@@ -177,7 +181,7 @@ func commitInterceptor(out *emitter) grpc.UnaryClientInterceptor {
 			return err
 		}
 		creq := req.(*fjordv1.CommitOffsetsRequest)
-		e := event{Ev: "commit", Member: creq.GetMemberId(), Epoch: creq.GetMemberEpoch(), Sent: sent}
+		e := event{Ev: "commit", Member: creq.GetMemberId(), Epoch: creq.GetMemberEpoch(), Sent: sent, Addr: cc.Target()}
 		for _, t := range creq.GetTopics() {
 			for _, p := range t.GetPartitions() {
 				e.Offsets = append(e.Offsets, offset{Topic: t.GetTopic(), Partition: p.GetPartition(), Offset: p.GetOffset()})
@@ -202,21 +206,22 @@ func commitInterceptor(out *emitter) grpc.UnaryClientInterceptor {
 // membershipStream reports the responses of a Membership stream.
 type membershipStream struct {
 	grpc.ClientStream
-	out *emitter
+	out  *emitter
+	addr string
 }
 
 func (s *membershipStream) RecvMsg(m any) error {
 	err := s.ClientStream.RecvMsg(m)
 	if err != nil {
-		e := event{Ev: "membership_end"}
+		e := event{Ev: "membership_end", Addr: s.addr}
 		if !errors.Is(err, context.Canceled) {
 			e.Err = reason(err)
 		}
 		s.out.emit(e)
 		return err
 	}
-	if r, ok := m.(*fjordv1.MembershipResponse); ok {
-		s.out.emit(event{Ev: "membership", Member: r.GetMemberId(), Epoch: r.GetMemberEpoch(), TPs: wireTPs(r.GetAssigned()), Pending: wireTPs(r.GetPending())})
+	if r, ok := m.(*fjordv1.MembershipResponse); ok && !r.GetHeartbeatAck() {
+		s.out.emit(event{Ev: "membership", Member: r.GetMemberId(), Epoch: r.GetMemberEpoch(), TPs: wireTPs(r.GetAssigned()), Pending: wireTPs(r.GetPending()), Addr: s.addr})
 	}
 	return nil
 }
@@ -227,7 +232,7 @@ func membershipInterceptor(out *emitter) grpc.StreamClientInterceptor {
 		if err != nil || method != fjordv1.GroupService_Membership_FullMethodName {
 			return cs, err
 		}
-		return &membershipStream{ClientStream: cs, out: out}, nil
+		return &membershipStream{ClientStream: cs, out: out, addr: cc.Target()}, nil
 	}
 }
 
