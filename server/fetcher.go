@@ -363,12 +363,16 @@ func (f *fetcher) apply(s sentPartition, r *clusterv1.ReplicaFetchResult) {
 		}
 	}
 	hw := replication.FollowerHighWatermark(r.GetHighWatermark(), leo)
+	hwMoved := false
 	if hw > p.log.HighWatermark() {
 		if err := p.log.SetHighWatermark(hw); err != nil && !errors.Is(err, storage.ErrClosed) {
 			b.logger.Error("set follower high watermark", "partition", p.tp.String(), "err", err)
 		}
+		hwMoved = true
 	}
-	if appended {
+	if appended || hwMoved {
+		// Readers of the follower's committed records (the schema
+		// registry's tailer) wait for the high watermark.
 		p.notify()
 	}
 }

@@ -187,8 +187,16 @@ func (rb *registryBackend) Read(ctx context.Context, offset int64, wait time.Dur
 	img := b.ctl.image()
 	t, ok := img.Topic(schemasTopic)
 	if !ok {
-		// Nothing to read yet.
-		return schemaregistry.ReadResult{Next: offset}, sleepCtx(ctx, wait, b.quit)
+		// Nothing to read yet: wait for the topic (or wait's end).
+		wctx, cancel := context.WithTimeout(ctx, wait)
+		defer cancel()
+		_, _ = b.ctl.ctrl.WaitFor(wctx, func(img *cluster.Image) bool { _, ok := img.Topic(schemasTopic); return ok })
+		select {
+		case <-b.quit:
+			return schemaregistry.ReadResult{}, errorf(ReasonBrokerShuttingDown, "broker is shutting down")
+		default:
+		}
+		return schemaregistry.ReadResult{Next: offset}, ctx.Err()
 	}
 	b.mu.RLock()
 	p := b.partitions[schemasTP]
@@ -197,19 +205,6 @@ func (rb *registryBackend) Read(ctx context.Context, offset int64, wait time.Dur
 		return rb.readLocal(ctx, p, offset, wait)
 	}
 	return rb.readRemote(ctx, img, t.Partitions[0].Leader, offset, wait)
-}
-
-func sleepCtx(ctx context.Context, d time.Duration, quit <-chan struct{}) error {
-	timer := time.NewTimer(d)
-	defer timer.Stop()
-	select {
-	case <-timer.C:
-		return nil
-	case <-quit:
-		return errorf(ReasonBrokerShuttingDown, "broker is shutting down")
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 }
 
 func (rb *registryBackend) readLocal(ctx context.Context, p *partition, offset int64, wait time.Duration) (schemaregistry.ReadResult, error) {

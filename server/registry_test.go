@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/linkedin/goavro/v2"
 	"github.com/twmb/franz-go/pkg/sr"
@@ -355,8 +356,10 @@ func TestRegistryCluster(t *testing.T) {
 		leader := schemasLeader(t, bs, stopped)
 		bs[leader-1].stop()
 		stopped[leader] = true
+		start := time.Now()
 		register(3)
 		checkAll()
+		t.Logf("round %d: registered through the failover of leader %d in %v", round, leader, time.Since(start))
 		// Bring it back (it catches up from the log) before the next round.
 		bs[leader-1] = bs[leader-1].restart(t)
 		delete(stopped, leader)
