@@ -42,6 +42,15 @@ const (
 	codeUnsupportedMediaType = 415
 )
 
+// ErrNotLeader is what a Backend returns (wrapped) when this broker does
+// not lead _schemas-0, or not in the leader epoch asked for: nothing was
+// written.
+var ErrNotLeader = errors.New("schemaregistry: this broker does not lead " + Topic + "-0")
+
+// ErrUnavailable is what a Backend returns (wrapped) when _schemas-0 has
+// no reachable leader right now (being created, electing): retry later.
+var ErrUnavailable = errors.New("schemaregistry: " + Topic + "-0 is not available")
+
 // ErrorDomain is the google.rpc.ErrorInfo domain of registry errors (the
 // broker's).
 const ErrorDomain = "fjord"

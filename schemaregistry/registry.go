@@ -33,15 +33,6 @@ const (
 	OffsetHeader    = "fjord-schemas-offset"
 )
 
-// ErrNotLeader is what a Backend returns (wrapped) when this broker does
-// not lead _schemas-0, or not in the leader epoch asked for: nothing was
-// written.
-var ErrNotLeader = errors.New("schemaregistry: this broker does not lead " + Topic + "-0")
-
-// ErrUnavailable is what a Backend returns (wrapped) when _schemas-0 has
-// no reachable leader right now (being created, electing): retry later.
-var ErrUnavailable = errors.New("schemaregistry: " + Topic + "-0 is not available")
-
 // Backend is what the broker gives the registry: the _schemas partition.
 type Backend interface {
 	// Writer says who writes _schemas-0: this broker, as its leader in a

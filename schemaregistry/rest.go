@@ -2,7 +2,6 @@ package schemaregistry
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -501,5 +500,3 @@ func (h *restHandler) deleteMode(w http.ResponseWriter, req *http.Request) {
 	resp, err := h.r.DeleteMode(req.Context(), &fjordv1.DeleteModeRequest{Subject: req.PathValue("subject")})
 	reply(w, modeJSON{resp.GetMode()}, err)
 }
-
-var _ = context.Background

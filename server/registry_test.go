@@ -374,6 +374,21 @@ func TestRegistryCluster(t *testing.T) {
 		checkAll()
 		t.Logf("round %d: stopped leader %d; %d schemas, last id %d", round, leader, len(all), lastID)
 	}
+
+	// The same over gRPC: a write forwarded by a follower, read back at
+	// once on every broker.
+	leader := schemasLeader(t, bs, stopped)
+	via := bs[leader%3]
+	resp, err := via.schemas().Register(ctx(t), &fjordv1.RegisterRequest{Subject: "grpc", Schema: `"bytes"`})
+	if err != nil || int(resp.GetId()) <= lastID {
+		t.Fatalf("gRPC Register through broker %d (leader %d): %v %v", via.srv.opts.NodeID, leader, resp, err)
+	}
+	for _, tb := range bs {
+		got, err := tb.schemas().GetSchemaSubjects(ctx(t), &fjordv1.GetSchemaSubjectsRequest{Id: resp.GetId()})
+		if err != nil || len(got.GetSubjects()) != 1 || got.GetSubjects()[0] != "grpc" {
+			t.Fatalf("broker %d: GetSchemaSubjects(%d): %v %v", tb.srv.opts.NodeID, resp.GetId(), got, err)
+		}
+	}
 }
 
 // TestRegistryFranzGoClient: the franz-go schema registry client registers,
