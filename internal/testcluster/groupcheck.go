@@ -33,11 +33,11 @@ type Ownership struct {
 	// To is the revoked or lost event, the worker's exit, or Forever.
 	To  Mono
 	End string // "revoked", "lost", "exit" or "open"
-	// ZombieFrom, when set, starts the part of the interval after the
-	// worker came back from a pause that outlived its session (see
-	// MarkPause): the coordinator had moved its partitions already, so it
-	// may still process records there until it learns it lost them, but
-	// its commits must fail.
+	// ZombieFrom, when set, starts the part of the interval from a pause
+	// that outlived the worker's session (see MarkPause): frozen, then
+	// thawed while the coordinator had given its partitions to others; it
+	// may process records there until it learns it lost them, but its
+	// commits must fail.
 	ZombieFrom Mono
 }
 
