@@ -460,8 +460,9 @@ func TestCancelReassignmentAndDescribeCluster(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// An ISR change may have bumped the partition epoch since the reassignment.
 	if pd := dt.GetTopics()[0].GetPartitions()[0]; !slices.Equal(pd.GetAddingReplicas(), []int32{x}) || !slices.Equal(pd.GetRemovingReplicas(), []int32{from[0]}) ||
-		!slices.Equal(pd.GetOfflineReplicas(), []int32{x}) || pd.GetPartitionEpoch() != r.GetPartitionEpoch() {
+		!slices.Equal(pd.GetOfflineReplicas(), []int32{x}) || pd.GetPartitionEpoch() < r.GetPartitionEpoch() {
 		t.Fatalf("described during the reassignment: %v", pd)
 	}
 	if d := via.describeCluster(); d.GetReassigningPartitionCount() != 1 {
