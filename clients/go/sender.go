@@ -135,65 +135,71 @@ func (s *sender) collect() (out []*producerBatch, leads bool) {
 			continue
 		}
 		leads = true
-		if len(pp.ready) == 0 || now.Before(pp.backoffUntil) {
+		if now.Before(pp.backoffUntil) {
 			continue
 		}
-		b := pp.ready[0]
-		if now.Sub(b.created) > p.cfg.deliveryTimeout {
-			pp.ready = pp.ready[1:]
-			expired = append(expired, b)
-			continue
-		}
-		if p.cfg.idempotence {
-			ok, r := s.sendableIdempotent(pp, b)
-			risky = append(risky, r...)
-			if !ok {
+		// A batch dropped unsent (expired, or every record cancelled) lets
+		// the next one of the partition be considered at once; otherwise
+		// nothing would wake the sender for the rest of the queue.
+		for len(pp.ready) > 0 {
+			b := pp.ready[0]
+			if now.Sub(b.created) > p.cfg.deliveryTimeout {
+				pp.ready = pp.ready[1:]
+				expired = append(expired, b)
 				continue
 			}
-		} else if pp.inflight > 0 && (b.attempts > 0 || pp.probing || pp.sentTo != s.broker) {
-			// A batch that failed goes only when nothing else of its
-			// partition is in flight, and alone, so that it cannot be
-			// overtaken; and nothing goes to a new leader while batches
-			// sent to the old one may still fail and need a retry (see
-			// Producer, Ordering).
-			continue
-		}
-		if !b.sent {
-			// Records whose context ended before they were ever sent drop out.
-			kept := b.recs[:0]
-			for _, r := range b.recs {
-				if r.r.Context != nil && r.r.Context.Err() != nil {
-					cancelled = append(cancelled, r)
-					b.bytes -= r.size
-				} else {
-					kept = append(kept, r)
+			if p.cfg.idempotence {
+				ok, r := s.sendableIdempotent(pp, b)
+				risky = append(risky, r...)
+				if !ok {
+					break
+				}
+			} else if pp.inflight > 0 && (b.attempts > 0 || pp.probing || pp.sentTo != s.broker) {
+				// A batch that failed goes only when nothing else of its
+				// partition is in flight, and alone, so that it cannot be
+				// overtaken; and nothing goes to a new leader while batches
+				// sent to the old one may still fail and need a retry (see
+				// Producer, Ordering).
+				break
+			}
+			if !b.sent {
+				// Records whose context ended before they were ever sent drop out.
+				kept := b.recs[:0]
+				for _, r := range b.recs {
+					if r.r.Context != nil && r.r.Context.Err() != nil {
+						cancelled = append(cancelled, r)
+						b.bytes -= r.size
+					} else {
+						kept = append(kept, r)
+					}
+				}
+				if len(kept) < len(b.recs) {
+					b.enc = batchBuf{} // no longer matches recs
+				}
+				b.recs = kept
+				if len(b.recs) == 0 {
+					pp.ready = pp.ready[1:]
+					continue
 				}
 			}
-			if len(kept) < len(b.recs) {
-				b.enc = batchBuf{} // no longer matches recs
+			if len(out) > 0 && size+b.bytes > maxRequestBytes {
+				break
 			}
-			b.recs = kept
-			if len(b.recs) == 0 {
-				pp.ready = pp.ready[1:]
-				continue
+			pp.ready = pp.ready[1:]
+			pp.inflight++
+			pp.sentTo = s.broker
+			pp.probing = b.attempts > 0
+			if p.cfg.idempotence {
+				pp.probing = b.sent
+				if !b.sent {
+					p.stampLocked(pp, b)
+				}
 			}
+			b.sent = true
+			size += b.bytes
+			out = append(out, b)
+			break
 		}
-		if len(out) > 0 && size+b.bytes > maxRequestBytes {
-			continue
-		}
-		pp.ready = pp.ready[1:]
-		pp.inflight++
-		pp.sentTo = s.broker
-		pp.probing = b.attempts > 0
-		if p.cfg.idempotence {
-			pp.probing = b.sent
-			if !b.sent {
-				p.stampLocked(pp, b)
-			}
-		}
-		b.sent = true
-		size += b.bytes
-		out = append(out, b)
 	}
 	p.mu.Unlock()
 	p.possibleDuplicates(risky)
