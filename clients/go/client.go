@@ -198,11 +198,13 @@ func (c *Client) candidates() []string {
 }
 
 // noteReach records whether a call to addr reached its broker: a transport
-// failure (UNAVAILABLE without a broker's reason) marks addr unreachable,
-// any answer from the broker clears the mark.
+// failure (UNAVAILABLE without a broker's reason) or an attempt that timed
+// out without an answer (a frozen broker keeps its connections open) marks
+// addr unreachable, any answer from the broker clears the mark. A mark
+// only moves addr to the end of the candidates for a while.
 func (c *Client) noteReach(addr string, err error) {
 	unreachable := false
-	if st, ok := status.FromError(err); ok && st.Code() == codes.Unavailable {
+	if st, ok := status.FromError(err); ok && (st.Code() == codes.Unavailable || st.Code() == codes.DeadlineExceeded) {
 		unreachable = true
 		for _, d := range st.Details() {
 			if _, ok := d.(*errdetails.ErrorInfo); ok {
