@@ -297,6 +297,12 @@ func (rb *registryBackend) CommittedEnd(ctx context.Context) (int64, error) {
 	img := b.ctl.image()
 	t, ok := img.Topic(schemasTopic)
 	if !ok {
+		// A broker that has not caught up on cluster metadata (just
+		// restarted) may not see a _schemas that exists: 0 would let its
+		// empty view answer reads.
+		if !b.caughtUp(img) {
+			return 0, unavailable("broker %d is still catching up on cluster metadata", b.id)
+		}
 		return 0, nil
 	}
 	pm := t.Partitions[0]
