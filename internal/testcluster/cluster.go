@@ -51,6 +51,10 @@ type Node struct {
 	// the node advertises GRPCProxy and the other nodes' --peers name
 	// RaftProxy, so all traffic between brokers passes a proxy.
 	GRPCProxy, RaftProxy *Proxy
+	// HTTPAddr is the --http listen address (health, readiness and the
+	// schema registry's REST API), kept across restarts; empty unless
+	// the cluster was started WithHTTP (nodes run with --http off).
+	HTTPAddr string
 }
 
 // ClientAddr is the gRPC address the node advertises: its proxy's when
@@ -68,6 +72,7 @@ type Option func(*clusterConfig)
 type clusterConfig struct {
 	args    []string
 	proxies bool
+	http    bool
 }
 
 // WithArgs adds `fjord serve` flags to every node (after the harness's, so
@@ -80,6 +85,11 @@ func WithArgs(args ...string) Option {
 // can cut links (SplitNetwork, Isolate) or inject faults on a node's proxies.
 // It needs Linux (/proc) to tell which broker opened a connection.
 func WithProxies() Option { return func(c *clusterConfig) { c.proxies = true } }
+
+// WithHTTP gives every node an HTTP listener on a free loopback port
+// (Node.HTTPAddr), for tests of the schema registry's REST API. It is not
+// proxied: network cuts do not apply to it.
+func WithHTTP() Option { return func(c *clusterConfig) { c.http = true } }
 
 // Cluster is n brokers on loopback forming one static controller quorum.
 // Its methods are meant for the test goroutine, except Conn and Metadata
@@ -110,12 +120,19 @@ func StartCluster(t testing.TB, n int, opts ...Option) *Cluster {
 		t.Skip("testcluster: WithProxies needs /proc/net/tcp (Linux) to attribute connections to brokers")
 	}
 	root := t.TempDir()
-	ports := FreeAddrs(t, 2*n)
+	perNode := 2
+	if c.cfg.http {
+		perNode = 3
+	}
+	ports := FreeAddrs(t, perNode*n)
 	var peers []string
 	for i := range n {
 		id := int32(i + 1)
-		node := &Node{ID: id, RaftAddr: ports[2*i]}
-		node.Broker = newBroker(t, filepath.Join(root, "node"+strconv.Itoa(i+1)), ports[2*i+1], nil)
+		node := &Node{ID: id, RaftAddr: ports[perNode*i]}
+		node.Broker = newBroker(t, filepath.Join(root, "node"+strconv.Itoa(i+1)), ports[perNode*i+1], nil)
+		if c.cfg.http {
+			node.HTTPAddr = ports[perNode*i+2]
+		}
 		raftPeer := node.RaftAddr
 		if c.cfg.proxies {
 			node.GRPCProxy = NewProxy(t, node.Addr, c.identify)
@@ -129,6 +146,10 @@ func StartCluster(t testing.TB, n int, opts ...Option) *Cluster {
 		args := []string{"--node-id", strconv.Itoa(int(node.ID)), "--raft", node.RaftAddr, "--peers", strings.Join(peers, ",")}
 		if node.GRPCProxy != nil {
 			args = append(args, "--advertised-addr", node.GRPCProxy.Addr())
+		}
+		if node.HTTPAddr != "" {
+			// After the Broker's own "--http off": the last one counts.
+			args = append(args, "--http", node.HTTPAddr)
 		}
 		args = append(args, testTimeouts...)
 		if lvl := os.Getenv(LogLevelEnv); lvl != "" {

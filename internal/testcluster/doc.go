@@ -11,7 +11,9 @@
 //     --peers controller quorum, with short timeouts (session 1s,
 //     heartbeat 200ms, raft 300ms, replica.lag.time.max 2s), and waits
 //     until all are active. WithArgs adds flags; WithProxies fronts each
-//     node's gRPC and raft ports with a Proxy.
+//     node's gRPC and raft ports with a Proxy; WithHTTP gives each node an
+//     --http listener (Node.HTTPAddr: health and the schema registry's
+//     REST API), which nodes otherwise run without.
 //   - Node (a *Broker) is one process: Kill (SIGKILL), Stop (SIGTERM, clean
 //     exit required), Restart (same ports and data), Pause (SIGSTOP),
 //     Resume (SIGCONT), Log, PID. A process that exits without the harness
