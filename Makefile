@@ -9,7 +9,7 @@ BIN := $(CURDIR)/.bin
 TOOLS := $(BIN)/buf $(BIN)/protoc-gen-go $(BIN)/protoc-gen-go-grpc $(BIN)/staticcheck $(BIN)/grpcurl
 GO_MODULES := . ./gen ./clients/go
 # Core packages run under the race detector.
-RACE_PKGS := ./storage/... ./server/...
+RACE_PKGS := ./storage/... ./server/... ./schemaregistry/...
 
 .PHONY: all build run test test-go lint fmt gen checkgen breaking bench tools clean
 
@@ -61,7 +61,7 @@ test: checkgen lint test-go
 
 test-go: tools
 	$(GO) test -race -count=1 $(RACE_PKGS)
-	$(GO) test -count=1 $$($(GO) list ./... | grep -v -e /storage -e /server$$ -e /server/)
+	$(GO) test -count=1 $$($(GO) list ./... | grep -v -e /storage -e /server$$ -e /server/ -e /schemaregistry)
 	$(GO) test -race -count=1 ./clients/go/...
 
 ## bench: Go benchmarks of the hot paths (figures go to BENCHMARKS.md)
