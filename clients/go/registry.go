@@ -61,6 +61,20 @@ type SchemaConfig struct {
 	Normalize bool
 }
 
+// Registry modes: what SetMode sets and Mode answers.
+const (
+	// ModeReadWrite is the default: schemas may be registered and
+	// deleted.
+	ModeReadWrite = "READWRITE"
+	// ModeReadOnly refuses registrations, deletes and config changes
+	// with ErrOperationNotPermitted.
+	ModeReadOnly = "READONLY"
+	// ModeImport lets registrations choose their ids and versions (as a
+	// migration from another registry does) and skips compatibility
+	// checks.
+	ModeImport = "IMPORT"
+)
+
 // Reasons of the schema registry's errors. The Confluent error code the
 // REST API would answer (40401, 42201, ...) is in Error.Metadata under
 // "error_code"; SchemaErrorCode returns it.
@@ -73,10 +87,12 @@ const (
 	ReasonVersionSoftDeleted        = "VERSION_SOFT_DELETED"
 	ReasonVersionNotSoftDeleted     = "VERSION_NOT_SOFT_DELETED"
 	ReasonSubjectConfigNotFound     = "SUBJECT_CONFIG_NOT_FOUND"
+	ReasonSubjectModeNotFound       = "SUBJECT_MODE_NOT_FOUND"
 	ReasonIncompatibleSchema        = "INCOMPATIBLE_SCHEMA"
 	ReasonInvalidSchema             = "INVALID_SCHEMA"
 	ReasonInvalidVersion            = "INVALID_VERSION"
 	ReasonInvalidCompatibilityLevel = "INVALID_COMPATIBILITY_LEVEL"
+	ReasonInvalidMode               = "INVALID_MODE"
 	ReasonOperationNotPermitted     = "OPERATION_NOT_PERMITTED"
 	ReasonReferenceExists           = "REFERENCE_EXISTS"
 	ReasonSchemaStoreError          = "SCHEMA_STORE_ERROR"
@@ -91,6 +107,8 @@ var (
 	ErrVersionNotFound       = &Error{Reason: ReasonVersionNotFound}
 	ErrSchemaNotFound        = &Error{Reason: ReasonSchemaNotFound}
 	ErrSubjectConfigNotFound = &Error{Reason: ReasonSubjectConfigNotFound}
+	ErrSubjectModeNotFound   = &Error{Reason: ReasonSubjectModeNotFound}
+	ErrOperationNotPermitted = &Error{Reason: ReasonOperationNotPermitted}
 	ErrIncompatibleSchema    = &Error{Reason: ReasonIncompatibleSchema}
 	ErrInvalidSchema         = &Error{Reason: ReasonInvalidSchema}
 	ErrReferenceExists       = &Error{Reason: ReasonReferenceExists}
@@ -459,6 +477,65 @@ func (r *SchemaRegistry) DeleteConfig(ctx context.Context, subject string) (stri
 	err := r.call(ctx, true, func(ctx context.Context, sc fjordv1.SchemaRegistryServiceClient) error {
 		resp, err := sc.DeleteConfig(ctx, &fjordv1.DeleteConfigRequest{Subject: subject})
 		out = resp.GetCompatibilityLevel()
+		return err
+	})
+	return out, err
+}
+
+// Mode returns subject's mode (the global one for ""): ModeReadWrite,
+// ModeReadOnly or ModeImport. A subject without a mode of its own fails
+// with ErrSubjectModeNotFound unless defaultToGlobal is set, which answers
+// the global mode instead.
+func (r *SchemaRegistry) Mode(ctx context.Context, subject string, defaultToGlobal bool) (string, error) {
+	var out string
+	err := r.call(ctx, false, func(ctx context.Context, sc fjordv1.SchemaRegistryServiceClient) error {
+		resp, err := sc.GetMode(ctx, &fjordv1.GetModeRequest{Subject: subject, DefaultToGlobal: defaultToGlobal})
+		out = resp.GetMode()
+		return err
+	})
+	return out, err
+}
+
+// SetMode sets subject's mode (the global one for "") and returns the mode
+// now in force. An unknown mode fails with reason INVALID_MODE. ModeImport
+// is refused with ErrOperationNotPermitted while the subject (the
+// registry, for "") has schemas, unless force is set.
+func (r *SchemaRegistry) SetMode(ctx context.Context, subject, mode string, force bool) (string, error) {
+	var out string
+	err := r.call(ctx, true, func(ctx context.Context, sc fjordv1.SchemaRegistryServiceClient) error {
+		resp, err := sc.SetMode(ctx, &fjordv1.SetModeRequest{Subject: subject, Mode: mode, Force: force})
+		out = resp.GetMode()
+		return err
+	})
+	return out, err
+}
+
+// DeleteMode removes subject's mode (so the global one applies), or
+// resets the global mode to ModeReadWrite for "". It returns the mode the
+// deleted setting had. A subject without a mode of its own fails with
+// ErrSubjectModeNotFound (ErrSubjectNotFound if it has no versions either).
+func (r *SchemaRegistry) DeleteMode(ctx context.Context, subject string) (string, error) {
+	var out string
+	err := r.call(ctx, true, func(ctx context.Context, sc fjordv1.SchemaRegistryServiceClient) error {
+		resp, err := sc.DeleteMode(ctx, &fjordv1.DeleteModeRequest{Subject: subject})
+		out = resp.GetMode()
+		return err
+	})
+	return out, err
+}
+
+// ReferencedBy lists the ids of the schemas that reference version v of
+// subject (-1: the latest), ascending; such a version cannot be deleted
+// for good (ErrReferenceExists). Fails with ErrSubjectNotFound or
+// ErrVersionNotFound.
+func (r *SchemaRegistry) ReferencedBy(ctx context.Context, subject string, v int) ([]int, error) {
+	var out []int
+	err := r.call(ctx, false, func(ctx context.Context, sc fjordv1.SchemaRegistryServiceClient) error {
+		resp, err := sc.GetReferencedBy(ctx, &fjordv1.GetReferencedByRequest{Subject: subject, Version: int32(v)})
+		out = out[:0]
+		for _, id := range resp.GetIds() {
+			out = append(out, int(id))
+		}
 		return err
 	})
 	return out, err

@@ -24,6 +24,9 @@ type fakeSR struct {
 
 	mu       sync.Mutex
 	versions []*fjordv1.Schema // of subject "s"
+	modes    map[string]string // by subject, "" for the global mode
+	refs     map[int32][]int32 // ids referencing subject "s" by version
+	last     any               // the last mode or referenced-by request
 	calls    map[string]int
 	fail     []error
 }
@@ -121,13 +124,93 @@ func (f *fakeSR) DeleteSubject(_ context.Context, req *fjordv1.DeleteSubjectRequ
 	return resp, nil
 }
 
+func (f *fakeSR) GetMode(_ context.Context, req *fjordv1.GetModeRequest) (*fjordv1.GetModeResponse, error) {
+	if err := f.enter("GetMode"); err != nil {
+		return nil, err
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.last = req
+	m, ok := f.modes[req.GetSubject()]
+	switch {
+	case ok:
+	case req.GetSubject() != "" && !req.GetDefaultToGlobal():
+		return nil, srError(codes.NotFound, "SUBJECT_MODE_NOT_FOUND", "40409", "Subject '"+req.GetSubject()+"' does not have subject-level mode configured")
+	default:
+		if m, ok = f.modes[""]; !ok {
+			m = "READWRITE"
+		}
+	}
+	return &fjordv1.GetModeResponse{Mode: m}, nil
+}
+
+func (f *fakeSR) SetMode(_ context.Context, req *fjordv1.SetModeRequest) (*fjordv1.SetModeResponse, error) {
+	if err := f.enter("SetMode"); err != nil {
+		return nil, err
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.last = req
+	switch req.GetMode() {
+	case "READWRITE", "READONLY":
+	case "IMPORT":
+		if len(f.versions) > 0 && !req.GetForce() {
+			return nil, srError(codes.FailedPrecondition, "OPERATION_NOT_PERMITTED", "42205", "Cannot import since found existing subjects")
+		}
+	default:
+		return nil, srError(codes.InvalidArgument, "INVALID_MODE", "42204", "Invalid mode "+req.GetMode())
+	}
+	f.modes[req.GetSubject()] = req.GetMode()
+	return &fjordv1.SetModeResponse{Mode: req.GetMode()}, nil
+}
+
+func (f *fakeSR) DeleteMode(_ context.Context, req *fjordv1.DeleteModeRequest) (*fjordv1.DeleteModeResponse, error) {
+	if err := f.enter("DeleteMode"); err != nil {
+		return nil, err
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.last = req
+	m, ok := f.modes[req.GetSubject()]
+	switch {
+	case ok:
+		delete(f.modes, req.GetSubject())
+	case req.GetSubject() == "":
+		m = "READWRITE"
+	default:
+		return nil, srError(codes.NotFound, "SUBJECT_MODE_NOT_FOUND", "40409", "Subject '"+req.GetSubject()+"' does not have subject-level mode configured")
+	}
+	return &fjordv1.DeleteModeResponse{Mode: m}, nil
+}
+
+func (f *fakeSR) GetReferencedBy(_ context.Context, req *fjordv1.GetReferencedByRequest) (*fjordv1.GetReferencedByResponse, error) {
+	if err := f.enter("GetReferencedBy"); err != nil {
+		return nil, err
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.last = req
+	if req.GetSubject() != "s" {
+		return nil, srError(codes.NotFound, "SUBJECT_NOT_FOUND", "40401", "Subject '"+req.GetSubject()+"' not found.")
+	}
+	v := req.GetVersion()
+	if v == -1 {
+		v = int32(len(f.versions))
+	}
+	ids, ok := f.refs[v]
+	if !ok {
+		return nil, srError(codes.NotFound, "VERSION_NOT_FOUND", "40402", "Version not found.")
+	}
+	return &fjordv1.GetReferencedByResponse{Ids: ids}, nil
+}
+
 func startFakeSR(t *testing.T, opts ...fjord.RegistryOpt) (*fakeSR, *fjord.SchemaRegistry) {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := &fakeSR{calls: map[string]int{}}
+	f := &fakeSR{calls: map[string]int{}, modes: map[string]string{}, refs: map[int32][]int32{}}
 	srv := grpc.NewServer()
 	fjordv1.RegisterSchemaRegistryServiceServer(srv, f)
 	go srv.Serve(l)
@@ -248,5 +331,116 @@ func TestSchemaRegistryErrors(t *testing.T) {
 	defer cancel()
 	if _, err := reg.Register(sctx, "s", fjord.Schema{Schema: `"float"`}); !errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("Register while the store is down = %v, want the context's deadline", err)
+	}
+}
+
+func TestSchemaRegistryModes(t *testing.T) {
+	f, reg := startFakeSR(t)
+	ctx := testCtx(t)
+
+	if m, err := reg.Mode(ctx, "", false); err != nil || m != fjord.ModeReadWrite {
+		t.Errorf("global Mode = %q, %v", m, err)
+	}
+	_, err := reg.Mode(ctx, "s", false)
+	var fe *fjord.Error
+	if !errors.Is(err, fjord.ErrSubjectModeNotFound) || fjord.SchemaErrorCode(err) != 40409 || !errors.As(err, &fe) || fe.Retriable {
+		t.Errorf("Mode of a subject without one = %v, want a definite SUBJECT_MODE_NOT_FOUND (40409)", err)
+	}
+	if m, err := reg.Mode(ctx, "s", true); err != nil || m != fjord.ModeReadWrite {
+		t.Errorf("Mode(s, defaultToGlobal) = %q, %v", m, err)
+	}
+	if req, _ := f.last.(*fjordv1.GetModeRequest); req.GetSubject() != "s" || !req.GetDefaultToGlobal() {
+		t.Errorf("GetMode request = %v", req)
+	}
+
+	if m, err := reg.SetMode(ctx, "s", fjord.ModeReadOnly, false); err != nil || m != fjord.ModeReadOnly {
+		t.Fatalf("SetMode(s, READONLY) = %q, %v", m, err)
+	}
+	if m, err := reg.Mode(ctx, "s", false); err != nil || m != fjord.ModeReadOnly {
+		t.Errorf("Mode(s) after SetMode = %q, %v", m, err)
+	}
+	_, err = reg.SetMode(ctx, "", "FROZEN", false)
+	if !errors.As(err, &fe) || fe.Reason != fjord.ReasonInvalidMode || fjord.SchemaErrorCode(err) != 42204 || fe.Retriable {
+		t.Errorf("SetMode(FROZEN) = %v, want a definite INVALID_MODE (42204)", err)
+	}
+	// IMPORT over existing schemas needs force, which is sent.
+	if _, err := reg.Register(ctx, "s", fjord.Schema{Schema: `"int"`}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := reg.SetMode(ctx, "", fjord.ModeImport, false); !errors.Is(err, fjord.ErrOperationNotPermitted) || fjord.SchemaErrorCode(err) != 42205 {
+		t.Errorf("SetMode(IMPORT) over schemas = %v, want OPERATION_NOT_PERMITTED (42205)", err)
+	}
+	if m, err := reg.SetMode(ctx, "", fjord.ModeImport, true); err != nil || m != fjord.ModeImport {
+		t.Errorf("SetMode(IMPORT, force) = %q, %v", m, err)
+	}
+	if req, _ := f.last.(*fjordv1.SetModeRequest); req.GetSubject() != "" || req.GetMode() != "IMPORT" || !req.GetForce() {
+		t.Errorf("SetMode request = %v", req)
+	}
+
+	// A write retried after a forwarding error.
+	f.mu.Lock()
+	f.fail = []error{srError(codes.Unavailable, "SCHEMA_FORWARDING_ERROR", "50003", "leader moved")}
+	f.mu.Unlock()
+	before := f.count("DeleteMode")
+	if old, err := reg.DeleteMode(ctx, "s"); err != nil || old != fjord.ModeReadOnly {
+		t.Errorf("DeleteMode(s) = %q, %v", old, err)
+	}
+	if n := f.count("DeleteMode") - before; n != 2 {
+		t.Errorf("DeleteMode sent %d times, want 2 (one retry)", n)
+	}
+	if req, _ := f.last.(*fjordv1.DeleteModeRequest); req.GetSubject() != "s" {
+		t.Errorf("DeleteMode request = %v", req)
+	}
+	if _, err := reg.DeleteMode(ctx, "s"); !errors.Is(err, fjord.ErrSubjectModeNotFound) {
+		t.Errorf("DeleteMode(s) again = %v, want SUBJECT_MODE_NOT_FOUND", err)
+	}
+	if old, err := reg.DeleteMode(ctx, ""); err != nil || old != fjord.ModeImport {
+		t.Errorf("DeleteMode(global) = %q, %v", old, err)
+	}
+	if m, err := reg.Mode(ctx, "", false); err != nil || m != fjord.ModeReadWrite {
+		t.Errorf("global Mode after DeleteMode = %q, %v", m, err)
+	}
+}
+
+func TestSchemaRegistryReferencedBy(t *testing.T) {
+	f, reg := startFakeSR(t)
+	ctx := testCtx(t)
+	for _, s := range []string{`"int"`, `"long"`} {
+		if _, err := reg.Register(ctx, "s", fjord.Schema{Schema: s}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	f.mu.Lock()
+	f.refs[1] = []int32{103, 107}
+	f.refs[2] = []int32{}
+	f.mu.Unlock()
+
+	if ids, err := reg.ReferencedBy(ctx, "s", 1); err != nil || len(ids) != 2 || ids[0] != 103 || ids[1] != 107 {
+		t.Errorf("ReferencedBy(s, 1) = %v, %v", ids, err)
+	}
+	// -1 is the latest version, sent as is.
+	ids, err := reg.ReferencedBy(ctx, "s", -1)
+	if err != nil || len(ids) != 0 {
+		t.Errorf("ReferencedBy(s, latest) = %v, %v", ids, err)
+	}
+	if req, _ := f.last.(*fjordv1.GetReferencedByRequest); req.GetVersion() != -1 {
+		t.Errorf("GetReferencedBy request = %v", req)
+	}
+	if _, err := reg.ReferencedBy(ctx, "s", 9); !errors.Is(err, fjord.ErrVersionNotFound) || fjord.SchemaErrorCode(err) != 40402 {
+		t.Errorf("ReferencedBy(s, 9) = %v, want VERSION_NOT_FOUND (40402)", err)
+	}
+	if _, err := reg.ReferencedBy(ctx, "nope", 1); !errors.Is(err, fjord.ErrSubjectNotFound) {
+		t.Errorf("ReferencedBy(nope) = %v, want SUBJECT_NOT_FOUND", err)
+	}
+	// A store error is retried.
+	f.mu.Lock()
+	f.fail = []error{srError(codes.Unavailable, "SCHEMA_STORE_TIMEOUT", "50002", "catching up")}
+	f.mu.Unlock()
+	before := f.count("GetReferencedBy")
+	if ids, err := reg.ReferencedBy(ctx, "s", 1); err != nil || len(ids) != 2 {
+		t.Errorf("ReferencedBy after a store timeout = %v, %v", ids, err)
+	}
+	if n := f.count("GetReferencedBy") - before; n != 2 {
+		t.Errorf("GetReferencedBy sent %d times, want 2 (one retry)", n)
 	}
 }

@@ -129,6 +129,82 @@ func TestSchemaRegistryAdmin(t *testing.T) {
 	}
 }
 
+// TestSchemaRegistryModesAndReferences sets and deletes modes against a
+// broker (READONLY refuses registrations, IMPORT needs force over
+// existing schemas) and lists the schemas referencing a version.
+func TestSchemaRegistryModesAndReferences(t *testing.T) {
+	b := startBroker(t, "")
+	cl := newClient(t, b.addr())
+	reg := fjord.NewSchemaRegistry(cl)
+	ctx := ctxT(t)
+
+	addr, err := reg.Register(ctx, "address-value", fjord.Schema{Schema: `{"type":"record","name":"Address","namespace":"com.example","fields":[{"name":"city","type":"string"}]}`})
+	if err != nil {
+		t.Fatal(err)
+	}
+	user, err := reg.Register(ctx, "customer-value", fjord.Schema{
+		Schema:     `{"type":"record","name":"Customer","namespace":"com.example","fields":[{"name":"home","type":"com.example.Address"}]}`,
+		References: []fjord.SchemaReference{{Name: "com.example.Address", Subject: "address-value", Version: addr.Version}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range []int{1, -1} {
+		if ids, err := reg.ReferencedBy(ctx, "address-value", v); err != nil || len(ids) != 1 || ids[0] != user.ID {
+			t.Errorf("ReferencedBy(address-value, %d) = %v, %v; want [%d]", v, ids, err, user.ID)
+		}
+	}
+	if ids, err := reg.ReferencedBy(ctx, "customer-value", 1); err != nil || len(ids) != 0 {
+		t.Errorf("ReferencedBy(customer-value, 1) = %v, %v; want none", ids, err)
+	}
+	if _, err := reg.ReferencedBy(ctx, "address-value", 2); !errors.Is(err, fjord.ErrVersionNotFound) {
+		t.Errorf("ReferencedBy(address-value, 2) = %v, want VERSION_NOT_FOUND", err)
+	}
+
+	if m, err := reg.Mode(ctx, "", false); err != nil || m != fjord.ModeReadWrite {
+		t.Errorf("global Mode = %q, %v", m, err)
+	}
+	if _, err := reg.Mode(ctx, "address-value", false); !errors.Is(err, fjord.ErrSubjectModeNotFound) || fjord.SchemaErrorCode(err) != 40409 {
+		t.Errorf("Mode of a subject without one = %v, want SUBJECT_MODE_NOT_FOUND (40409)", err)
+	}
+	if m, err := reg.SetMode(ctx, "address-value", fjord.ModeReadOnly, false); err != nil || m != fjord.ModeReadOnly {
+		t.Fatalf("SetMode(READONLY) = %q, %v", m, err)
+	}
+	if m, err := fjord.NewSchemaRegistry(cl).Mode(ctx, "address-value", false); err != nil || m != fjord.ModeReadOnly {
+		t.Errorf("Mode after SetMode = %q, %v", m, err)
+	}
+	v2 := fjord.Schema{Schema: `{"type":"record","name":"Address","namespace":"com.example","fields":[{"name":"city","type":"string"},{"name":"zip","type":"string","default":""}]}`}
+	if _, err := reg.Register(ctx, "address-value", v2); !errors.Is(err, fjord.ErrOperationNotPermitted) || fjord.SchemaErrorCode(err) != 42205 {
+		t.Errorf("Register in READONLY = %v, want OPERATION_NOT_PERMITTED (42205)", err)
+	}
+	if old, err := reg.DeleteMode(ctx, "address-value"); err != nil || old != fjord.ModeReadOnly {
+		t.Errorf("DeleteMode = %q, %v", old, err)
+	}
+	if _, err := reg.DeleteMode(ctx, "address-value"); !errors.Is(err, fjord.ErrSubjectModeNotFound) {
+		t.Errorf("DeleteMode again = %v, want SUBJECT_MODE_NOT_FOUND", err)
+	}
+	if s, err := reg.Register(ctx, "address-value", v2); err != nil || s.Version != 2 {
+		t.Errorf("Register after DeleteMode = %+v, %v", s, err)
+	}
+
+	var fe *fjord.Error
+	if _, err := reg.SetMode(ctx, "", "FROZEN", false); !errors.As(err, &fe) || fe.Reason != fjord.ReasonInvalidMode || fjord.SchemaErrorCode(err) != 42204 {
+		t.Errorf("SetMode(FROZEN) = %v, want INVALID_MODE (42204)", err)
+	}
+	if _, err := reg.SetMode(ctx, "", fjord.ModeImport, false); !errors.Is(err, fjord.ErrOperationNotPermitted) {
+		t.Errorf("SetMode(IMPORT) over schemas = %v, want OPERATION_NOT_PERMITTED", err)
+	}
+	if m, err := reg.SetMode(ctx, "", fjord.ModeImport, true); err != nil || m != fjord.ModeImport {
+		t.Errorf("SetMode(IMPORT, force) = %q, %v", m, err)
+	}
+	if old, err := reg.DeleteMode(ctx, ""); err != nil || old != fjord.ModeImport {
+		t.Errorf("DeleteMode(global) = %q, %v", old, err)
+	}
+	if m, err := reg.Mode(ctx, "", false); err != nil || m != fjord.ModeReadWrite {
+		t.Errorf("global Mode after DeleteMode = %q, %v", m, err)
+	}
+}
+
 // TestAvroProduceConsume registers, serializes, produces, consumes and
 // deserializes against a broker, and evolves the schema: v1 data read by a
 // v2 reader gets the new field's default.
