@@ -19,7 +19,7 @@ func newSchemaCmd(env *cliEnv) *cobra.Command {
 	cf := &clientFlags{}
 	cmd := groupCmd(&cobra.Command{
 		Use:   "schema",
-		Short: "Register, list, get, check, configure and delete Avro schemas",
+		Short: "Register, list, get, check, configure and delete Avro schemas; set modes",
 		Long: `Manage the schema registry every broker serves (over gRPC here; the same
 registry answers Confluent's REST API on the brokers' --http listener).
 
@@ -37,6 +37,7 @@ format (magic byte 0, 4-byte id). Produce and consume Avro with
 		newSchemaGetCmd(env, cf),
 		newSchemaCheckCmd(env, cf),
 		newSchemaConfigCmd(env, cf),
+		newSchemaModeCmd(env, cf),
 		newSchemaDeleteCmd(env, cf),
 	)
 	return cmd
@@ -543,6 +544,142 @@ level (or resets the global one to BACKWARD).`,
 	cmd.Flags().BoolVar(&del, "delete", false, "delete the subject's own level (the global level: reset it to BACKWARD)")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print a JSON object")
 	return cmd
+}
+
+// schemaModes are the modes --set takes.
+var schemaModes = []string{fjord.ModeReadWrite, fjord.ModeReadOnly, fjord.ModeImport}
+
+// parseMode reads a mode, ignoring case, '-' and '_' (read-only is
+// READONLY).
+func parseMode(s string) (string, error) {
+	u := strings.ToUpper(strings.NewReplacer("-", "", "_", "").Replace(strings.TrimSpace(s)))
+	for _, m := range schemaModes {
+		if u == m {
+			return m, nil
+		}
+	}
+	return "", fmt.Errorf("invalid mode %q: want one of %s", s, strings.Join(schemaModes, ", "))
+}
+
+func newSchemaModeCmd(env *cliEnv, cf *clientFlags) *cobra.Command {
+	var set string
+	var del, force, asJSON bool
+	cmd := &cobra.Command{
+		Use:   "mode [SUBJECT]",
+		Short: "Show or set the global or a subject's mode",
+		Long: `Show the mode of SUBJECT (the global one without SUBJECT), or set it with
+--set MODE: READWRITE (the default), READONLY (registrations, deletes and
+config changes are refused) or IMPORT (registrations may choose their ids and
+versions, as when migrating from another registry, and are not checked for
+compatibility). IMPORT is refused while the subject (or, globally, the
+registry) has schemas, unless --force. A subject without a mode of its own
+follows the global one; --delete removes a subject's own mode (or resets the
+global one to READWRITE).`,
+		Example: `  fjord schema mode
+  fjord schema mode orders-value --set READONLY
+  fjord schema mode --set IMPORT --force
+  fjord schema mode orders-value --delete`,
+		Args: func(c *cobra.Command, args []string) error {
+			if len(args) > 1 {
+				return usageErrorf(c, "%s takes at most one argument, the subject (got %d)", c.CommandPath(), len(args))
+			}
+			return nil
+		},
+		RunE: func(c *cobra.Command, args []string) error {
+			subject := ""
+			if len(args) == 1 {
+				subject = args[0]
+			}
+			setting := c.Flags().Changed("set")
+			if setting && del {
+				return usageErrorf(c, "--set and --delete are mutually exclusive")
+			}
+			if force && !setting {
+				return usageErrorf(c, "--force applies only with --set")
+			}
+			mode := ""
+			if setting {
+				var err error
+				if mode, err = parseMode(set); err != nil {
+					return &usageError{cmd: c, err: err}
+				}
+			}
+			what := "the global mode"
+			if subject != "" {
+				what = fmt.Sprintf("the mode of subject %s", subject)
+			}
+			return registryCmd(c, env, cf, func(ctx context.Context, reg *fjord.SchemaRegistry) error {
+				out := c.OutOrStdout()
+				switch {
+				case setting:
+					got, err := reg.SetMode(ctx, subject, mode, force)
+					if errors.Is(err, fjord.ErrOperationNotPermitted) && mode == fjord.ModeImport && !force {
+						return fmt.Errorf("cannot set %s to IMPORT: schemas are registered (--force sets it anyway): %w", what, err)
+					}
+					if err != nil {
+						return fmt.Errorf("cannot set %s: %w", what, err)
+					}
+					if asJSON {
+						return writeJSON(out, jsonMode{Subject: subject, Mode: got})
+					}
+					fmt.Fprintf(out, "Set %s to %s\n", what, got)
+					return nil
+				case del:
+					old, err := reg.DeleteMode(ctx, subject)
+					if errors.Is(err, fjord.ErrSubjectModeNotFound) {
+						return fmt.Errorf("subject %q has no mode of its own", subject)
+					}
+					if err != nil {
+						return subjectError("delete "+what, subject, err)
+					}
+					if asJSON {
+						return writeJSON(out, jsonMode{Subject: subject, Previous: old})
+					}
+					fmt.Fprintf(out, "Deleted %s (was %s)\n", what, old)
+					return nil
+				}
+				source := "global"
+				m, err := reg.Mode(ctx, subject, false)
+				if subject != "" {
+					source = "subject"
+					if errors.Is(err, fjord.ErrSubjectModeNotFound) {
+						source = "global"
+						m, err = reg.Mode(ctx, "", false)
+					}
+				}
+				if err != nil {
+					return fmt.Errorf("cannot get %s: %w", what, err)
+				}
+				if asJSON {
+					return writeJSON(out, jsonMode{Subject: subject, Mode: m, Source: source})
+				}
+				switch {
+				case subject == "":
+					fmt.Fprintf(out, "%s (global)\n", m)
+				case source == "global":
+					fmt.Fprintf(out, "%s (global: subject %s has no mode of its own)\n", m, subject)
+				default:
+					fmt.Fprintf(out, "%s (subject %s)\n", m, subject)
+				}
+				return nil
+			})
+		},
+	}
+	cmd.Flags().StringVar(&set, "set", "", "set the mode: READWRITE, READONLY or IMPORT")
+	cmd.Flags().BoolVar(&force, "force", false, "with --set IMPORT: set it although schemas are registered")
+	cmd.Flags().BoolVar(&del, "delete", false, "delete the subject's own mode (the global mode: reset it to READWRITE)")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print a JSON object")
+	return cmd
+}
+
+// jsonMode is what mode --json prints: the mode in force and where it
+// comes from (showing), the mode set (--set), or the mode deleted
+// (--delete, as previous_mode).
+type jsonMode struct {
+	Subject  string `json:"subject,omitempty"`
+	Mode     string `json:"mode,omitempty"`
+	Source   string `json:"source,omitempty"`
+	Previous string `json:"previous_mode,omitempty"`
 }
 
 func newSchemaDeleteCmd(env *cliEnv, cf *clientFlags) *cobra.Command {

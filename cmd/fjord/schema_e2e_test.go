@@ -120,6 +120,65 @@ func TestSchemaCommands(t *testing.T) {
 	wantOneLineError(t, r, 1, `subject "nope" does not exist`)
 }
 
+func TestSchemaModeCommand(t *testing.T) {
+	addr := startBroker(t)
+	v1, v2 := writeFile(t, "v1.avsc", cliUserV1), writeFile(t, "v2.avsc", cliUserV2)
+	cli(t, addr, "", "schema", "register", "users-value", v1)
+
+	if out := cli(t, addr, "", "schema", "mode"); out != "READWRITE (global)\n" {
+		t.Errorf("mode: %q", out)
+	}
+	if out := cli(t, addr, "", "schema", "mode", "users-value"); out != "READWRITE (global: subject users-value has no mode of its own)\n" {
+		t.Errorf("mode users-value: %q", out)
+	}
+	if out := cli(t, addr, "", "schema", "mode", "users-value", "--set", "read-only"); out != "Set the mode of subject users-value to READONLY\n" {
+		t.Errorf("mode --set: %q", out)
+	}
+	if out := cli(t, addr, "", "schema", "mode", "users-value"); out != "READONLY (subject users-value)\n" {
+		t.Errorf("mode users-value after --set: %q", out)
+	}
+	modeJSON := func(args ...string) jsonMode {
+		t.Helper()
+		var m jsonMode
+		out := cli(t, addr, "", append([]string{"schema", "mode", "--json"}, args...)...)
+		if err := json.Unmarshal([]byte(out), &m); err != nil {
+			t.Errorf("mode %s --json: %v in %q", args, err, out)
+		}
+		return m
+	}
+	if got := modeJSON("users-value"); got != (jsonMode{Subject: "users-value", Mode: "READONLY", Source: "subject"}) {
+		t.Errorf("mode users-value --json: %+v", got)
+	}
+	r := runCLI(t, nil, "", "schema", "register", "users-value", v2, "--brokers", addr)
+	wantOneLineError(t, r, 1, `cannot register schema under subject "users-value": OPERATION_NOT_PERMITTED`)
+	if out := cli(t, addr, "", "schema", "mode", "users-value", "--delete"); out != "Deleted the mode of subject users-value (was READONLY)\n" {
+		t.Errorf("mode --delete: %q", out)
+	}
+	r = runCLI(t, nil, "", "schema", "mode", "users-value", "--delete", "--brokers", addr)
+	wantOneLineError(t, r, 1, `subject "users-value" has no mode of its own`)
+	r = runCLI(t, nil, "", "schema", "mode", "nope", "--delete", "--brokers", addr)
+	wantOneLineError(t, r, 1, `subject "nope" does not exist`)
+	if out := cli(t, addr, "", "schema", "register", "users-value", v2); out != "Registered subject users-value version 2 (id 2)\n" {
+		t.Errorf("register after mode --delete: %q", out)
+	}
+
+	// IMPORT over registered schemas needs --force.
+	r = runCLI(t, nil, "", "schema", "mode", "--set", "IMPORT", "--brokers", addr)
+	wantOneLineError(t, r, 1, "cannot set the global mode to IMPORT: schemas are registered (--force sets it anyway)", "OPERATION_NOT_PERMITTED")
+	if got := modeJSON("--set", "import", "--force"); got != (jsonMode{Mode: "IMPORT"}) {
+		t.Errorf("mode --set import --force --json: %+v", got)
+	}
+	if got := modeJSON("users-value"); got != (jsonMode{Subject: "users-value", Mode: "IMPORT", Source: "global"}) {
+		t.Errorf("mode users-value --json under a global IMPORT: %+v", got)
+	}
+	if got := modeJSON("--delete"); got != (jsonMode{Previous: "IMPORT"}) {
+		t.Errorf("mode --delete --json: %+v", got)
+	}
+	if out := cli(t, addr, "", "schema", "mode"); out != "READWRITE (global)\n" {
+		t.Errorf("mode after --delete: %q", out)
+	}
+}
+
 func TestProduceConsumeAvro(t *testing.T) {
 	addr := startBroker(t)
 	cli(t, addr, "", "topic", "create", "users", "-p", "1")

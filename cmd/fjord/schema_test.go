@@ -32,6 +32,11 @@ func TestSchemaUsageErrors(t *testing.T) {
 		{[]string{"schema", "config", "a", "b", b}, []string{"fjord schema config takes at most one argument, the subject (got 2)"}},
 		{[]string{"schema", "config", "--set", "LOOSE", b}, []string{`invalid level "LOOSE": want one of NONE, BACKWARD, BACKWARD_TRANSITIVE`}},
 		{[]string{"schema", "config", "s", "--set", "FULL", "--delete", b}, []string{"--set and --delete are mutually exclusive"}},
+		{[]string{"schema", "mode", "a", "b", b}, []string{"fjord schema mode takes at most one argument, the subject (got 2)"}},
+		{[]string{"schema", "mode", "--set", "WRITEONLY", b}, []string{`invalid mode "WRITEONLY": want one of READWRITE, READONLY, IMPORT`}},
+		{[]string{"schema", "mode", "s", "--set", "READONLY", "--delete", b}, []string{"--set and --delete are mutually exclusive"}},
+		{[]string{"schema", "mode", "--force", b}, []string{"--force applies only with --set"}},
+		{[]string{"schema", "mode", "s", "--delete", "--force", b}, []string{"--force applies only with --set"}},
 		{[]string{"schema", "delete", b}, []string{"fjord schema delete needs exactly one argument, the subject (got 0)"}},
 		{[]string{"schema", "delete", "s", "--version", "-3", b}, []string{`invalid --version "-3"`}},
 		{[]string{"consume", "t", "--decode-avro", "--value-schema", "s", b}, []string{"--decode-avro and --value-schema are mutually exclusive"}},
@@ -45,7 +50,7 @@ func TestSchemaUsageErrors(t *testing.T) {
 
 func TestSchemaHelp(t *testing.T) {
 	r := runCLI(t, nil, "", "schema")
-	for _, sub := range []string{"register", "list", "get", "check", "config", "delete"} {
+	for _, sub := range []string{"register", "list", "get", "check", "config", "mode", "delete"} {
 		if r.code != 0 || !strings.Contains(r.stdout, sub) {
 			t.Errorf("fjord schema lacks %s: code %d stdout %q", sub, r.code, r.stdout)
 		}
@@ -93,6 +98,16 @@ func TestParseVersionAndLevel(t *testing.T) {
 	for in, want := range map[string]string{"full": "FULL", "backward-transitive": "BACKWARD_TRANSITIVE", " NONE ": "NONE"} {
 		if got, err := parseLevel(in); err != nil || got != want {
 			t.Errorf("parseLevel(%q) = %q, %v", in, got, err)
+		}
+	}
+	for in, want := range map[string]string{"readonly": "READONLY", "read-only": "READONLY", "READ_WRITE": "READWRITE", " Import ": "IMPORT"} {
+		if got, err := parseMode(in); err != nil || got != want {
+			t.Errorf("parseMode(%q) = %q, %v", in, got, err)
+		}
+	}
+	for _, bad := range []string{"", "RO", "read only", "IMPORTS"} {
+		if _, err := parseMode(bad); err == nil {
+			t.Errorf("parseMode(%q): no error", bad)
 		}
 	}
 }
