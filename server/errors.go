@@ -61,6 +61,7 @@ const (
 	ReasonOutOfOrderSequence        Reason = "OUT_OF_ORDER_SEQUENCE_NUMBER"
 	ReasonUnknownProducerID         Reason = "UNKNOWN_PRODUCER_ID"
 	ReasonUnsafeReassignment        Reason = "UNSAFE_REASSIGNMENT"
+	ReasonOffsetNotAvailable        Reason = "OFFSET_NOT_AVAILABLE"
 
 	// Consumer groups. The reasons the group core reports (group.Reason)
 	// keep their names here.
@@ -134,6 +135,7 @@ var reasonTable = map[Reason]reasonClass{
 	ReasonOutOfOrderSequence:   {code: codes.FailedPrecondition},
 	ReasonUnknownProducerID:    {code: codes.FailedPrecondition},
 	ReasonUnsafeReassignment:   {code: codes.FailedPrecondition, retriable: true, retryAfter: time.Second},
+	ReasonOffsetNotAvailable:   {code: codes.Unavailable, retriable: true, retryAfter: 100 * time.Millisecond},
 
 	// Consumer groups. A member that is told UNKNOWN_MEMBER_ID or
 	// FENCED_MEMBER_EPOCH rejoins with epoch 0 rather than retrying.

@@ -214,9 +214,13 @@ func resolveOffset(p *partition, spec fjordv1.OffsetSpec, offset, ts int64) (int
 	case fjordv1.OffsetSpec_OFFSET_SPEC_EARLIEST:
 		return p.log.LogStartOffset(), -1, nil
 	case fjordv1.OffsetSpec_OFFSET_SPEC_LATEST:
-		return p.log.HighWatermark(), -1, nil
+		hw, err := p.leaderHighWatermark()
+		return hw, -1, err
 	case fjordv1.OffsetSpec_OFFSET_SPEC_TIMESTAMP:
-		hw := p.log.HighWatermark()
+		hw, err := p.leaderHighWatermark()
+		if err != nil {
+			return 0, -1, err
+		}
 		off, foundTS, err := p.log.OffsetForTimestamp(ts)
 		if err != nil {
 			return 0, -1, p.logError(err)

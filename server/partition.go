@@ -116,6 +116,23 @@ func (p *partition) notify() {
 	p.mu.Unlock()
 }
 
+// leaderHighWatermark is the high watermark a leader may publish as the
+// end of committed data. A new leader starts with the high watermark it
+// had as a follower, which can be below what the previous leader
+// acknowledged; until it reaches the start offset of its epoch it answers
+// OFFSET_NOT_AVAILABLE (retriable), as Kafka does (KIP-207), rather than
+// an end that a reader could take for "nothing more was acknowledged".
+func (p *partition) leaderHighWatermark() (int64, error) {
+	p.mu.Lock()
+	ldr := p.ldr
+	p.mu.Unlock()
+	hw := p.log.HighWatermark()
+	if ldr != nil && hw < ldr.EpochStartOffset() {
+		return 0, errorf(ReasonOffsetNotAvailable, "the high watermark of %s (%d) has not reached the start of leader epoch %d (%d) yet", p.tp, hw, ldr.LeaderEpoch(), ldr.EpochStartOffset()).withPartition(p.tp.topic, p.tp.partition)
+	}
+	return hw, nil
+}
+
 func (p *partition) state() (leader, epoch int32, cfg topicConfig) {
 	p.mu.Lock()
 	defer p.mu.Unlock()

@@ -311,7 +311,11 @@ func (rb *registryBackend) CommittedEnd(ctx context.Context) (int64, error) {
 		if err != nil {
 			return 0, unavailable("%v", err)
 		}
-		return p.log.HighWatermark(), nil
+		hw, err := p.leaderHighWatermark()
+		if err != nil {
+			return 0, unavailable("%s", asError(err).Message)
+		}
+		return hw, nil
 	}
 	cc, err := rb.conn(img, pm.Leader)
 	if err != nil {
