@@ -6,6 +6,7 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
+	"regexp"
 	"slices"
 	"sync"
 	"time"
@@ -40,6 +41,9 @@ const staleEpochRetries = 20
 // defaultHeartbeatInterval is used when the coordinator names none.
 const defaultHeartbeatInterval = 3 * time.Second
 
+// defaultMaxPollInterval is MaxPollInterval's default, Kafka's.
+const defaultMaxPollInterval = 5 * time.Minute
+
 // GroupConsumer is a member of a consumer group: the group's coordinator
 // assigns it partitions of the subscribed topics (server-side assignment,
 // Kafka's KIP-848 protocol over one gRPC stream), and it consumes them from
@@ -56,7 +60,9 @@ const defaultHeartbeatInterval = 3 * time.Second
 // calls OnAssigned, and acknowledges. So callbacks never run concurrently
 // with each other or with Poll, and a member that stops polling stops
 // releasing partitions: the coordinator removes it after its
-// RebalanceTimeout. If the member is fenced (its session expired, or it was
+// RebalanceTimeout. Besides, a member whose application does not call Poll
+// for MaxPollInterval (default 5m) leaves the group, so that its partitions
+// move; the next Poll rejoins. If the member is fenced (its session expired, or it was
 // removed), the next Poll calls OnLost for everything it owned and drops it
 // without committing; the member then rejoins as a new member.
 //
@@ -83,6 +89,7 @@ type GroupConsumer struct {
 	ackCh    chan struct{} // (cap 1) acked changed
 	rejoinCh chan struct{} // (cap 1) Poll dropped what a fenced member lost
 	leaveCh  chan struct{} // closed by Close: leave the group
+	subCh    chan struct{} // (cap 1) the subscription changed
 
 	pollMu sync.Mutex // serializes Poll and Close; guards the fields below
 	// reconciledSeq is the target last reconciled.
@@ -110,6 +117,13 @@ type GroupConsumer struct {
 	gen       uint64
 	connected bool
 	owned     map[TopicPartition]*ownedPart
+	// sub is the subscription, subSeq counts its changes (Subscribe).
+	sub    *fjordv1.Subscription
+	subSeq uint64
+	// polling is true while Poll runs; lastPoll is when it last returned
+	// (or the consumer's creation), for MaxPollInterval.
+	polling  bool
+	lastPoll time.Time
 	// pollCancel ends the fetch wait of a running Poll, for it to
 	// reconcile (or return, once closed).
 	pollCancel context.CancelFunc
@@ -144,7 +158,7 @@ type commitPos struct {
 // NewGroupConsumer returns a member of group and starts joining it in the
 // background. A subscription (Topics or TopicPattern) is required.
 func NewGroupConsumer(c *Client, group string, opts ...GroupOpt) (*GroupConsumer, error) {
-	gc := groupCfg{cfg: c.cfg, autoCommit: true, autoCommitInterval: 5 * time.Second}
+	gc := groupCfg{cfg: c.cfg, autoCommit: true, autoCommitInterval: 5 * time.Second, maxPollInterval: defaultMaxPollInterval}
 	for _, o := range opts {
 		o.applyGroup(&gc)
 	}
@@ -160,6 +174,8 @@ func NewGroupConsumer(c *Client, group string, opts ...GroupOpt) (*GroupConsumer
 		return nil, errors.New("fjord: Topics and TopicPattern are exclusive")
 	case gc.sessionTimeout < 0, gc.rebalanceTimeout < 0:
 		return nil, errors.New("fjord: negative group timeout")
+	case gc.maxPollInterval <= 0:
+		return nil, errors.New("fjord: MaxPollInterval must be positive")
 	case gc.autoCommit && gc.autoCommitInterval <= 0:
 		return nil, errors.New("fjord: AutoCommitInterval must be positive")
 	}
@@ -168,9 +184,11 @@ func NewGroupConsumer(c *Client, group string, opts ...GroupOpt) (*GroupConsumer
 		c: c, group: group, cfg: gc, memberID: newMemberID(),
 		cons:    newConsumer(c, gc.cfg),
 		loopCtx: ctx, loopStop: stop, loopDone: make(chan struct{}),
-		ackCh: make(chan struct{}, 1), rejoinCh: make(chan struct{}, 1), leaveCh: make(chan struct{}),
+		ackCh: make(chan struct{}, 1), rejoinCh: make(chan struct{}, 1), leaveCh: make(chan struct{}), subCh: make(chan struct{}, 1),
 		lastAutoCommit: time.Now(),
 		owned:          map[TopicPartition]*ownedPart{},
+		sub:            &fjordv1.Subscription{Topics: gc.topics, Pattern: gc.pattern},
+		lastPoll:       time.Now(),
 	}
 	go g.run()
 	return g, nil
@@ -211,6 +229,69 @@ func sortTPs(tps []TopicPartition) {
 	slices.SortFunc(tps, func(a, b TopicPartition) int {
 		return cmp.Or(cmp.Compare(a.Topic, b.Topic), cmp.Compare(a.Partition, b.Partition))
 	})
+}
+
+// Subscribe replaces the subscription of the running consumer with topics
+// (by name; it drops a TopicPattern). The change is sent to the
+// coordinator at once on the live session, and carried by every join
+// afterwards (a reconnect, a rejoin); the coordinator then revokes the
+// partitions of topics no longer subscribed and assigns those of the new
+// ones, which Poll applies as for any rebalance (OnRevoked, OnAssigned).
+// It returns without waiting for the new assignment; ErrClosed after
+// Close, ctx's error if it ended.
+func (g *GroupConsumer) Subscribe(ctx context.Context, topics ...string) error {
+	if len(topics) == 0 {
+		return errors.New("fjord: Subscribe needs topics")
+	}
+	return g.subscribe(ctx, &fjordv1.Subscription{Topics: slices.Clone(topics)})
+}
+
+// SubscribePattern replaces the subscription of the running consumer with
+// every topic whose whole name matches the RE2 regular expression re (see
+// TopicPattern), as Subscribe does with names.
+func (g *GroupConsumer) SubscribePattern(ctx context.Context, re string) error {
+	if re == "" {
+		return errors.New("fjord: SubscribePattern needs a pattern")
+	}
+	if _, err := regexp.Compile(re); err != nil {
+		return fmt.Errorf("fjord: bad topic pattern: %w", err)
+	}
+	return g.subscribe(ctx, &fjordv1.Subscription{Pattern: re})
+}
+
+func (g *GroupConsumer) subscribe(ctx context.Context, sub *fjordv1.Subscription) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	g.mu.Lock()
+	if g.closed {
+		g.mu.Unlock()
+		return ErrClosed
+	}
+	g.sub = sub
+	g.subSeq++
+	g.mu.Unlock()
+	select {
+	case g.subCh <- struct{}{}:
+	default:
+	}
+	return nil
+}
+
+// Subscription returns the current subscription: topic names, or a
+// pattern.
+func (g *GroupConsumer) Subscription() (topics []string, pattern string) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return slices.Clone(g.sub.GetTopics()), g.sub.GetPattern()
+}
+
+// pollExpired reports whether the application has not called Poll for
+// longer than MaxPollInterval.
+func (g *GroupConsumer) pollExpired() bool {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return !g.polling && !g.closed && time.Since(g.lastPoll) > g.cfg.maxPollInterval
 }
 
 // Pause stops fetching owned partitions; they stay owned (and keep their
@@ -300,6 +381,14 @@ func (g *GroupConsumer) needsReconcileLocked() bool {
 func (g *GroupConsumer) Poll(ctx context.Context) ([]*Record, error) {
 	g.pollMu.Lock()
 	defer g.pollMu.Unlock()
+	g.mu.Lock()
+	g.polling = true
+	g.mu.Unlock()
+	defer func() {
+		g.mu.Lock()
+		g.polling, g.lastPoll = false, time.Now()
+		g.mu.Unlock()
+	}()
 	for {
 		if err := ctx.Err(); err != nil {
 			return nil, err

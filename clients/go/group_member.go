@@ -14,6 +14,11 @@ import (
 // errLeft ends the membership goroutine after a leave.
 var errLeft = errors.New("fjord: left the group")
 
+// errPollExpired ends a session the member left because the application
+// did not call Poll within MaxPollInterval: the next Poll drops what it
+// owned (OnLost) and rejoins.
+var errPollExpired = errors.New("fjord: left the group: no Poll within MaxPollInterval")
+
 // errStreamEnded is a Membership stream the coordinator closed without a
 // status (it should not happen but for a leave): resume on a new one.
 var errStreamEnded = &Error{Reason: ReasonUnavailable, Message: "membership stream ended", Retriable: true, Partition: -1}
@@ -75,10 +80,11 @@ func (g *GroupConsumer) run() {
 			attempt = 0
 		}
 		switch {
-		case errors.Is(err, ErrUnknownMemberID), errors.Is(err, ErrFencedMemberEpoch):
+		case errors.Is(err, ErrUnknownMemberID), errors.Is(err, ErrFencedMemberEpoch), errors.Is(err, errPollExpired):
 			// The coordinator no longer counts this member (its session
-			// expired, or its state is inconsistent): what it owned is
-			// lost, and it joins again as a new member.
+			// expired, or its state is inconsistent, or it left because
+			// the application stopped polling): what it owned is lost,
+			// and it joins again as a new member.
 			select {
 			case <-g.rejoinCh:
 			default:
@@ -169,8 +175,9 @@ func (g *GroupConsumer) session(ctx context.Context) (healthy bool, err error) {
 		GroupId:            g.group,
 		MemberId:           g.memberID,
 		InstanceId:         g.cfg.instanceID,
+		Rack:               g.cfg.rack,
 		ClientId:           g.c.cfg.clientID,
-		Subscription:       &fjordv1.Subscription{Topics: g.cfg.topics, Pattern: g.cfg.pattern},
+		Subscription:       g.sub,
 		Assignor:           g.cfg.assignor,
 		RebalanceTimeoutMs: int32(g.cfg.rebalanceTimeout.Milliseconds()),
 		SessionTimeoutMs:   int32(g.cfg.sessionTimeout.Milliseconds()),
@@ -179,6 +186,7 @@ func (g *GroupConsumer) session(ctx context.Context) (healthy bool, err error) {
 	if g.epoch > 0 {
 		join.Owned = toWireTPs(g.ownedListLocked())
 	}
+	sentSub := g.subSeq
 	g.mu.Unlock()
 
 	recvd := make(chan membershipRecv)
@@ -225,12 +233,19 @@ func (g *GroupConsumer) session(ctx context.Context) (healthy bool, err error) {
 	var lastAck uint64
 	leaveCh := g.leaveCh
 	leaving := false
+	// pollLeft: the member left because the application stopped polling.
+	pollLeft := false
+	pollTick := time.NewTicker(max(10*time.Millisecond, min(time.Second, g.cfg.maxPollInterval/10)))
+	defer pollTick.Stop()
 	for {
 		select {
 		case <-ctx.Done():
 			return healthy, ctx.Err()
 		case r := <-recvd:
 			if r.err != nil {
+				if pollLeft {
+					return healthy, errPollExpired
+				}
 				if leaving {
 					return healthy, errLeft
 				}
@@ -262,6 +277,9 @@ func (g *GroupConsumer) session(ctx context.Context) (healthy bool, err error) {
 			g.mu.Unlock()
 			hb.Reset(interval)
 		case <-hb.C:
+			if pollLeft {
+				return healthy, errPollExpired // the leave was not answered
+			}
 			if time.Since(lastHeard) > silentIntervals*interval {
 				return healthy, errCoordinatorSilent
 			}
@@ -288,7 +306,34 @@ func (g *GroupConsumer) session(ctx context.Context) (healthy bool, err error) {
 				MemberEpoch: a.epoch, Owned: toWireTPs(a.assigned)}}}); err != nil {
 				return healthy, err
 			}
+		case <-g.subCh:
+			g.mu.Lock()
+			sub, seq := g.sub, g.subSeq
+			g.mu.Unlock()
+			if seq == sentSub || leaving {
+				continue // the join carried it
+			}
+			sentSub = seq
+			if err := send(&fjordv1.MembershipRequest{Kind: &fjordv1.MembershipRequest_Subscribe{Subscribe: sub}}); err != nil {
+				return healthy, err
+			}
+		case <-pollTick.C:
+			if !healthy || leaving || !g.pollExpired() {
+				continue
+			}
+			// The application stopped polling: leave, so that the
+			// partitions move (a static member leaves temporarily), and
+			// rejoin at the next Poll.
+			leaving, pollLeft = true, true
+			hb.Reset(silentIntervals * interval)
+			if err := send(&fjordv1.MembershipRequest{Kind: &fjordv1.MembershipRequest_Leave{Leave: &fjordv1.LeaveGroup{
+				Temporary: g.cfg.instanceID != ""}}}); err != nil {
+				return healthy, errPollExpired
+			}
 		case <-leaveCh:
+			if pollLeft {
+				return healthy, errLeft // already left
+			}
 			leaveCh, leaving = nil, true
 			hb.Stop()
 			if err := send(&fjordv1.MembershipRequest{Kind: &fjordv1.MembershipRequest_Leave{Leave: &fjordv1.LeaveGroup{

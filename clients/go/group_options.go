@@ -33,7 +33,9 @@ type groupCfg struct {
 	topics             []string
 	pattern            string
 	instanceID         string
+	rack               string
 	assignor           string
+	maxPollInterval    time.Duration
 	sessionTimeout     time.Duration
 	rebalanceTimeout   time.Duration
 	autoCommit         bool
@@ -65,6 +67,27 @@ func TopicPattern(re string) GroupOpt {
 // none (a dynamic member).
 func InstanceID(id string) GroupOpt {
 	return groupOpt{func(g *groupCfg) { g.instanceID = id }}
+}
+
+// Rack is the member's rack (e.g. an availability zone), sent in its join
+// for rack-aware assignment and shown by Admin.DescribeGroup. Default: ""
+// (none).
+func Rack(rack string) GroupOpt {
+	return groupOpt{func(g *groupCfg) { g.rack = rack }}
+}
+
+// MaxPollInterval bounds the time between two Polls, like Kafka's
+// max.poll.interval.ms: an application that does not call Poll for longer
+// (a stuck or too slow processing loop) still heartbeats, so without this
+// bound it would keep its partitions without consuming them. When it
+// expires, the member leaves the group (a static member, with InstanceID,
+// leaves temporarily, keeping its partitions until its session times out)
+// so that its partitions move to the other members; their positions are
+// not committed. The next Poll then calls OnLost for everything the
+// member owned and rejoins as a new member. Time spent inside Poll
+// (callbacks included) does not count. Default: 5m.
+func MaxPollInterval(d time.Duration) GroupOpt {
+	return groupOpt{func(g *groupCfg) { g.maxPollInterval = d }}
 }
 
 // Assignor names the server-side assignor: "uniform" (alias

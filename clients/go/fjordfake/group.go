@@ -44,6 +44,7 @@ type fakeGroup struct {
 
 type fakeMember struct {
 	id       string
+	rack     string
 	topics   []string
 	pattern  *regexp.Regexp
 	epoch    int32
@@ -361,15 +362,9 @@ func (c *Cluster) join(j *fjordv1.JoinGroup, st *memberStream) (*fakeGroup, *fak
 		return nil, nil, groupError("INVALID_REQUEST", "empty member id")
 	}
 	sub := j.GetSubscription()
-	if (len(sub.GetTopics()) == 0) == (sub.GetPattern() == "") {
-		return nil, nil, groupError("INVALID_REQUEST", "subscribe to topics or a pattern")
-	}
-	var re *regexp.Regexp
-	if sub.GetPattern() != "" {
-		var err error
-		if re, err = regexp.Compile("^(?:" + sub.GetPattern() + ")$"); err != nil {
-			return nil, nil, groupError("INVALID_REQUEST", "bad pattern: %v", err)
-		}
+	re, err := subscriptionPattern(sub)
+	if err != nil {
+		return nil, nil, err
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -412,11 +407,27 @@ func (c *Cluster) join(j *fjordv1.JoinGroup, st *memberStream) (*fakeGroup, *fak
 	if g.assignor == "" {
 		g.assignor = "range"
 	}
-	m = &fakeMember{id: j.GetMemberId(), topics: sub.GetTopics(), pattern: re, owned: map[tpKey]bool{}, stream: st}
+	m = &fakeMember{id: j.GetMemberId(), rack: j.GetRack(), topics: sub.GetTopics(), pattern: re, owned: map[tpKey]bool{}, stream: st}
 	g.members[m.id] = m
 	c.rebalanceLocked(g)
 	c.reconcileLocked(g, m.id)
 	return g, m, nil
+}
+
+// subscriptionPattern checks a subscription and compiles its pattern (nil
+// for topic names).
+func subscriptionPattern(sub *fjordv1.Subscription) (*regexp.Regexp, error) {
+	if (len(sub.GetTopics()) == 0) == (sub.GetPattern() == "") {
+		return nil, groupError("INVALID_REQUEST", "subscribe to topics or a pattern")
+	}
+	if sub.GetPattern() == "" {
+		return nil, nil
+	}
+	re, err := regexp.Compile("^(?:" + sub.GetPattern() + ")$")
+	if err != nil {
+		return nil, groupError("INVALID_REQUEST", "bad pattern: %v", err)
+	}
+	return re, nil
 }
 
 // disconnect detaches a stream that ended; the member stays.
@@ -430,7 +441,7 @@ func (c *Cluster) disconnect(group, member string, st *memberStream) {
 	}
 }
 
-// memberRequest handles a heartbeat, ack or leave.
+// memberRequest handles a heartbeat, ack, subscribe or leave.
 func (c *Cluster) memberRequest(group, member string, st *memberStream, req *fjordv1.MembershipRequest) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -455,6 +466,14 @@ func (c *Cluster) memberRequest(group, member string, st *memberStream, req *fjo
 		for _, tp := range owned {
 			m.owned[tp] = true
 		}
+		c.reconcileLocked(g, "")
+	case *fjordv1.MembershipRequest_Subscribe:
+		re, err := subscriptionPattern(k.Subscribe)
+		if err != nil {
+			return err
+		}
+		m.topics, m.pattern = k.Subscribe.GetTopics(), re
+		c.rebalanceLocked(g)
 		c.reconcileLocked(g, "")
 	case *fjordv1.MembershipRequest_Leave:
 		delete(g.members, member)
@@ -629,8 +648,12 @@ func (s *groupServer) DescribeGroup(_ context.Context, req *fjordv1.DescribeGrou
 	sort.Strings(ids)
 	for _, id := range ids {
 		m := g.members[id]
+		pattern := ""
+		if m.pattern != nil {
+			pattern = strings.TrimSuffix(strings.TrimPrefix(m.pattern.String(), "^(?:"), ")$")
+		}
 		resp.Members = append(resp.Members, &fjordv1.GroupMember{MemberId: id, MemberEpoch: m.epoch, Assigned: tpsToWire(m.sent), Connected: m.stream != nil,
-			Subscription: &fjordv1.Subscription{Topics: m.topics}})
+			Rack: m.rack, Subscription: &fjordv1.Subscription{Topics: m.topics, Pattern: pattern}})
 	}
 	return resp, nil
 }
