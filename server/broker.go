@@ -42,6 +42,9 @@ type broker struct {
 	coord *coordinator
 	// registry is the schema registry (set once before the broker starts).
 	registry *schemaregistry.Registry
+	// metrics records produce/fetch/ISR counters (set once before the
+	// broker starts; nil records nothing).
+	metrics *metrics
 	// draining refuses new appends during a controlled shutdown while
 	// acksInFlight (appended acks=all batches not yet answered) drains.
 	draining     atomic.Bool
@@ -553,6 +556,9 @@ func (b *broker) close() error {
 	close(b.stop)
 	b.fetchers.close()
 	b.wg.Wait()
+	if b.metrics != nil {
+		_ = b.metrics.close() // a pull exporter: nothing to flush
+	}
 	var errs []error
 	for _, p := range b.snapshot() {
 		p.retire(false)
@@ -629,6 +635,7 @@ func (b *broker) proposeISR(p *partition, ch replication.ISRChange) {
 	if len(dead) == 0 {
 		b.logger.Info("proposing isr change", "partition", p.tp.String(), "isr", fmt.Sprint(ch.NewISR), "leader_epoch", ch.LeaderEpoch, "partition_epoch", ch.PartitionEpoch)
 	}
+	isrBefore := len(p.meta.ISR)
 	b.wg.Add(1)
 	go func() {
 		defer b.wg.Done()
@@ -646,6 +653,8 @@ func (b *broker) proposeISR(p *partition, ch replication.ISRChange) {
 			cancel()
 			if err != nil {
 				b.logger.Warn("isr change rejected", "partition", p.tp.String(), "isr", fmt.Sprint(ch.NewISR), "err", err)
+			} else {
+				b.metrics.isrChanged(isrBefore, len(pm.ISR))
 			}
 		}
 		if err != nil {

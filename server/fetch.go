@@ -197,6 +197,7 @@ func (s *fetchService) readAll(req *fjordv1.FetchRequest, maxBytes int) (*wirev1
 			}
 			pr.Batches = rr.Batches
 			total += n
+			s.b.metrics.fetched(tp.topic, int64(n))
 		}
 		resp.Topics = append(resp.Topics, tr)
 	}

@@ -5,8 +5,9 @@ import (
 	"net/http"
 )
 
-// httpHandler serves the admin HTTP endpoints, /healthz (the process is up)
-// and /readyz (the broker serves its partitions), and the schema registry's
+// httpHandler serves the admin HTTP endpoints, /healthz (the process is up),
+// /readyz (the broker serves its partitions) and /metrics (Prometheus
+// exposition of the broker's OpenTelemetry metrics), and the schema registry's
 // Confluent-compatible REST API on every other path.
 func (s *Server) httpHandler() http.Handler {
 	mux := http.NewServeMux()
@@ -25,6 +26,9 @@ func (s *Server) httpHandler() http.Handler {
 			fmt.Fprintln(w, "ready")
 		}
 	})
+	if s.broker.metrics != nil {
+		mux.Handle("GET /metrics", s.broker.metrics.handler())
+	}
 	mux.Handle("/", s.broker.registry.Handler())
 	return mux
 }

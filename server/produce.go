@@ -122,6 +122,7 @@ func (s *produceService) appendPartition(ctx context.Context, acks fjordv1.Acks,
 	}
 	res.LogStartOffset = p.log.LogStartOffset()
 	s.b.appended(p)
+	s.b.metrics.produced(tp.topic, int64(batchesSize(batches)), res.LastOffset-res.BaseOffset+1)
 	return res, p, nil
 }
 

@@ -42,8 +42,8 @@ type Options struct {
 	DataDir string
 	// ListenAddr is the gRPC listener (default "127.0.0.1:9092"; port 0 picks one).
 	ListenAddr string
-	// HTTPAddr is the HTTP listener serving /healthz, /readyz and the
-	// Confluent-compatible schema registry REST API at the root (default
+	// HTTPAddr is the HTTP listener serving /healthz, /readyz, /metrics
+	// (Prometheus) and the Confluent-compatible schema registry REST API at the root (default
 	// "127.0.0.1:8081"; "off" disables it).
 	HTTPAddr string
 	// NodeID is this broker's id (default 1).
@@ -142,6 +142,11 @@ type Options struct {
 	// OffsetsRetention drops the committed offsets of an empty group this
 	// long after its last commit (default 168h).
 	OffsetsRetention time.Duration
+
+	// PerPartitionMetrics adds per-partition series (log size, consumer
+	// group lag) to /metrics on top of the per-topic ones (default false:
+	// their count grows with partitions times groups).
+	PerPartitionMetrics bool
 }
 
 // clustered reports whether the node talks to other nodes.
@@ -427,6 +432,13 @@ func (s *Server) openBroker() error {
 		return err
 	}
 	s.broker.registry = reg
+	if s.broker.metrics, err = newMetrics(s.broker, o.PerPartitionMetrics); err != nil {
+		reg.Close()
+		s.broker.close()
+		ctrl.Close()
+		s.ctl.peers.close()
+		return err
+	}
 	fail := func(err error) error {
 		reg.Close()
 		s.broker.close()
@@ -542,6 +554,7 @@ func (s *Server) newGRPCServer() *grpc.Server {
 		grpc.ChainUnaryInterceptor(
 			logging.UnaryServerInterceptor(logger, logOpts...),
 			recovery.UnaryServerInterceptor(recoverOpts...),
+			s.broker.metrics.unaryInterceptor,
 			validateUnary,
 		),
 		grpc.ChainStreamInterceptor(

@@ -58,6 +58,7 @@ type serveConfig struct {
 	GroupMaxSessionTimeout        time.Duration
 	GroupHeartbeatInterval        time.Duration
 	OffsetsRetention              time.Duration
+	MetricsPerPartition           bool
 }
 
 const configFlag = "config"
@@ -71,7 +72,7 @@ func (c *serveConfig) register(fs *pflag.FlagSet) {
 	fs.StringVar(&c.ConfigFile, configFlag, "", "YAML config file; keys are the flag names (env FJORD_CONFIG)")
 	fs.StringVar(&c.Data, "data", "fjord-data", "data directory")
 	fs.StringVar(&c.Listen, "listen", "127.0.0.1:9092", "gRPC listen address HOST:PORT")
-	fs.StringVar(&c.HTTP, "http", "127.0.0.1:8081", `HTTP listen address HOST:PORT (health, readiness and the schema registry REST API), or "off"`)
+	fs.StringVar(&c.HTTP, "http", "127.0.0.1:8081", `HTTP listen address HOST:PORT (health, readiness, Prometheus /metrics and the schema registry REST API), or "off"`)
 	fs.Int32Var(&c.NodeID, "node-id", 1, "broker id (>= 1)")
 	fs.StringVar(&c.AdvertisedAddr, "advertised-addr", "", "HOST:PORT clients should dial (default: the bound listen address)")
 	fs.Int32Var(&c.DefaultPartitions, "default-partitions", 1, "partitions of a topic created without a count")
@@ -103,6 +104,7 @@ func (c *serveConfig) register(fs *pflag.FlagSet) {
 	fs.DurationVar(&c.GroupMaxSessionTimeout, "group-max-session-timeout", 30*time.Minute, "largest session timeout a group member may ask for")
 	fs.DurationVar(&c.GroupHeartbeatInterval, "group-heartbeat-interval", 5*time.Second, "how often group members heartbeat (at most a third of their session timeout)")
 	fs.DurationVar(&c.OffsetsRetention, "offsets-retention", 168*time.Hour, "drop an empty group's committed offsets this long after its last commit")
+	fs.BoolVar(&c.MetricsPerPartition, "metrics-per-partition", false, "add per-partition series (log size, consumer group lag) to /metrics")
 }
 
 // serveValidators check the semantics of a setting after it parsed.

@@ -100,6 +100,7 @@ func (c *serveConfig) serverOptions(logger *slog.Logger) server.Options {
 		GroupMaxSessionTimeout:        c.GroupMaxSessionTimeout,
 		GroupHeartbeatInterval:        c.GroupHeartbeatInterval,
 		OffsetsRetention:              c.OffsetsRetention,
+		PerPartitionMetrics:           c.MetricsPerPartition,
 	}
 }
 
