@@ -37,10 +37,18 @@ type metrics struct {
 	isrShrinks      metric.Int64Counter
 	isrExpands      metric.Int64Counter
 
-	// topicAttrs caches the attribute option of each topic so recording on
-	// the produce and fetch paths does not build an attribute set per call.
+	// topicAttrs and apiAttrs cache the attribute option of each topic and
+	// API so the produce and fetch paths do not build an attribute set per
+	// call.
 	topicAttrs sync.Map // string -> metric.MeasurementOption
+	apiAttrs   sync.Map // string -> metric.MeasurementOption
 }
+
+// APIs timed outside the unary interceptor.
+const (
+	apiProduceStream = "ProduceStream" // one request of a produce stream, received to answered
+	apiReplicaFetch  = "ReplicaFetch"  // one follower fetch round on the leader, waiting included
+)
 
 // lagScrapeTimeout bounds how long a scrape waits for coordinator shards
 // and partition leaders when computing consumer group lag.
@@ -177,11 +185,23 @@ func (m *metrics) handler() http.Handler {
 func (m *metrics) close() error { return m.provider.Shutdown(context.Background()) }
 
 func (m *metrics) topic(t string) metric.MeasurementOption {
-	if v, ok := m.topicAttrs.Load(t); ok {
+	return cachedAttr(&m.topicAttrs, "topic", t)
+}
+
+func cachedAttr(cache *sync.Map, key, value string) metric.MeasurementOption {
+	if v, ok := cache.Load(value); ok {
 		return v.(metric.MeasurementOption)
 	}
-	v, _ := m.topicAttrs.LoadOrStore(t, metric.WithAttributeSet(attribute.NewSet(attribute.String("topic", t))))
+	v, _ := cache.LoadOrStore(value, metric.WithAttributeSet(attribute.NewSet(attribute.String(key, value))))
 	return v.(metric.MeasurementOption)
+}
+
+// requestDone records a request of api that started at start.
+func (m *metrics) requestDone(api string, start time.Time) {
+	if m == nil {
+		return
+	}
+	m.requestDuration.Record(context.Background(), time.Since(start).Seconds(), cachedAttr(&m.apiAttrs, "api", api))
 }
 
 // produced records an append of bytes and records to topic t.
@@ -217,11 +237,12 @@ func (m *metrics) isrChanged(before, after int) {
 }
 
 // unaryInterceptor times every unary RPC into the request duration
-// histogram labelled with the method name: a fixed, small set.
+// histogram labelled with the method name: a fixed, small set. Streams are
+// timed per request where they are served (ProduceStream, ReplicaFetch).
 func (m *metrics) unaryInterceptor(ctx context.Context, req any, info *grpc.UnaryServerInfo, handler grpc.UnaryHandler) (any, error) {
 	start := time.Now()
 	resp, err := handler(ctx, req)
-	m.requestDuration.Record(ctx, time.Since(start).Seconds(), metric.WithAttributes(attribute.String("api", methodName(info.FullMethod))))
+	m.requestDone(methodName(info.FullMethod), start)
 	return resp, err
 }
 

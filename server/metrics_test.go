@@ -121,6 +121,18 @@ func TestMetricsSingleBroker(t *testing.T) {
 	if v, ok := sample(s, "fjord_group_lag", `group="mg"`, `topic="m"`); !ok || v != 6 {
 		t.Errorf("group lag = %v, %v; want 6 (high watermark 10, committed 4)", v, ok)
 	}
+
+	// The consumer catches up: lag falls to 0.
+	if perr, err := tb.commit(t, commitReq("mg", "", 0, "m", map[int32]int64{0: 10})); err != nil || perr[0] != nil {
+		t.Fatalf("commit: %v %v", err, perr)
+	}
+	s = scrape(t, tb)
+	if v, ok := sample(s, "fjord_group_lag", `group="mg"`, `topic="m"`); !ok || v != 0 {
+		t.Errorf("group lag after committing the high watermark = %v, %v; want 0", v, ok)
+	}
+	if v, ok := sample(s, "fjord_group_partition_lag", `group="mg"`, `topic="m"`, `partition="0"`); !ok || v != 0 {
+		t.Errorf("partition lag = %v, %v; want 0", v, ok)
+	}
 }
 
 func TestMetricsUnderReplicated(t *testing.T) {
@@ -140,6 +152,18 @@ func TestMetricsUnderReplicated(t *testing.T) {
 		time.Sleep(20 * time.Millisecond)
 	}
 	lb := bs[leader-1]
+	// acks=all completes after the followers' next fetch round, so the
+	// leader has timed at least one.
+	for {
+		r := lb.produceOne("ur", 0, fjordv1.Acks_ACKS_ALL, batch("x"))
+		if r.GetError() == nil {
+			break
+		}
+		if !r.GetError().GetRetriable() || time.Now().After(deadline) {
+			t.Fatalf("produce: %v", r.GetError())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 	active := 0.0
 	for _, b := range bs {
 		v, _ := sample(scrape(t, b), "fjord_controller_active")
@@ -148,8 +172,19 @@ func TestMetricsUnderReplicated(t *testing.T) {
 	if active != 1 {
 		t.Errorf("active controllers across the cluster = %v, want 1", active)
 	}
-	if v, _ := sample(scrape(t, lb), "fjord_broker_partitions_under_replicated"); v != 0 {
+	s := scrape(t, lb)
+	if v, _ := sample(s, "fjord_broker_partitions_under_replicated"); v != 0 {
 		t.Fatalf("under replicated before stopping a follower = %v", v)
+	}
+	if v, _ := sample(s, "fjord_broker_partitions_leader"); v < 1 {
+		t.Errorf("leader count on the leader = %v, want >= 1", v)
+	}
+	if v, _ := sample(s, "fjord_broker_request_duration_seconds_count", `api="ReplicaFetch"`); v < 1 {
+		t.Errorf("no follower fetches timed on the leader")
+	}
+	// Per-partition series are off by default.
+	if _, ok := sample(s, "fjord_broker_partition_log_size_bytes"); ok {
+		t.Errorf("per-partition log size exported without PerPartitionMetrics")
 	}
 	follower := bs[leader%3]
 	follower.stop()

@@ -187,6 +187,7 @@ type streamAck struct {
 	resp    *fjordv1.ProduceStreamResponse
 	pending []pendingAck
 	timeout time.Duration
+	start   time.Time // when the request was received, for the latency metric
 }
 
 // produceStream appends requests as they arrive and answers them in order
@@ -237,7 +238,7 @@ func (s *produceService) recvProduce(ctx context.Context, stream grpc.ServerStre
 			}
 			return err
 		}
-		ack := streamAck{resp: &fjordv1.ProduceStreamResponse{CorrelationId: req.GetCorrelationId()}}
+		ack := streamAck{resp: &fjordv1.ProduceStreamResponse{CorrelationId: req.GetCorrelationId()}, start: time.Now()}
 		mode, err := normalizeAcks(req.GetAcks())
 		if err == nil {
 			ack.timeout, err = produceTimeout(req.GetTimeoutMs())
@@ -248,6 +249,7 @@ func (s *produceService) recvProduce(ctx context.Context, stream grpc.ServerStre
 		}
 		ack.resp.Topics, ack.pending = s.appendRequest(ctx, mode, req.GetTopics())
 		if mode == fjordv1.Acks_ACKS_NONE {
+			s.b.metrics.requestDone(apiProduceStream, ack.start)
 			continue
 		}
 		select {
@@ -285,7 +287,9 @@ func (s *produceService) sendAcks(ctx context.Context, stream grpc.ServerStream,
 			return nil
 		}
 		awaitAcks(ctx, ack.pending, ack.timeout)
-		if err := stream.SendMsg(ack.resp); err != nil {
+		err := stream.SendMsg(ack.resp)
+		s.b.metrics.requestDone(apiProduceStream, ack.start)
+		if err != nil {
 			// Drain so the receiver never blocks on a dead stream.
 			go func() {
 				for range acks {

@@ -36,7 +36,9 @@ func (s *replicaService) Replicate(stream clusterv1.ReplicaService_ReplicateServ
 			}
 			return err
 		}
+		start := time.Now()
 		resp, err := s.b.replicaFetch(stream.Context(), req)
+		s.b.metrics.requestDone(apiReplicaFetch, start)
 		if err != nil {
 			return toStatus(err)
 		}
