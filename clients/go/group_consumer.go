@@ -151,8 +151,19 @@ type ownedPart struct {
 
 // commitPos is an offset to commit.
 type commitPos struct {
-	offset int64
-	epoch  int32
+	offset   int64
+	epoch    int32
+	metadata string
+}
+
+// OffsetAndMetadata is a position to commit for one partition: the next
+// offset to consume, the leader epoch of the last consumed record (-1 if
+// unknown) and free-form client data (at most 4096 bytes), which
+// Admin.FetchOffsets and DescribeGroup return with the offset.
+type OffsetAndMetadata struct {
+	Offset      int64
+	LeaderEpoch int32
+	Metadata    string
 }
 
 // NewGroupConsumer returns a member of group and starts joining it in the
@@ -659,7 +670,7 @@ func (g *GroupConsumer) commitPartitions(ctx context.Context, tps []TopicPartiti
 	g.mu.Lock()
 	for _, tp := range tps {
 		if p, ok := g.owned[tp]; ok && p.consumed > p.committed {
-			want[tp] = commitPos{p.consumed, p.consumedEpoch}
+			want[tp] = commitPos{offset: p.consumed, epoch: p.consumedEpoch}
 		}
 	}
 	g.mu.Unlock()
@@ -675,8 +686,21 @@ func (g *GroupConsumer) CommitRecords(ctx context.Context, recs ...*Record) erro
 	for _, r := range recs {
 		tp := TopicPartition{r.Topic, r.Partition}
 		if cp, ok := want[tp]; !ok || r.Offset+1 > cp.offset {
-			want[tp] = commitPos{r.Offset + 1, r.LeaderEpoch}
+			want[tp] = commitPos{offset: r.Offset + 1, epoch: r.LeaderEpoch}
 		}
+	}
+	return g.commit(ctx, want)
+}
+
+// CommitOffsetsWithMetadata commits explicit positions with metadata,
+// as CommitRecords does: a partition the member no longer owns fails with
+// ErrPartitionNotAssigned, positions at or below the partition's committed
+// offset are skipped, and a metadata above the broker's limit fails with
+// ErrOffsetMetadataTooLarge for its partition.
+func (g *GroupConsumer) CommitOffsetsWithMetadata(ctx context.Context, offsets map[TopicPartition]OffsetAndMetadata) error {
+	want := make(map[TopicPartition]commitPos, len(offsets))
+	for tp, om := range offsets {
+		want[tp] = commitPos{om.Offset, om.LeaderEpoch, om.Metadata}
 	}
 	return g.commit(ctx, want)
 }
@@ -712,7 +736,7 @@ func (g *GroupConsumer) commit(ctx context.Context, want map[TopicPartition]comm
 				req.Topics = append(req.Topics, &fjordv1.CommitOffsetsTopic{Topic: tp.Topic})
 			}
 			ct := req.Topics[len(req.Topics)-1]
-			ct.Partitions = append(ct.Partitions, &fjordv1.CommitOffsetsPartition{Partition: tp.Partition, Offset: want[tp].offset, LeaderEpoch: want[tp].epoch})
+			ct.Partitions = append(ct.Partitions, &fjordv1.CommitOffsetsPartition{Partition: tp.Partition, Offset: want[tp].offset, LeaderEpoch: want[tp].epoch, Metadata: want[tp].metadata})
 		}
 		g.mu.Unlock()
 		if len(want) == 0 {

@@ -2,6 +2,8 @@ package fjord_test
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"slices"
 	"sync"
 	"testing"
@@ -138,5 +140,37 @@ func TestGroupConsumerMaxPollInterval(t *testing.T) {
 	}
 	if _, err := fjord.NewGroupConsumer(cl, "x", fjord.Topics("orders"), fjord.MaxPollInterval(0)); err == nil {
 		t.Fatal("MaxPollInterval(0) accepted")
+	}
+}
+
+// CommitOffsetsWithMetadata commits positions with client metadata.
+func TestGroupConsumerCommitWithMetadata(t *testing.T) {
+	_, cl := newCluster(t, 1, map[string]int32{"orders": 2})
+	produceTo(t, cl, "orders", 2, 3)
+	g := newGroupConsumer(t, cl, "meta", fjord.Topics("orders"), fjord.ResetOffset(fjord.AtStart()), fjord.AutoCommit(false))
+	pollUntil(t, g, 6)
+	err := g.CommitOffsetsWithMetadata(testCtx(t), map[fjord.TopicPartition]fjord.OffsetAndMetadata{
+		{Topic: "orders", Partition: 0}: {Offset: 2, LeaderEpoch: -1, Metadata: "checkpoint-7"},
+		{Topic: "orders", Partition: 1}: {Offset: 3, LeaderEpoch: -1},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	offs, err := fjord.NewAdmin(cl).FetchOffsets(testCtx(t), "meta")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[int32]string{}
+	for _, tr := range offs {
+		for _, p := range tr.GetPartitions() {
+			got[p.GetPartition()] = fmt.Sprintf("%d:%s", p.GetOffset(), p.GetMetadata())
+		}
+	}
+	if got[0] != "2:checkpoint-7" || got[1] != "3:" {
+		t.Fatalf("committed %v", got)
+	}
+	err = g.CommitOffsetsWithMetadata(testCtx(t), map[fjord.TopicPartition]fjord.OffsetAndMetadata{{Topic: "other", Partition: 0}: {Offset: 1}})
+	if !errors.Is(err, fjord.ErrPartitionNotAssigned) {
+		t.Fatalf("commit of a partition not owned: %v", err)
 	}
 }

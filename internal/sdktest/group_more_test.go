@@ -110,3 +110,32 @@ func TestGroupMaxPollInterval(t *testing.T) {
 	defer func() { stop(); <-polled }()
 	eventually(t, "one partition each", func() bool { return own.counts()["other"] == 1 })
 }
+
+// CommitOffsetsWithMetadata stores the metadata with the offset.
+func TestGroupCommitWithMetadata(t *testing.T) {
+	t.Parallel()
+	b := startGroupBroker(t)
+	cl := newClient(t, b.addr())
+	createTopic(t, cl, "meta", 1, nil)
+	produceParts(t, cl, "meta", 1, 3, 0)
+	g := newGroupConsumer(t, cl, "meta", fjord.Topics("meta"), fjord.ResetOffset(fjord.AtStart()), fjord.AutoCommit(false))
+	recs := groupPollN(t, g, 3)
+	tp := fjord.TopicPartition{Topic: "meta", Partition: 0}
+	if err := g.CommitOffsetsWithMetadata(ctxT(t), map[fjord.TopicPartition]fjord.OffsetAndMetadata{
+		tp: {Offset: 3, LeaderEpoch: recs[2].LeaderEpoch, Metadata: "state=42"}}); err != nil {
+		t.Fatalf("CommitOffsetsWithMetadata: %v", err)
+	}
+	offs, err := fjord.NewAdmin(cl).FetchOffsets(ctxT(t), "meta")
+	if err != nil || len(offs) != 1 || len(offs[0].GetPartitions()) != 1 {
+		t.Fatalf("FetchOffsets %v, %v", offs, err)
+	}
+	if p := offs[0].GetPartitions()[0]; p.GetOffset() != 3 || p.GetMetadata() != "state=42" || p.GetLeaderEpoch() != recs[2].LeaderEpoch {
+		t.Fatalf("committed %v", p)
+	}
+	// Metadata above the broker's limit fails for its partition.
+	big := string(make([]byte, 5000))
+	err = g.CommitOffsetsWithMetadata(ctxT(t), map[fjord.TopicPartition]fjord.OffsetAndMetadata{tp: {Offset: 2 + 2, LeaderEpoch: -1, Metadata: big}})
+	if !errors.Is(err, fjord.ErrOffsetMetadataTooLarge) {
+		t.Fatalf("commit with 5000 bytes of metadata: %v, want ErrOffsetMetadataTooLarge", err)
+	}
+}
