@@ -26,9 +26,11 @@ func (s *Server) httpHandler() http.Handler {
 			fmt.Fprintln(w, "ready")
 		}
 	})
-	if s.broker.metrics != nil {
-		mux.Handle("GET /metrics", s.broker.metrics.handler())
+	registry := s.broker.registry.Handler()
+	if m := s.broker.metrics; m != nil {
+		mux.Handle("GET /metrics", m.handler())
+		registry = m.instrumentRegistry(registry)
 	}
-	mux.Handle("/", s.broker.registry.Handler())
+	mux.Handle("/", registry)
 	return mux
 }

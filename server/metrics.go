@@ -1,6 +1,7 @@
 package server
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"net/http"
@@ -34,6 +35,7 @@ type metrics struct {
 	recordsIn       metric.Int64Counter
 	bytesOut        metric.Int64Counter
 	requestDuration metric.Float64Histogram
+	registryHTTP    metric.Float64Histogram
 	isrShrinks      metric.Int64Counter
 	isrExpands      metric.Int64Counter
 
@@ -78,6 +80,10 @@ func newMetrics(b *broker, perPartition bool) (*metrics, error) {
 	m.isrExpands = counter("fjord.broker.isr.expands", "{change}", "ISR expansions of partitions this broker leads, accepted by the controller.")
 	m.requestDuration, err = meter.Float64Histogram("fjord.broker.request.duration", metric.WithUnit("s"),
 		metric.WithDescription("Duration of unary gRPC requests, by API (Produce, Fetch, ListOffsets, ...)."),
+		metric.WithExplicitBucketBoundaries(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10))
+	errs = append(errs, err)
+	m.registryHTTP, err = meter.Float64Histogram("fjord.registry.http.request.duration", metric.WithUnit("s"),
+		metric.WithDescription("Duration of schema registry REST requests, by HTTP method and status code (its gRPC twin is in fjord.broker.request.duration)."),
 		metric.WithExplicitBucketBoundaries(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10))
 	errs = append(errs, err)
 
@@ -244,6 +250,48 @@ func (m *metrics) unaryInterceptor(ctx context.Context, req any, info *grpc.Unar
 	resp, err := handler(ctx, req)
 	m.requestDone(methodName(info.FullMethod), start)
 	return resp, err
+}
+
+// statusRecorder keeps the status code a handler wrote.
+type statusRecorder struct {
+	http.ResponseWriter
+	code int
+}
+
+func (r *statusRecorder) WriteHeader(code int) {
+	if r.code == 0 {
+		r.code = code
+	}
+	r.ResponseWriter.WriteHeader(code)
+}
+
+func (r *statusRecorder) Write(p []byte) (int, error) {
+	if r.code == 0 {
+		r.code = http.StatusOK
+	}
+	return r.ResponseWriter.Write(p)
+}
+
+// Unwrap lets http.ResponseController reach the underlying writer.
+func (r *statusRecorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
+
+// instrumentRegistry times the schema registry's REST requests. Labels are
+// the method (any other than the usual five becomes "other") and the status
+// code, never the path: subjects and ids would be unbounded.
+func (m *metrics) instrumentRegistry(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		rec := &statusRecorder{ResponseWriter: w}
+		h.ServeHTTP(rec, r)
+		method := r.Method
+		switch method {
+		case http.MethodGet, http.MethodPost, http.MethodPut, http.MethodDelete, http.MethodHead:
+		default:
+			method = "other"
+		}
+		m.registryHTTP.Record(r.Context(), time.Since(start).Seconds(), metric.WithAttributes(
+			attribute.String("method", method), attribute.Int("code", cmp.Or(rec.code, http.StatusOK))))
+	})
 }
 
 // methodName returns the method of a gRPC full method name

@@ -90,7 +90,17 @@ func TestMetricsSingleBroker(t *testing.T) {
 		t.Fatalf("commit: %v %v", err, perr)
 	}
 
+	// The schema registry REST API shares the listener and is timed.
+	if resp, err := http.Get("http://" + tb.srv.HTTPAddr().String() + "/subjects"); err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET /subjects: %v %v", err, resp)
+	} else {
+		resp.Body.Close()
+	}
+
 	s = scrape(t, tb)
+	if v, ok := sample(s, "fjord_registry_http_request_duration_seconds_count", `method="GET"`, `code="200"`); !ok || v < 1 {
+		t.Errorf("registry REST requests = %v, %v; want >= 1", v, ok)
+	}
 	in, ok := sample(s, "fjord_broker_topic_bytes_in_total", `topic="m"`)
 	if !ok || in <= before {
 		t.Fatalf("bytes in for topic m = %v (%v), was %v: want growth\n%v", in, ok, before, s)
