@@ -488,6 +488,9 @@ func parseResetTime(s string, loc *time.Location) (time.Time, error) {
 	return time.Time{}, fmt.Errorf("invalid --to-datetime %q: want RFC3339 (2006-01-02T15:04:05Z or 2006-01-02T15:04:05+02:00) or local time %s", s, localDatetime)
 }
 
+// maxTopicPartitions is the brokers' limit of partitions per topic.
+const maxTopicPartitions = 10000
+
 // parseTopicSpecs parses repeated --topic T[:P,P...] values (a partition may
 // be a range P-Q) and merges those naming the same topic; a topic named
 // without partitions means all of its partitions.
@@ -516,6 +519,10 @@ func parseTopicSpecs(specs []string) ([]*fjordv1.TopicPartitions, error) {
 				}
 				if errA != nil || errB != nil || a < 0 || b < a {
 					return nil, bad(fmt.Sprintf("invalid partition %q", p))
+				}
+				if b >= maxTopicPartitions {
+					// A range is expanded: bound it before 0-2147483647 allocates gigabytes.
+					return nil, bad(fmt.Sprintf("partition %q: a topic has at most %d partitions", p, maxTopicPartitions))
 				}
 				for q := a; q <= b; q++ {
 					ps = append(ps, int32(q))

@@ -83,6 +83,7 @@ func TestParseTopicSpecs(t *testing.T) {
 		{[]string{"orders:1", "orders:0,1"}, "[orders:[0 1]]"},
 		// A topic named whole anywhere means all of its partitions.
 		{[]string{"orders:1", "orders"}, "[orders:[]]"},
+		{[]string{"orders:9998-9999"}, "[orders:[9998 9999]]"},
 	} {
 		got, err := parseTopicSpecs(tt.in)
 		if err != nil {
@@ -97,7 +98,7 @@ func TestParseTopicSpecs(t *testing.T) {
 			t.Errorf("parseTopicSpecs(%q) = %v, want %s", tt.in, s, tt.want)
 		}
 	}
-	for _, bad := range []string{"", ":0", "t:", "t:-1", "t:1,", "t:a-b", "t:2-1", "t:99999999999"} {
+	for _, bad := range []string{"", ":0", "t:", "t:-1", "t:1,", "t:a-b", "t:2-1", "t:99999999999", "t:0-2147483647", "t:10000"} {
 		if _, err := parseTopicSpecs([]string{bad}); err == nil {
 			t.Errorf("parseTopicSpecs(%q): no error", bad)
 		}
