@@ -21,8 +21,8 @@ import (
 
 var errShort = errors.New("avro: truncated data")
 
-// maxZeroSizeItems bounds the items of an array or map block beyond one per
-// byte of data left (zero-size items: null, a record without fields).
+// maxZeroSizeItems bounds the array and map items of one value beyond one
+// per byte of its data (zero-size items: null, a record without fields).
 const maxZeroSizeItems = 1 << 16
 
 // decoder reads Avro binary encoding.
@@ -67,6 +67,16 @@ func appendBytes(dst, b []byte) []byte {
 // resolver transcodes writer data to reader data for one schema pair.
 type resolver struct {
 	path []string // where in the reader schema, for messages
+	// items is how many more array and map items the value may have
+	// (newResolver): every block's count is taken from it, so nested
+	// blocks of zero-size items cannot multiply past it.
+	items int64
+}
+
+// newResolver returns a resolver for one value of n bytes: the value may
+// have one item per byte plus maxZeroSizeItems.
+func newResolver(n int) *resolver {
+	return &resolver{items: int64(n) + maxZeroSizeItems}
 }
 
 func (r *resolver) errorf(format string, args ...any) error {
@@ -227,10 +237,14 @@ func (r *resolver) blocks(dst []byte, d *decoder, item func([]byte) ([]byte, err
 			}
 		}
 		// Items take a byte or more, except nulls and empty records: a
-		// count far beyond the data left is corrupt, not a long loop.
-		if n < 0 || n > int64(len(d.b))+maxZeroSizeItems {
+		// count far beyond the data is corrupt, not a long loop nor (in
+		// goavro) a huge allocation. The bound is for the whole value, as
+		// blocks of empty arrays nested in blocks would multiply a
+		// per-block one.
+		if n < 0 || n > r.items {
 			return nil, r.errorf("block of %d items in %d bytes", n, len(d.b))
 		}
+		r.items -= n
 		dst = appendLong(dst, n)
 		for range n {
 			if dst, err = item(dst); err != nil {

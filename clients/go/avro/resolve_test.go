@@ -190,3 +190,33 @@ func FuzzResolve(f *testing.F) {
 		plain.Decode(context.Background(), b)
 	})
 }
+
+// TestNestedEmptyBlocks: blocks of empty items nested in blocks cannot
+// multiply past one value's item budget (803 bytes of arrays of 65536
+// nulls each made goavro allocate 200 MB), while as many items as the
+// budget allows still decode.
+func TestNestedEmptyBlocks(t *testing.T) {
+	reg := newFakeRegistry()
+	reg.put("s", 1, fjord.Schema{Schema: `{"type":"array","items":{"type":"array","items":"null"}}`})
+	de, err := NewDeserializer(reg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	frame := func(outer, inner int) []byte {
+		b := appendLong(AppendHeader(nil, 1), int64(outer))
+		for range outer {
+			b = appendLong(appendLong(b, int64(inner)), 0)
+		}
+		return appendLong(b, 0)
+	}
+	if _, err := de.Decode(context.Background(), frame(200, maxZeroSizeItems)); err == nil || !strings.Contains(err.Error(), "items in") {
+		t.Fatalf("200 blocks of %d nulls: error %v, want a corrupt block count", maxZeroSizeItems, err)
+	}
+	v, err := de.Decode(context.Background(), frame(4, maxZeroSizeItems/4))
+	if err != nil {
+		t.Fatalf("4 blocks of %d nulls: %v", maxZeroSizeItems/4, err)
+	}
+	if got := v.([]any); len(got) != 4 || len(got[3].([]any)) != maxZeroSizeItems/4 {
+		t.Fatalf("decoded %d outer items", len(got))
+	}
+}

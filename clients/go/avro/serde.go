@@ -437,9 +437,8 @@ func (d *Deserializer) decode(ctx context.Context, data []byte) (any, *compiled,
 	if r == nil {
 		r = w
 	}
-	var res resolver
 	dec := &decoder{b: payload}
-	if payload, err = res.resolve(nil, dec, w.tree, r.tree); err != nil {
+	if payload, err = newResolver(len(payload)).resolve(nil, dec, w.tree, r.tree); err != nil {
 		return nil, nil, fmt.Errorf("schema id %d: %w", id, err)
 	}
 	if len(dec.b) > 0 {
