@@ -220,3 +220,37 @@ func TestNestedEmptyBlocks(t *testing.T) {
 		t.Fatalf("decoded %d outer items", len(got))
 	}
 }
+
+// TestInfiniteRecord: a record that always contains itself has no finite
+// value; it is refused as a schema (reading with it recursed until the
+// stack overflowed), while a record that may end (through a union with
+// another branch, an array or a map) is fine.
+func TestInfiniteRecord(t *testing.T) {
+	for _, tt := range []struct {
+		schema string
+		bad    bool
+	}{
+		{`{"type":"record","name":"N","fields":[{"name":"n","type":"N"}]}`, true},
+		{`{"type":"record","name":"N","fields":[{"name":"n","type":["N"]}]}`, true},
+		{`{"type":"record","name":"A","fields":[{"name":"b","type":{"type":"record","name":"B","fields":[{"name":"a","type":"A"}]}}]}`, true},
+		{`{"type":"record","name":"N","fields":[{"name":"n","type":["null","N"]}]}`, false},
+		{`{"type":"record","name":"N","fields":[{"name":"n","type":{"type":"array","items":"N"}}]}`, false},
+		{`{"type":"record","name":"N","fields":[{"name":"n","type":{"type":"map","values":"N"}}]}`, false},
+		{`{"type":"record","name":"A","fields":[{"name":"b","type":{"type":"record","name":"B","fields":[{"name":"a","type":["null","A"]}]}}]}`, false},
+	} {
+		_, err := NewDeserializer(newFakeRegistry(), ReaderSchema(tt.schema))
+		if bad := err != nil && strings.Contains(err.Error(), "no finite value"); bad != tt.bad || (!tt.bad && err != nil) {
+			t.Errorf("%s: error %v, want refused %v", tt.schema, err, tt.bad)
+		}
+	}
+	// A writer schema fetched by id is refused too, with the id named.
+	reg := newFakeRegistry()
+	reg.put("s", 1, fjord.Schema{Schema: `{"type":"record","name":"N","fields":[{"name":"n","type":"N"}]}`})
+	de, err := NewDeserializer(reg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := de.Decode(context.Background(), AppendHeader(nil, 1)); err == nil || !strings.Contains(err.Error(), "no finite value") {
+		t.Fatalf("Decode with an infinite writer schema: %v", err)
+	}
+}

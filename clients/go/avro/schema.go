@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -378,4 +379,60 @@ func (in *inliner) walk(v any, ns string) (any, error) {
 		return out, err
 	}
 	return v, nil
+}
+
+// checkFinite fails for a schema with a record that has no finite value:
+// one that contains itself through record fields alone (or unions of such
+// branches only), as {"type":"record","name":"N","fields":[{"name":"n",
+// "type":"N"}]}. goavro accepts such a schema, but reading data with it
+// would recurse without consuming a byte until the stack overflows.
+func checkFinite(root *node) error {
+	var records []*node
+	seen := map[*node]bool{}
+	var walk func(t *node)
+	walk = func(t *node) {
+		if t == nil || seen[t] {
+			return
+		}
+		seen[t] = true
+		if t.kind == kRecord {
+			records = append(records, t)
+		}
+		for _, f := range t.fields {
+			walk(f.typ)
+		}
+		walk(t.items)
+		walk(t.values)
+		for _, b := range t.union {
+			walk(b)
+		}
+	}
+	walk(root)
+	// A record is finite once all its fields are; arrays and maps may be
+	// empty, a union needs one finite branch. Iterate to the fixpoint.
+	finite := map[*node]bool{}
+	var ok func(t *node) bool
+	ok = func(t *node) bool {
+		switch t.kind {
+		case kRecord:
+			return finite[t]
+		case kUnion:
+			return slices.ContainsFunc(t.union, ok)
+		}
+		return true
+	}
+	for changed := true; changed; {
+		changed = false
+		for _, r := range records {
+			if !finite[r] && !slices.ContainsFunc(r.fields, func(f *field) bool { return !ok(f.typ) }) {
+				finite[r], changed = true, true
+			}
+		}
+	}
+	for _, r := range records {
+		if !finite[r] {
+			return fmt.Errorf("avro: record %s has no finite value: it always contains itself", r.name)
+		}
+	}
+	return nil
 }

@@ -78,6 +78,9 @@ func compile(text string) (*compiled, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := checkFinite(tree); err != nil {
+		return nil, err
+	}
 	return &compiled{text: text, codec: codec, tree: tree}, nil
 }
 
