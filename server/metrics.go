@@ -327,16 +327,23 @@ func (b *broker) groupLags(ctx context.Context) []groupLag {
 	}
 	var cs []committed
 	for _, sh := range loaded {
-		_ = sh.do(ctx, func(s *group.Shard, _ time.Time) (group.Output, error) {
+		// fn runs on the shard's goroutine, possibly after do gave up at
+		// the scrape deadline: it fills its own slice, read only when do
+		// reports that fn ran.
+		var shardCs []committed
+		err := sh.do(ctx, func(s *group.Shard, _ time.Time) (group.Output, error) {
 			for _, g := range s.List() {
 				for _, o := range s.FetchOffsets(g.Group, nil) {
 					if o.Offset >= 0 {
-						cs = append(cs, committed{group: g.Group, tp: o.TopicPartition, off: o.Offset})
+						shardCs = append(shardCs, committed{group: g.Group, tp: o.TopicPartition, off: o.Offset})
 					}
 				}
 			}
 			return group.Output{}, nil
 		})
+		if err == nil {
+			cs = append(cs, shardCs...)
+		}
 	}
 	if len(cs) == 0 {
 		return nil

@@ -2,15 +2,18 @@ package server
 
 import (
 	"bufio"
+	"context"
 	"fmt"
 	"io"
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	fjordv1 "github.com/fjordlog/fjord/gen/go/fjord/v1"
+	"github.com/fjordlog/fjord/server/group"
 )
 
 // scrape fetches tb's /metrics and returns every sample as
@@ -210,5 +213,50 @@ func TestMetricsUnderReplicated(t *testing.T) {
 			t.Fatalf("under replicated %v, under min isr %v after stopping broker %d", ur, umi, follower.srv.opts.NodeID)
 		}
 		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// A scrape whose lag computation times out on a busy coordinator shard
+// must not share its result with the shard's goroutine, which still runs
+// the scrape's read later (run with -race).
+func TestGroupLagsShardTimeout(t *testing.T) {
+	tb := startBroker(t, "", groupOpts)
+	tb.createTopic("m", 1, nil)
+	for _, g := range []string{"g1", "g2", "g3", "g4"} {
+		if perr, err := tb.commit(t, commitReq(g, "", 0, "m", map[int32]int64{0: 0})); err != nil || perr[0] != nil {
+			t.Fatalf("commit: %v %v", err, perr)
+		}
+	}
+	b := tb.srv.broker
+	loaded, _ := b.coord.loadedShards()
+	if len(loaded) == 0 {
+		t.Fatal("no loaded coordinator shard")
+	}
+	// Hold every shard busy until the scrape's deadline has passed.
+	lctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	release := make(chan struct{})
+	context.AfterFunc(lctx, func() { close(release) })
+	var held sync.WaitGroup
+	for _, sh := range loaded {
+		started := make(chan struct{})
+		held.Add(1)
+		go func() {
+			defer held.Done()
+			_ = sh.do(context.Background(), func(*group.Shard, time.Time) (group.Output, error) {
+				close(started)
+				<-release
+				return group.Output{}, nil
+			})
+		}()
+		<-started
+	}
+	if lags := b.groupLags(lctx); len(lags) != 0 {
+		t.Errorf("groupLags on busy shards = %v, want nothing", lags)
+	}
+	held.Wait()
+	// The late reads have run by now; a scrape on idle shards sees the lag.
+	if lags := b.groupLags(context.Background()); len(lags) != 4 {
+		t.Errorf("groupLags = %v, want the 4 groups", lags)
 	}
 }
