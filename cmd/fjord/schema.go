@@ -448,6 +448,91 @@ first.`,
 	return cmd
 }
 
+// subjectSetting is what `schema config` and `schema mode` share: a setting
+// with a global value that a subject may override with its own.
+type subjectSetting struct {
+	noun  string // "compatibility level" or "mode"
+	short string // the noun in "has no NOUN of its own"
+	// get reads subject's own setting ("" is the global one); noOwn is its
+	// error for a subject without one.
+	get   func(ctx context.Context, reg *fjord.SchemaRegistry, subject string) (string, error)
+	noOwn error
+}
+
+// what names subject's setting: "the global NOUN" or "the NOUN of subject S".
+func (s subjectSetting) what(subject string) string {
+	if subject == "" {
+		return "the global " + s.noun
+	}
+	return fmt.Sprintf("the %s of subject %s", s.noun, subject)
+}
+
+// args accepts an optional SUBJECT.
+func (s subjectSetting) args(c *cobra.Command, args []string) error {
+	if len(args) > 1 {
+		return usageErrorf(c, "%s takes at most one argument, the subject (got %d)", c.CommandPath(), len(args))
+	}
+	return nil
+}
+
+// show reads the setting in force for subject: its own ("subject"), or the
+// global one ("global").
+func (s subjectSetting) show(ctx context.Context, reg *fjord.SchemaRegistry, subject string) (value, source string, err error) {
+	if subject != "" {
+		value, err = s.get(ctx, reg, subject)
+		if !errors.Is(err, s.noOwn) {
+			if err != nil {
+				return "", "", fmt.Errorf("cannot get %s: %w", s.what(subject), err)
+			}
+			return value, "subject", nil
+		}
+	}
+	if value, err = s.get(ctx, reg, ""); err != nil {
+		return "", "", fmt.Errorf("cannot get %s: %w", s.what(subject), err)
+	}
+	return value, "global", nil
+}
+
+// writeShown prints what show read.
+func (s subjectSetting) writeShown(w io.Writer, subject, value, source string) {
+	switch {
+	case subject == "":
+		fmt.Fprintf(w, "%s (global)\n", value)
+	case source == "global":
+		fmt.Fprintf(w, "%s (global: subject %s has no %s of its own)\n", value, subject, s.short)
+	default:
+		fmt.Fprintf(w, "%s (subject %s)\n", value, subject)
+	}
+}
+
+// deleteError reports a failed delete of subject's own setting.
+func (s subjectSetting) deleteError(subject string, err error) error {
+	if errors.Is(err, s.noOwn) {
+		return fmt.Errorf("subject %q has no %s of its own", subject, s.noun)
+	}
+	return subjectError("delete "+s.what(subject), subject, err)
+}
+
+var (
+	configSetting = subjectSetting{noun: "compatibility level", short: "level", noOwn: fjord.ErrSubjectConfigNotFound,
+		get: func(ctx context.Context, reg *fjord.SchemaRegistry, subject string) (string, error) {
+			cfg, err := reg.Config(ctx, subject, false)
+			return cfg.Level, err
+		}}
+	modeSetting = subjectSetting{noun: "mode", short: "mode", noOwn: fjord.ErrSubjectModeNotFound,
+		get: func(ctx context.Context, reg *fjord.SchemaRegistry, subject string) (string, error) {
+			return reg.Mode(ctx, subject, false)
+		}}
+)
+
+// optionalArg is args[0], or "" without one.
+func optionalArg(args []string) string {
+	if len(args) == 1 {
+		return args[0]
+	}
+	return ""
+}
+
 func newSchemaConfigCmd(env *cliEnv, cf *clientFlags) *cobra.Command {
 	var set string
 	var del, asJSON bool
@@ -462,17 +547,9 @@ level (or resets the global one to BACKWARD).`,
 		Example: `  fjord schema config
   fjord schema config orders-value --set FULL_TRANSITIVE
   fjord schema config orders-value --delete`,
-		Args: func(c *cobra.Command, args []string) error {
-			if len(args) > 1 {
-				return usageErrorf(c, "%s takes at most one argument, the subject (got %d)", c.CommandPath(), len(args))
-			}
-			return nil
-		},
+		Args: configSetting.args,
 		RunE: func(c *cobra.Command, args []string) error {
-			subject := ""
-			if len(args) == 1 {
-				subject = args[0]
-			}
+			subject := optionalArg(args)
 			setting := c.Flags().Changed("set")
 			if setting && del {
 				return usageErrorf(c, "--set and --delete are mutually exclusive")
@@ -484,10 +561,7 @@ level (or resets the global one to BACKWARD).`,
 					return &usageError{cmd: c, err: err}
 				}
 			}
-			what := "the global compatibility level"
-			if subject != "" {
-				what = fmt.Sprintf("the compatibility level of subject %s", subject)
-			}
+			what := configSetting.what(subject)
 			return registryCmd(c, env, cf, func(ctx context.Context, reg *fjord.SchemaRegistry) error {
 				out := c.OutOrStdout()
 				switch {
@@ -500,42 +574,24 @@ level (or resets the global one to BACKWARD).`,
 					return nil
 				case del:
 					old, err := reg.DeleteConfig(ctx, subject)
-					if errors.Is(err, fjord.ErrSubjectConfigNotFound) {
-						return fmt.Errorf("subject %q has no compatibility level of its own", subject)
-					}
 					if err != nil {
-						return fmt.Errorf("cannot delete %s: %w", what, err)
+						return configSetting.deleteError(subject, err)
 					}
 					fmt.Fprintf(out, "Deleted %s (was %s)\n", what, old)
 					return nil
 				}
-				source := "global"
-				cfg, err := reg.Config(ctx, subject, false)
-				if subject != "" {
-					source = "subject"
-					if errors.Is(err, fjord.ErrSubjectConfigNotFound) {
-						source = "global"
-						cfg, err = reg.Config(ctx, "", false)
-					}
-				}
+				level, source, err := configSetting.show(ctx, reg, subject)
 				if err != nil {
-					return fmt.Errorf("cannot get %s: %w", what, err)
+					return err
 				}
 				if asJSON {
 					return writeJSON(out, struct {
 						Subject string `json:"subject,omitempty"`
 						Level   string `json:"compatibility_level"`
 						Source  string `json:"source"`
-					}{subject, cfg.Level, source})
+					}{subject, level, source})
 				}
-				switch {
-				case subject == "":
-					fmt.Fprintf(out, "%s (global)\n", cfg.Level)
-				case source == "global":
-					fmt.Fprintf(out, "%s (global: subject %s has no level of its own)\n", cfg.Level, subject)
-				default:
-					fmt.Fprintf(out, "%s (subject %s)\n", cfg.Level, subject)
-				}
+				configSetting.writeShown(out, subject, level, source)
 				return nil
 			})
 		},
@@ -579,17 +635,9 @@ global one to READWRITE).`,
   fjord schema mode orders-value --set READONLY
   fjord schema mode --set IMPORT --force
   fjord schema mode orders-value --delete`,
-		Args: func(c *cobra.Command, args []string) error {
-			if len(args) > 1 {
-				return usageErrorf(c, "%s takes at most one argument, the subject (got %d)", c.CommandPath(), len(args))
-			}
-			return nil
-		},
+		Args: modeSetting.args,
 		RunE: func(c *cobra.Command, args []string) error {
-			subject := ""
-			if len(args) == 1 {
-				subject = args[0]
-			}
+			subject := optionalArg(args)
 			setting := c.Flags().Changed("set")
 			if setting && del {
 				return usageErrorf(c, "--set and --delete are mutually exclusive")
@@ -604,10 +652,7 @@ global one to READWRITE).`,
 					return &usageError{cmd: c, err: err}
 				}
 			}
-			what := "the global mode"
-			if subject != "" {
-				what = fmt.Sprintf("the mode of subject %s", subject)
-			}
+			what := modeSetting.what(subject)
 			return registryCmd(c, env, cf, func(ctx context.Context, reg *fjord.SchemaRegistry) error {
 				out := c.OutOrStdout()
 				switch {
@@ -626,11 +671,8 @@ global one to READWRITE).`,
 					return nil
 				case del:
 					old, err := reg.DeleteMode(ctx, subject)
-					if errors.Is(err, fjord.ErrSubjectModeNotFound) {
-						return fmt.Errorf("subject %q has no mode of its own", subject)
-					}
 					if err != nil {
-						return subjectError("delete "+what, subject, err)
+						return modeSetting.deleteError(subject, err)
 					}
 					if asJSON {
 						return writeJSON(out, jsonMode{Subject: subject, Previous: old})
@@ -638,29 +680,14 @@ global one to READWRITE).`,
 					fmt.Fprintf(out, "Deleted %s (was %s)\n", what, old)
 					return nil
 				}
-				source := "global"
-				m, err := reg.Mode(ctx, subject, false)
-				if subject != "" {
-					source = "subject"
-					if errors.Is(err, fjord.ErrSubjectModeNotFound) {
-						source = "global"
-						m, err = reg.Mode(ctx, "", false)
-					}
-				}
+				m, source, err := modeSetting.show(ctx, reg, subject)
 				if err != nil {
-					return fmt.Errorf("cannot get %s: %w", what, err)
+					return err
 				}
 				if asJSON {
 					return writeJSON(out, jsonMode{Subject: subject, Mode: m, Source: source})
 				}
-				switch {
-				case subject == "":
-					fmt.Fprintf(out, "%s (global)\n", m)
-				case source == "global":
-					fmt.Fprintf(out, "%s (global: subject %s has no mode of its own)\n", m, subject)
-				default:
-					fmt.Fprintf(out, "%s (subject %s)\n", m, subject)
-				}
+				modeSetting.writeShown(out, subject, m, source)
 				return nil
 			})
 		},
