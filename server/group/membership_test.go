@@ -392,6 +392,12 @@ func TestJoinValidation(t *testing.T) {
 		{"neither", func(r *JoinRequest) { r.Subscription.Topics = nil }, ReasonInvalidRequest},
 		{"empty topic", func(r *JoinRequest) { r.Subscription.Topics = []string{""} }, ReasonInvalidRequest},
 		{"bad regex", func(r *JoinRequest) { r.Subscription = Subscription{Pattern: "a("} }, ReasonInvalidRequest},
+		{"long rack", func(r *JoinRequest) { r.Rack = strings.Repeat("r", 256) }, ReasonInvalidRequest},
+		{"long client id", func(r *JoinRequest) { r.ClientID = strings.Repeat("c", 256) }, ReasonInvalidRequest},
+		{"long pattern", func(r *JoinRequest) { r.Subscription = Subscription{Pattern: "a|" + strings.Repeat("b", 256<<10)} }, ReasonInvalidRequest},
+		{"many topics", func(r *JoinRequest) {
+			r.Subscription.Topics = append(r.Subscription.Topics, slices.Repeat([]string{strings.Repeat("t", 249)}, 1100)...)
+		}, ReasonInvalidRequest},
 		{"session too short", func(r *JoinRequest) { r.SessionTimeout = time.Second }, ReasonInvalidRequest},
 		{"session too long", func(r *JoinRequest) { r.SessionTimeout = time.Hour }, ReasonInvalidRequest},
 		{"negative rebalance", func(r *JoinRequest) { r.RebalanceTimeout = -time.Second }, ReasonInvalidRequest},
@@ -525,6 +531,9 @@ func TestSubscriptions(t *testing.T) {
 	}
 	if _, err := h.s.Subscribe(h.now, "g", "m1", Subscription{Pattern: "("}); reasonOf(err) != ReasonInvalidRequest {
 		t.Fatalf("bad pattern: %v", err)
+	}
+	if _, err := h.s.Subscribe(h.now, "g", "m1", Subscription{Topics: slices.Repeat([]string{strings.Repeat("t", 249)}, 1100)}); reasonOf(err) != ReasonInvalidRequest {
+		t.Fatalf("subscription larger than a record may hold: %v", err)
 	}
 	// Explicit names may subscribe to topics that do not exist yet.
 	h.must(h.s.Subscribe(h.now, "g", "m1", Subscription{Topics: []string{"later", "pay"}}))

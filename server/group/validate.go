@@ -8,8 +8,17 @@ import (
 	"github.com/fjordlog/fjord/server/group/assign"
 )
 
-// maxIDBytes bounds group, member and instance ids.
-const maxIDBytes = 255
+// Bounds on what a member's record holds. The record, with the member's
+// assignment, must fit in one __consumer_offsets batch (1 MiB by default):
+// one that does not fails its append and reloads the whole shard, and the
+// client, told COORDINATOR_NOT_AVAILABLE, would retry into the same failure.
+const (
+	// maxIDBytes bounds group, member and instance ids, racks and client ids.
+	maxIDBytes = 255
+	// maxSubscriptionBytes bounds a subscription's topic names and pattern
+	// together.
+	maxSubscriptionBytes = 256 << 10
+)
 
 // badID returns why id is not acceptable as an id, "" if it is.
 func badID(id string) string {
@@ -39,7 +48,14 @@ func validGroupID(groupID string) error {
 // compileSubscription checks sub and compiles its pattern, anchored so that
 // it must match whole topic names.
 func compileSubscription(groupID, memberID string, sub Subscription) (*regexp.Regexp, error) {
+	size := len(sub.Pattern)
+	for _, t := range sub.Topics {
+		size += len(t)
+	}
 	switch {
+	case size > maxSubscriptionBytes:
+		return nil, errMember(ReasonInvalidRequest, groupID, memberID,
+			"subscription of %d bytes (topic names and pattern) exceeds %d; subscribe with a shorter pattern", size, maxSubscriptionBytes)
 	case len(sub.Topics) > 0 && sub.Pattern != "":
 		return nil, errMember(ReasonInvalidRequest, groupID, memberID, "subscription names both topics and a pattern")
 	case len(sub.Topics) == 0 && sub.Pattern == "":
@@ -81,6 +97,12 @@ func (s *Shard) checkJoin(req JoinRequest) (joinParams, error) {
 		if why := badID(req.InstanceID); why != "" {
 			return p, errMember(ReasonInvalidRequest, req.Group, req.MemberID, "invalid instance id %q: %s", req.InstanceID, why)
 		}
+	}
+	if len(req.Rack) > maxIDBytes {
+		return p, errMember(ReasonInvalidRequest, req.Group, req.MemberID, "rack of %d bytes exceeds %d", len(req.Rack), maxIDBytes)
+	}
+	if len(req.ClientID) > maxIDBytes {
+		return p, errMember(ReasonInvalidRequest, req.Group, req.MemberID, "client id of %d bytes exceeds %d", len(req.ClientID), maxIDBytes)
 	}
 	if req.MemberEpoch < 0 {
 		return p, errMember(ReasonInvalidRequest, req.Group, req.MemberID, "negative member epoch %d", req.MemberEpoch)

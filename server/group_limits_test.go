@@ -1,0 +1,42 @@
+package server
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"google.golang.org/grpc/codes"
+
+	fjordv1 "github.com/fjordlog/fjord/gen/go/fjord/v1"
+)
+
+// A join whose member record could not fit in a __consumer_offsets batch
+// is refused as INVALID_REQUEST; before, its append failed, the shard
+// reloaded (every group on it saw COORDINATOR_NOT_AVAILABLE) and the
+// retrying client made it fail again.
+func TestGroupJoinTooLargeIsRefused(t *testing.T) {
+	tb := startBroker(t, "", groupOpts)
+	tb.createTopic("t", 2, nil)
+	bs := []*testBroker{tb}
+	m1 := joinMember(t, bs, join("g", "m1", "t"))
+	settle(t, partitionNames("t", 2), m1)
+
+	huge := strings.Repeat("x", 2<<20)
+	for name, j := range map[string]*fjordv1.JoinGroup{
+		"client id": {GroupId: "g", MemberId: "m2", ClientId: huge, Subscription: &fjordv1.Subscription{Topics: []string{"t"}}},
+		"rack":      {GroupId: "g", MemberId: "m2", Rack: huge, Subscription: &fjordv1.Subscription{Topics: []string{"t"}}},
+		"topic":     {GroupId: "g", MemberId: "m2", Subscription: &fjordv1.Subscription{Topics: []string{"t", huge}}},
+		"pattern":   {GroupId: "g", MemberId: "m2", Subscription: &fjordv1.Subscription{Pattern: "t|" + huge}},
+		"topics": {GroupId: "g", MemberId: "m2", Subscription: &fjordv1.Subscription{
+			Topics: strings.Split(strings.Repeat(strings.Repeat("y", 240)+",", 8000), ",")[:8000]}},
+	} {
+		m := openMember(t, tb, j)
+		_, err := m.next(10 * time.Second)
+		wantStatus(t, "join with a huge "+name, err, codes.InvalidArgument, string(ReasonInvalidRequest))
+	}
+	// The member already in the group was not disturbed.
+	m1.heartbeat()
+	if _, err := m1.next(5 * time.Second); err != nil {
+		t.Fatalf("member in the group after the refused joins: %v", err)
+	}
+}
