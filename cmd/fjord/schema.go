@@ -570,12 +570,18 @@ level (or resets the global one to BACKWARD).`,
 					if err != nil {
 						return fmt.Errorf("cannot set %s: %w", what, err)
 					}
+					if asJSON {
+						return writeJSON(out, jsonConfig{Subject: subject, Level: got.Level})
+					}
 					fmt.Fprintf(out, "Set %s to %s\n", what, got.Level)
 					return nil
 				case del:
 					old, err := reg.DeleteConfig(ctx, subject)
 					if err != nil {
 						return configSetting.deleteError(subject, err)
+					}
+					if asJSON {
+						return writeJSON(out, jsonConfig{Subject: subject, Previous: old})
 					}
 					fmt.Fprintf(out, "Deleted %s (was %s)\n", what, old)
 					return nil
@@ -585,11 +591,7 @@ level (or resets the global one to BACKWARD).`,
 					return err
 				}
 				if asJSON {
-					return writeJSON(out, struct {
-						Subject string `json:"subject,omitempty"`
-						Level   string `json:"compatibility_level"`
-						Source  string `json:"source"`
-					}{subject, level, source})
+					return writeJSON(out, jsonConfig{Subject: subject, Level: level, Source: source})
 				}
 				configSetting.writeShown(out, subject, level, source)
 				return nil
@@ -600,6 +602,16 @@ level (or resets the global one to BACKWARD).`,
 	cmd.Flags().BoolVar(&del, "delete", false, "delete the subject's own level (the global level: reset it to BACKWARD)")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print a JSON object")
 	return cmd
+}
+
+// jsonConfig is what config --json prints: the level in force and where it
+// comes from (showing), the level set (--set), or the level deleted
+// (--delete, as previous_compatibility_level).
+type jsonConfig struct {
+	Subject  string `json:"subject,omitempty"`
+	Level    string `json:"compatibility_level,omitempty"`
+	Source   string `json:"source,omitempty"`
+	Previous string `json:"previous_compatibility_level,omitempty"`
 }
 
 // schemaModes are the modes --set takes.

@@ -103,6 +103,24 @@ func TestSchemaCommands(t *testing.T) {
 	if out := cli(t, addr, "", "schema", "config", "users-value", "--delete"); out != "Deleted the compatibility level of subject users-value (was FULL_TRANSITIVE)\n" {
 		t.Errorf("config --delete: %q", out)
 	}
+	configJSON := func(args ...string) jsonConfig {
+		t.Helper()
+		var j jsonConfig
+		out := cli(t, addr, "", append([]string{"schema", "config", "--json"}, args...)...)
+		if err := json.Unmarshal([]byte(out), &j); err != nil {
+			t.Errorf("config %s --json: %v in %q", args, err, out)
+		}
+		return j
+	}
+	if got := configJSON("users-value", "--set", "forward"); got != (jsonConfig{Subject: "users-value", Level: "FORWARD"}) {
+		t.Errorf("config users-value --set forward --json: %+v", got)
+	}
+	if got := configJSON("users-value", "--delete"); got != (jsonConfig{Subject: "users-value", Previous: "FORWARD"}) {
+		t.Errorf("config users-value --delete --json: %+v", got)
+	}
+	if got := configJSON("users-value"); got != (jsonConfig{Subject: "users-value", Level: "BACKWARD", Source: "global"}) {
+		t.Errorf("config users-value --json: %+v", got)
+	}
 
 	if out := cli(t, addr, "", "schema", "delete", "people-value"); out != "Soft-deleted subject people-value (versions 1)\n" {
 		t.Errorf("delete: %q", out)
