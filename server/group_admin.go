@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -390,7 +391,12 @@ func (b *broker) resetOffsets(ctx context.Context, sh *coordShard, req *fjordv1.
 			if pr.PreviousOffset >= 0 {
 				base = pr.PreviousOffset
 			}
-			pr.Offset = clamp(base + to.ShiftBy)
+			// base >= 0, so only a forward shift can overflow; it ends at hw.
+			if to.ShiftBy > math.MaxInt64-base {
+				pr.Offset = hw
+			} else {
+				pr.Offset = clamp(base + to.ShiftBy)
+			}
 		}
 		offsets = append(offsets, group.CommitOffset{TopicPartition: tp, Offset: pr.Offset, LeaderEpoch: -1})
 	}

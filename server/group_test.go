@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"slices"
 	"testing"
 	"time"
@@ -587,6 +588,9 @@ func TestGroupResetOffsets(t *testing.T) {
 		{"dry run earliest", &fjordv1.ResetOffsetsRequest{Topics: all, To: &fjordv1.ResetOffsetsRequest_Earliest{Earliest: true}, DryRun: true}, map[int32]int64{0: 0, 1: 0}},
 		{"latest", &fjordv1.ResetOffsetsRequest{Topics: all, To: &fjordv1.ResetOffsetsRequest_Latest{Latest: true}}, map[int32]int64{0: 10, 1: 4}},
 		{"shift back, clamped", &fjordv1.ResetOffsetsRequest{To: &fjordv1.ResetOffsetsRequest_ShiftBy{ShiftBy: -7}}, map[int32]int64{0: 3, 1: 0}},
+		// 3 + MaxInt64 overflows: the shift saturates at the end, not the start.
+		{"shift forward by the most, clamped", &fjordv1.ResetOffsetsRequest{To: &fjordv1.ResetOffsetsRequest_ShiftBy{ShiftBy: math.MaxInt64}, DryRun: true}, map[int32]int64{0: 10, 1: 4}},
+		{"shift back by the most, clamped", &fjordv1.ResetOffsetsRequest{To: &fjordv1.ResetOffsetsRequest_ShiftBy{ShiftBy: math.MinInt64}, DryRun: true}, map[int32]int64{0: 0, 1: 0}},
 		{"offset, clamped, one partition", &fjordv1.ResetOffsetsRequest{Topics: []*fjordv1.TopicPartitions{{Topic: "t", Partitions: []int32{1}}},
 			To: &fjordv1.ResetOffsetsRequest_Offset{Offset: 99}}, map[int32]int64{1: 4}},
 		{"timestamp in the future", &fjordv1.ResetOffsetsRequest{Topics: all, To: &fjordv1.ResetOffsetsRequest_TimestampMs{TimestampMs: time.Now().Add(time.Hour).UnixMilli()}}, map[int32]int64{0: 10, 1: 4}},
