@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"math"
 	"strings"
 
 	"google.golang.org/grpc"
@@ -225,6 +226,8 @@ func planRegister(v *view, req *fjordv1.RegisterRequest) ([]Record, *fjordv1.Reg
 			return nil, nil, errorf(CodeOperationNotPermitted, "Overwrite new schema with id %d is not permitted: id %d belongs to another schema", req.GetId(), req.GetId())
 		}
 		id = req.GetId()
+	case v.maxID == math.MaxInt32:
+		return nil, nil, errorf(CodeOperationNotPermitted, "No schema id left: id %d, the largest, is taken", v.maxID)
 	default:
 		id = v.maxID + 1
 	}
@@ -232,6 +235,9 @@ func planRegister(v *view, req *fjordv1.RegisterRequest) ([]Record, *fjordv1.Reg
 		text = s.Canonical()
 	}
 	ver := v.nextVersion(subject)
+	if req.GetVersion() <= 0 && ver <= 0 {
+		return nil, nil, errorf(CodeOperationNotPermitted, "No version left for subject '%s': version %d, the largest, is taken", subject, int32(math.MaxInt32))
+	}
 	if req.GetVersion() > 0 {
 		if sub := v.subjects[subject]; sub != nil && sub.versions[req.GetVersion()] != nil {
 			return nil, nil, errorf(CodeOperationNotPermitted, "Overwrite of subject '%s' version %d is not permitted", subject, req.GetVersion())

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"net/http/httptest"
 	"sync"
 	"testing"
@@ -209,5 +210,47 @@ func TestConcurrentRegistrationsGetUniqueIDs(t *testing.T) {
 			t.Fatalf("ids not unique: %v", ids)
 		}
 		seen[id] = true
+	}
+}
+
+// Ids and versions are int32: a registration past the largest is refused,
+// not handed a negative number that the view then drops as a bad record.
+func TestRegisterIDAndVersionExhausted(t *testing.T) {
+	r := newTestRegistry(t, newMemBackend())
+	ctx := testCtx(t)
+	setMode := func(mode string) {
+		t.Helper()
+		if _, err := r.SetMode(ctx, &fjordv1.SetModeRequest{Mode: mode, Force: true}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	schema := func(field string) string {
+		return `{"type":"record","name":"R","fields":[{"name":"` + field + `","type":"int","default":0}]}`
+	}
+	register := func(req *fjordv1.RegisterRequest) (*fjordv1.RegisterResponse, error) {
+		t.Helper()
+		return r.Register(ctx, req)
+	}
+
+	setMode(modeImport)
+	if _, err := register(&fjordv1.RegisterRequest{Subject: "s", Schema: schema("a"), Id: 1, Version: math.MaxInt32}); err != nil {
+		t.Fatalf("import at the largest version: %v", err)
+	}
+	setMode(modeReadWrite)
+	if resp, err := register(&fjordv1.RegisterRequest{Subject: "s", Schema: schema("b")}); codeOf(err) != CodeOperationNotPermitted {
+		t.Errorf("register past the largest version: %v, %v; want error code %d", resp, err, CodeOperationNotPermitted)
+	}
+
+	setMode(modeImport)
+	if _, err := register(&fjordv1.RegisterRequest{Subject: "u", Schema: schema("c"), Id: math.MaxInt32, Version: 1}); err != nil {
+		t.Fatalf("import at the largest id: %v", err)
+	}
+	setMode(modeReadWrite)
+	if resp, err := register(&fjordv1.RegisterRequest{Subject: "t", Schema: schema("d")}); codeOf(err) != CodeOperationNotPermitted {
+		t.Errorf("register past the largest id: %v, %v; want error code %d", resp, err, CodeOperationNotPermitted)
+	}
+	// An existing schema keeps its id under a new subject.
+	if resp, err := register(&fjordv1.RegisterRequest{Subject: "t", Schema: schema("a")}); err != nil || resp.GetId() != 1 || resp.GetVersion() != 1 {
+		t.Errorf("register a known schema = %v, %v; want id 1 version 1", resp, err)
 	}
 }

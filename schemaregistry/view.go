@@ -256,7 +256,8 @@ func (v *view) latest(subject string, deleted bool) *version {
 }
 
 // nextVersion is the version number a new registration gets: one more
-// than any version the subject has, soft-deleted ones included.
+// than any version the subject has, soft-deleted ones included (it wraps
+// to a negative number after math.MaxInt32, which the caller refuses).
 func (v *view) nextVersion(subject string) int32 {
 	n := int32(0)
 	if s := v.subjects[subject]; s != nil {
