@@ -96,6 +96,17 @@ func (r *Registry) CheckPayload(ctx context.Context, topic string, isKey bool, s
 	if !full {
 		return nil
 	}
+	// Checked without goavro first: it preallocates arrays and maps from
+	// their block counts, which a few hostile bytes set to 2^31.
+	r.mu.RLock()
+	s, err := r.v.schema(id)
+	r.mu.RUnlock()
+	if err != nil {
+		return fmt.Errorf("%s: cannot parse schema %d: %v", what, id, err)
+	}
+	if err := s.CheckBinary(data[WireHeaderSize:]); err != nil {
+		return fmt.Errorf("%s does not decode with schema %d (subject %q): %v", what, id, subject, err)
+	}
 	c, err := r.codecFor(id)
 	if err != nil {
 		return fmt.Errorf("%s: cannot build a decoder for schema %d: %v", what, id, err)

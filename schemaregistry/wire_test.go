@@ -2,6 +2,7 @@ package schemaregistry
 
 import (
 	"encoding/binary"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -106,6 +107,51 @@ func BenchmarkCheckPayloadFull(b *testing.B) {
 	for b.Loop() {
 		if err := r.CheckPayload(b.Context(), "t", false, StrategyTopic, true, data); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// A full check of a few bytes claiming a block of 2^31-1 items is refused
+// without allocating for them (goavro alone allocates 32 GiB for it).
+func TestCheckPayloadHugeBlockCount(t *testing.T) {
+	r := newTestRegistry(t, newMemBackend())
+	ctx := testCtx(t)
+	for _, tc := range []struct{ subject, schema string }{
+		{"ints-value", `{"type":"array","items":"int"}`},
+		{"nulls-value", `{"type":"array","items":"null"}`},
+		{"map-value", `{"type":"map","values":"null"}`},
+		{"nested-value", `{"type":"record","name":"R","fields":[{"name":"a","type":{"type":"array","items":{"type":"array","items":"long"}}}]}`},
+	} {
+		resp, err := r.Register(ctx, &fjordv1.RegisterRequest{Subject: tc.subject, Schema: tc.schema})
+		if err != nil {
+			t.Fatal(err)
+		}
+		topic := strings.TrimSuffix(tc.subject, "-value")
+		for _, count := range []int64{1<<31 - 1, -(1<<31 - 1), 1 << 62} {
+			data := framed(resp.GetId(), binary.AppendVarint(nil, count))
+			if count < 0 {
+				data = binary.AppendVarint(data, 0) // block size
+			}
+			var before, after runtime.MemStats
+			runtime.ReadMemStats(&before)
+			err := r.CheckPayload(ctx, topic, false, StrategyTopic, true, data)
+			runtime.ReadMemStats(&after)
+			if err == nil || !strings.Contains(err.Error(), "does not decode") {
+				t.Errorf("%s, block count %d: %v, want a decoding error", tc.subject, count, err)
+			}
+			if grew := after.TotalAlloc - before.TotalAlloc; grew > 1<<20 {
+				t.Errorf("%s, block count %d: allocated %d bytes", tc.subject, count, grew)
+			}
+		}
+		// Null items take no bytes: a few are fine, a complete block of
+		// 2^31-1 is refused (a decoder building it spends 32 GiB).
+		if tc.subject == "nulls-value" {
+			for count, ok := range map[int64]bool{3: true, 1 << 16: true, 1<<16 + 1: false, 1<<31 - 1: false} {
+				data := framed(resp.GetId(), binary.AppendVarint(binary.AppendVarint(nil, count), 0))
+				if err := r.CheckPayload(ctx, topic, false, StrategyTopic, true, data); (err == nil) != ok {
+					t.Errorf("%d nulls: %v, want ok %v", count, err, ok)
+				}
+			}
 		}
 	}
 }
