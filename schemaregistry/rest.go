@@ -228,14 +228,6 @@ func decodeBody(req *http.Request, into any) error {
 	return nil
 }
 
-func referencesFromJSON(refs []reference) []*fjordv1.SchemaReference {
-	var out []*fjordv1.SchemaReference
-	for _, r := range refs {
-		out = append(out, &fjordv1.SchemaReference{Name: r.Name, Subject: r.Subject, Version: r.Version})
-	}
-	return out
-}
-
 func referencesToJSON(refs []*fjordv1.SchemaReference) []reference {
 	var out []reference
 	for _, r := range refs {
@@ -335,7 +327,7 @@ func (h *restHandler) lookup(w http.ResponseWriter, req *http.Request) {
 		return
 	}
 	resp, err := h.r.LookupSchema(req.Context(), &fjordv1.LookupSchemaRequest{Subject: req.PathValue("subject"), Schema: body.Schema,
-		SchemaType: body.SchemaType, References: referencesFromJSON(body.References), Normalize: boolParam(req, "normalize"), Deleted: boolParam(req, "deleted")})
+		SchemaType: body.SchemaType, References: referencesProto(body.References), Normalize: boolParam(req, "normalize"), Deleted: boolParam(req, "deleted")})
 	reply(w, subjectSchemaOf(resp.GetSchema()), err)
 }
 
@@ -346,7 +338,7 @@ func (h *restHandler) register(w http.ResponseWriter, req *http.Request) {
 		return
 	}
 	resp, err := h.r.Register(req.Context(), &fjordv1.RegisterRequest{Subject: req.PathValue("subject"), Schema: body.Schema,
-		SchemaType: body.SchemaType, References: referencesFromJSON(body.References), Normalize: boolParam(req, "normalize"),
+		SchemaType: body.SchemaType, References: referencesProto(body.References), Normalize: boolParam(req, "normalize"),
 		Id: max(body.ID, 0), Version: max(body.Version, 0)})
 	reply(w, struct {
 		ID int32 `json:"id"`
@@ -431,7 +423,7 @@ func (h *restHandler) compatibility(w http.ResponseWriter, req *http.Request) {
 	}
 	verbose := boolParam(req, "verbose")
 	resp, err := h.r.CheckCompatibility(req.Context(), &fjordv1.CheckCompatibilityRequest{Subject: req.PathValue("subject"), Version: v,
-		Schema: body.Schema, SchemaType: body.SchemaType, References: referencesFromJSON(body.References),
+		Schema: body.Schema, SchemaType: body.SchemaType, References: referencesProto(body.References),
 		Normalize: boolParam(req, "normalize"), Verbose: verbose})
 	if !verbose {
 		reply(w, struct {
