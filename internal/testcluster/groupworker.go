@@ -97,25 +97,25 @@ type CommitResult struct {
 }
 
 // WorkerEvent is one line of a worker's output (the groupworker command
-// documents the events).
+// documents the events and writes them with this type).
 type WorkerEvent struct {
 	T       Mono           `json:"t"`
 	Ev      string         `json:"ev"`
-	Member  string         `json:"member"`
-	TPs     []TP           `json:"tps"`
-	Pending []TP           `json:"pending"`
-	Topic   string         `json:"topic"`
+	Member  string         `json:"member,omitempty"`
+	TPs     []TP           `json:"tps,omitempty"`
+	Pending []TP           `json:"pending,omitempty"`
+	Topic   string         `json:"topic,omitempty"`
 	P       int32          `json:"p"`
 	Off     int64          `json:"off"`
-	Key     string         `json:"key"`
-	Epoch   int32          `json:"epoch"`
-	Offsets []CommitResult `json:"offsets"`
-	PErr    []CommitResult `json:"perr"`
-	Err     string         `json:"err"`
+	Key     string         `json:"key,omitempty"`
+	Epoch   int32          `json:"epoch,omitempty"`
+	Offsets []CommitResult `json:"offsets,omitempty"`
+	PErr    []CommitResult `json:"perr,omitempty"`
+	Err     string         `json:"err,omitempty"`
 	// Sent is when a commit was sent (T is when it returned).
-	Sent Mono `json:"sent"`
+	Sent Mono `json:"sent,omitempty"`
 	// Addr is the broker a commit or Membership stream went to.
-	Addr string `json:"addr"`
+	Addr string `json:"addr,omitempty"`
 
 	// Worker names the worker that printed the event (set by the harness).
 	Worker string `json:"-"`

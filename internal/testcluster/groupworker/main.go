@@ -51,7 +51,6 @@ import (
 	"syscall"
 	"time"
 
-	"golang.org/x/sys/unix"
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials/insecure"
@@ -59,49 +58,15 @@ import (
 
 	fjord "github.com/fjordlog/fjord/clients/go"
 	fjordv1 "github.com/fjordlog/fjord/gen/go/fjord/v1"
+	"github.com/fjordlog/fjord/internal/testcluster"
 )
 
-// tp is a partition in events.
-type tp struct {
-	Topic     string `json:"topic"`
-	Partition int32  `json:"p"`
-}
-
-// offset is a committed offset in events.
-type offset struct {
-	Topic     string `json:"topic"`
-	Partition int32  `json:"p"`
-	Offset    int64  `json:"off"`
-	Reason    string `json:"reason,omitempty"`
-}
-
-// event is one output line; internal/testcluster parses the same fields.
-type event struct {
-	T       int64    `json:"t"`
-	Ev      string   `json:"ev"`
-	Member  string   `json:"member,omitempty"`
-	TPs     []tp     `json:"tps,omitempty"`
-	Pending []tp     `json:"pending,omitempty"`
-	Topic   string   `json:"topic,omitempty"`
-	P       int32    `json:"p"`
-	Off     int64    `json:"off"`
-	Key     string   `json:"key,omitempty"`
-	Epoch   int32    `json:"epoch,omitempty"`
-	Offsets []offset `json:"offsets,omitempty"`
-	PErr    []offset `json:"perr,omitempty"`
-	Err     string   `json:"err,omitempty"`
-	Sent    int64    `json:"sent,omitempty"`
-	Addr    string   `json:"addr,omitempty"`
-}
-
-// mono reads CLOCK_MONOTONIC, the same for every process of the machine.
-func mono() int64 {
-	var ts unix.Timespec
-	if err := unix.ClockGettime(unix.CLOCK_MONOTONIC, &ts); err != nil {
-		panic(err)
-	}
-	return ts.Nano()
-}
+// The events are testcluster's WorkerEvent, which the harness parses.
+type (
+	event  = testcluster.WorkerEvent
+	tp     = testcluster.TP
+	offset = testcluster.CommitResult
+)
 
 // emitter writes events; buffered ones (records) go out at flush.
 type emitter struct {
@@ -120,7 +85,7 @@ func (o *emitter) buffer(e event) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	if e.T == 0 {
-		e.T = mono()
+		e.T = testcluster.MonoNow()
 	}
 	if err := o.enc.Encode(e); err != nil {
 		fmt.Fprintln(os.Stderr, "groupworker: write event:", err)
@@ -146,7 +111,7 @@ func (o *emitter) emit(e event) {
 func tps(in []fjord.TopicPartition) []tp {
 	out := make([]tp, 0, len(in))
 	for _, x := range in {
-		out = append(out, tp{x.Topic, x.Partition})
+		out = append(out, tp{Topic: x.Topic, Partition: x.Partition})
 	}
 	return out
 }
@@ -155,7 +120,7 @@ func wireTPs(in []*fjordv1.TopicPartitions) []tp {
 	out := []tp{}
 	for _, t := range in {
 		for _, p := range t.GetPartitions() {
-			out = append(out, tp{t.GetTopic(), p})
+			out = append(out, tp{Topic: t.GetTopic(), Partition: p})
 		}
 	}
 	return out
@@ -175,7 +140,7 @@ func reason(err error) string {
 // commitInterceptor reports every CommitOffsets RPC and its outcome.
 func commitInterceptor(out *emitter) grpc.UnaryClientInterceptor {
 	return func(ctx context.Context, method string, req, reply any, cc *grpc.ClientConn, invoker grpc.UnaryInvoker, opts ...grpc.CallOption) error {
-		sent := mono()
+		sent := testcluster.MonoNow()
 		err := invoker(ctx, method, req, reply, cc, opts...)
 		if method != fjordv1.GroupService_CommitOffsets_FullMethodName {
 			return err
