@@ -10,14 +10,13 @@ import (
 	fjord "github.com/fjordlog/fjord/clients/go"
 )
 
-// These tests fail (hang in Flush) at the time of writing: when the first
-// queued batch of a partition is dropped without being sent (all its
-// records' contexts ended, or it outlived DeliveryTimeout), sender.collect
-// (clients/go/sender.go) moves on to the next partition and nothing wakes
-// the sender again, so the partition's later batches stay queued, their
-// promises are never called, and Flush and Close (whose Flush has no
-// deadline) never return. A producer that keeps producing drains such a
-// partition one dropped batch per wake-up, sending nothing meanwhile.
+// These tests guard a fixed bug (commit "clients/go: a partition's queued
+// batches after one dropped unsent ... are considered in the same pass"):
+// when the first queued batch of a partition was dropped without being
+// sent (all its records' contexts ended, or it outlived DeliveryTimeout),
+// the sender moved on to the next partition and nothing woke it again, so
+// the partition's later batches stayed queued, their promises were never
+// called, and Flush and Close (whose Flush has no deadline) never returned.
 
 // TestProduceContextCancelledWhileQueued cancels the context of records
 // queued behind a request in flight (one batch per record, one request at a
