@@ -269,7 +269,16 @@ func (v *view) nextVersion(subject string) int32 {
 }
 
 // hasLive reports whether a subject has a version not soft-deleted.
-func (v *view) hasLive(subject string) bool { return v.latest(subject, false) != nil }
+func (v *view) hasLive(subject string) bool {
+	if s := v.subjects[subject]; s != nil {
+		for _, ver := range s.versions {
+			if !ver.deleted {
+				return true
+			}
+		}
+	}
+	return false
+}
 
 // hasAny reports whether a subject has any version.
 func (v *view) hasAny(subject string) bool {
