@@ -3,6 +3,8 @@ package fjord
 import (
 	"context"
 	"errors"
+	"fmt"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -217,12 +219,25 @@ func (r *SchemaRegistry) call(ctx context.Context, write bool, fn func(ctx conte
 	})
 }
 
-func refsToProto(refs []SchemaReference) []*fjordv1.SchemaReference {
+// wireInt converts an id or version argument to its wire form, refusing
+// one that does not fit: truncated, it would name another schema.
+func wireInt(what string, v int) (int32, error) {
+	if v < math.MinInt32 || v > math.MaxInt32 {
+		return 0, fmt.Errorf("fjord: schema %s %d out of range", what, v)
+	}
+	return int32(v), nil
+}
+
+func refsToProto(refs []SchemaReference) ([]*fjordv1.SchemaReference, error) {
 	out := make([]*fjordv1.SchemaReference, 0, len(refs))
 	for _, r := range refs {
-		out = append(out, &fjordv1.SchemaReference{Name: r.Name, Subject: r.Subject, Version: int32(r.Version)})
+		v, err := wireInt("reference version", r.Version)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, &fjordv1.SchemaReference{Name: r.Name, Subject: r.Subject, Version: v})
 	}
-	return out
+	return out, nil
 }
 
 func schemaFromProto(p *fjordv1.Schema) Schema {
@@ -268,11 +283,15 @@ func (r *SchemaRegistry) Register(ctx context.Context, subject string, s Schema)
 	if ok {
 		return got, nil
 	}
+	refs, err := refsToProto(s.References)
+	if err != nil {
+		return Schema{}, err
+	}
 	var resp *fjordv1.RegisterResponse
-	err := r.call(ctx, true, func(ctx context.Context, sc fjordv1.SchemaRegistryServiceClient) error {
+	err = r.call(ctx, true, func(ctx context.Context, sc fjordv1.SchemaRegistryServiceClient) error {
 		var err error
 		resp, err = sc.Register(ctx, &fjordv1.RegisterRequest{
-			Subject: subject, Schema: s.Schema, SchemaType: s.Type, References: refsToProto(s.References), Normalize: r.normalize,
+			Subject: subject, Schema: s.Schema, SchemaType: s.Type, References: refs, Normalize: r.normalize,
 		})
 		return err
 	})
@@ -298,11 +317,15 @@ func (r *SchemaRegistry) Lookup(ctx context.Context, subject string, s Schema) (
 	if ok {
 		return got, nil
 	}
+	refs, err := refsToProto(s.References)
+	if err != nil {
+		return Schema{}, err
+	}
 	var resp *fjordv1.LookupSchemaResponse
-	err := r.call(ctx, false, func(ctx context.Context, sc fjordv1.SchemaRegistryServiceClient) error {
+	err = r.call(ctx, false, func(ctx context.Context, sc fjordv1.SchemaRegistryServiceClient) error {
 		var err error
 		resp, err = sc.LookupSchema(ctx, &fjordv1.LookupSchemaRequest{
-			Subject: subject, Schema: s.Schema, SchemaType: s.Type, References: refsToProto(s.References), Normalize: r.normalize,
+			Subject: subject, Schema: s.Schema, SchemaType: s.Type, References: refs, Normalize: r.normalize,
 		})
 		return err
 	})
@@ -329,10 +352,14 @@ func (r *SchemaRegistry) SchemaByID(ctx context.Context, id int) (Schema, error)
 	if ok {
 		return got, nil
 	}
+	wid, err := wireInt("id", id)
+	if err != nil {
+		return Schema{}, err
+	}
 	var resp *fjordv1.GetSchemaByIDResponse
-	err := r.call(ctx, false, func(ctx context.Context, sc fjordv1.SchemaRegistryServiceClient) error {
+	err = r.call(ctx, false, func(ctx context.Context, sc fjordv1.SchemaRegistryServiceClient) error {
 		var err error
-		resp, err = sc.GetSchemaByID(ctx, &fjordv1.GetSchemaByIDRequest{Id: int32(id)})
+		resp, err = sc.GetSchemaByID(ctx, &fjordv1.GetSchemaByIDRequest{Id: wid})
 		return err
 	})
 	if err != nil {
@@ -350,10 +377,14 @@ func (r *SchemaRegistry) SchemaByID(ctx context.Context, id int) (Schema, error)
 // versions included when deleted is set. It is not cached. Fails with
 // ErrSubjectNotFound or ErrVersionNotFound.
 func (r *SchemaRegistry) Version(ctx context.Context, subject string, v int, deleted bool) (Schema, error) {
+	wv, err := wireInt("version", v)
+	if err != nil {
+		return Schema{}, err
+	}
 	var resp *fjordv1.GetVersionResponse
-	err := r.call(ctx, false, func(ctx context.Context, sc fjordv1.SchemaRegistryServiceClient) error {
+	err = r.call(ctx, false, func(ctx context.Context, sc fjordv1.SchemaRegistryServiceClient) error {
 		var err error
-		resp, err = sc.GetVersion(ctx, &fjordv1.GetVersionRequest{Subject: subject, Version: int32(v), Deleted: deleted})
+		resp, err = sc.GetVersion(ctx, &fjordv1.GetVersionRequest{Subject: subject, Version: wv, Deleted: deleted})
 		return err
 	})
 	if err != nil {
@@ -414,9 +445,13 @@ func (r *SchemaRegistry) Versions(ctx context.Context, subject string, deleted b
 // SubjectVersionsOf lists the subject versions schema id is registered as
 // (soft-deleted ones too with deleted), sorted by subject then version.
 func (r *SchemaRegistry) SubjectVersionsOf(ctx context.Context, id int, deleted bool) ([]Schema, error) {
+	wid, err := wireInt("id", id)
+	if err != nil {
+		return nil, err
+	}
 	var out []Schema
-	err := r.call(ctx, false, func(ctx context.Context, sc fjordv1.SchemaRegistryServiceClient) error {
-		resp, err := sc.GetSchemaVersions(ctx, &fjordv1.GetSchemaVersionsRequest{Id: int32(id), Deleted: deleted})
+	err = r.call(ctx, false, func(ctx context.Context, sc fjordv1.SchemaRegistryServiceClient) error {
+		resp, err := sc.GetSchemaVersions(ctx, &fjordv1.GetSchemaVersionsRequest{Id: wid, Deleted: deleted})
 		out = out[:0]
 		for _, sv := range resp.GetVersions() {
 			out = append(out, Schema{Subject: sv.GetSubject(), Version: int(sv.GetVersion()), ID: id})
@@ -431,10 +466,18 @@ func (r *SchemaRegistry) SubjectVersionsOf(ctx context.Context, id int, deleted 
 // non-deleted one for the transitive levels). With verbose, Messages lists
 // every incompatibility.
 func (r *SchemaRegistry) CheckCompatibility(ctx context.Context, subject string, v int, s Schema, verbose bool) (Compatibility, error) {
+	wv, err := wireInt("version", v)
+	if err != nil {
+		return Compatibility{}, err
+	}
+	refs, err := refsToProto(s.References)
+	if err != nil {
+		return Compatibility{}, err
+	}
 	var out Compatibility
-	err := r.call(ctx, false, func(ctx context.Context, sc fjordv1.SchemaRegistryServiceClient) error {
+	err = r.call(ctx, false, func(ctx context.Context, sc fjordv1.SchemaRegistryServiceClient) error {
 		resp, err := sc.CheckCompatibility(ctx, &fjordv1.CheckCompatibilityRequest{
-			Subject: subject, Version: int32(v), Schema: s.Schema, SchemaType: s.Type, References: refsToProto(s.References),
+			Subject: subject, Version: wv, Schema: s.Schema, SchemaType: s.Type, References: refs,
 			Normalize: r.normalize, Verbose: verbose,
 		})
 		out = Compatibility{Compatible: resp.GetIsCompatible(), Messages: resp.GetMessages()}
@@ -529,9 +572,13 @@ func (r *SchemaRegistry) DeleteMode(ctx context.Context, subject string) (string
 // for good (ErrReferenceExists). Fails with ErrSubjectNotFound or
 // ErrVersionNotFound.
 func (r *SchemaRegistry) ReferencedBy(ctx context.Context, subject string, v int) ([]int, error) {
+	wv, err := wireInt("version", v)
+	if err != nil {
+		return nil, err
+	}
 	var out []int
-	err := r.call(ctx, false, func(ctx context.Context, sc fjordv1.SchemaRegistryServiceClient) error {
-		resp, err := sc.GetReferencedBy(ctx, &fjordv1.GetReferencedByRequest{Subject: subject, Version: int32(v)})
+	err = r.call(ctx, false, func(ctx context.Context, sc fjordv1.SchemaRegistryServiceClient) error {
+		resp, err := sc.GetReferencedBy(ctx, &fjordv1.GetReferencedByRequest{Subject: subject, Version: wv})
 		out = out[:0]
 		for _, id := range resp.GetIds() {
 			out = append(out, int(id))
@@ -563,9 +610,13 @@ func (r *SchemaRegistry) DeleteSubject(ctx context.Context, subject string, perm
 // DeleteVersion deletes version v of subject (-1: the latest), soft first,
 // then with permanent for good; it returns the version deleted.
 func (r *SchemaRegistry) DeleteVersion(ctx context.Context, subject string, v int, permanent bool) (int, error) {
+	wv, err := wireInt("version", v)
+	if err != nil {
+		return 0, err
+	}
 	var out int
-	err := r.call(ctx, true, func(ctx context.Context, sc fjordv1.SchemaRegistryServiceClient) error {
-		resp, err := sc.DeleteVersion(ctx, &fjordv1.DeleteVersionRequest{Subject: subject, Version: int32(v), Permanent: permanent})
+	err = r.call(ctx, true, func(ctx context.Context, sc fjordv1.SchemaRegistryServiceClient) error {
+		resp, err := sc.DeleteVersion(ctx, &fjordv1.DeleteVersionRequest{Subject: subject, Version: wv, Permanent: permanent})
 		out = int(resp.GetVersion())
 		return err
 	})

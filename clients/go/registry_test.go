@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -442,5 +443,41 @@ func TestSchemaRegistryReferencedBy(t *testing.T) {
 	}
 	if n := f.count("GetReferencedBy") - before; n != 2 {
 		t.Errorf("GetReferencedBy sent %d times, want 2 (one retry)", n)
+	}
+}
+
+// TestSchemaRegistryIntRange: an id or version beyond the wire's int32 is
+// refused before any request; truncated, SchemaByID(1<<32+100) asked for
+// schema 100 and cached it under the huge id.
+func TestSchemaRegistryIntRange(t *testing.T) {
+	if strconv.IntSize == 32 {
+		t.Skip("every int fits the wire")
+	}
+	f, reg := startFakeSR(t)
+	ctx := testCtx(t)
+	h64 := int64(1<<32 + 100)
+	huge := int(h64)
+	big := fjord.Schema{Schema: `"string"`, References: []fjord.SchemaReference{{Name: "x", Subject: "s", Version: huge}}}
+	for name, call := range map[string]func() error{
+		"SchemaByID":        func() error { _, err := reg.SchemaByID(ctx, huge); return err },
+		"Version":           func() error { _, err := reg.Version(ctx, "s", -huge, false); return err },
+		"SubjectVersionsOf": func() error { _, err := reg.SubjectVersionsOf(ctx, huge, false); return err },
+		"CheckCompatibility": func() error {
+			_, err := reg.CheckCompatibility(ctx, "s", huge, fjord.Schema{Schema: `"string"`}, false)
+			return err
+		},
+		"ReferencedBy":  func() error { _, err := reg.ReferencedBy(ctx, "s", huge); return err },
+		"DeleteVersion": func() error { _, err := reg.DeleteVersion(ctx, "s", huge, false); return err },
+		"Register":      func() error { _, err := reg.Register(ctx, "s", big); return err },
+		"Lookup":        func() error { _, err := reg.Lookup(ctx, "s", big); return err },
+	} {
+		if err := call(); err == nil {
+			t.Errorf("%s with %d: no error", name, int64(huge))
+		}
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if len(f.calls) != 0 {
+		t.Errorf("requests sent: %v", f.calls)
 	}
 }
