@@ -6,6 +6,7 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
+	"math"
 	"regexp"
 	"slices"
 	"sync"
@@ -40,6 +41,10 @@ const staleEpochRetries = 20
 
 // defaultHeartbeatInterval is used when the coordinator names none.
 const defaultHeartbeatInterval = 3 * time.Second
+
+// maxGroupTimeout is the longest SessionTimeout and RebalanceTimeout: the
+// join carries them as int32 milliseconds.
+const maxGroupTimeout = math.MaxInt32 * time.Millisecond
 
 // defaultMaxPollInterval is MaxPollInterval's default, Kafka's.
 const defaultMaxPollInterval = 5 * time.Minute
@@ -185,6 +190,8 @@ func NewGroupConsumer(c *Client, group string, opts ...GroupOpt) (*GroupConsumer
 		return nil, errors.New("fjord: Topics and TopicPattern are exclusive")
 	case gc.sessionTimeout < 0, gc.rebalanceTimeout < 0:
 		return nil, errors.New("fjord: negative group timeout")
+	case gc.sessionTimeout > maxGroupTimeout, gc.rebalanceTimeout > maxGroupTimeout:
+		return nil, fmt.Errorf("fjord: group timeout above %v (the join carries milliseconds as int32)", maxGroupTimeout)
 	case gc.maxPollInterval <= 0:
 		return nil, errors.New("fjord: MaxPollInterval must be positive")
 	case gc.autoCommit && gc.autoCommitInterval <= 0:

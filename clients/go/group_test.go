@@ -470,6 +470,9 @@ func TestGroupConsumerOptions(t *testing.T) {
 		{"g", []fjord.GroupOpt{fjord.Topics("a"), fjord.TopicPattern("a.*")}},
 		{"g", []fjord.GroupOpt{fjord.Topics("a"), fjord.SessionTimeout(-time.Second)}},
 		{"g", []fjord.GroupOpt{fjord.Topics("a"), fjord.AutoCommitInterval(0)}},
+		// Beyond int32 milliseconds: 50 days wrapped to about 7 hours.
+		{"g", []fjord.GroupOpt{fjord.Topics("a"), fjord.RebalanceTimeout(50 * 24 * time.Hour)}},
+		{"g", []fjord.GroupOpt{fjord.Topics("a"), fjord.SessionTimeout(30 * 24 * time.Hour)}},
 	} {
 		if _, err := fjord.NewGroupConsumer(cl, tc.group, tc.opts...); err == nil {
 			t.Errorf("NewGroupConsumer(%q, %d opts) succeeded", tc.group, len(tc.opts))
