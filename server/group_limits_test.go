@@ -40,3 +40,31 @@ func TestGroupJoinTooLargeIsRefused(t *testing.T) {
 		t.Fatalf("member in the group after the refused joins: %v", err)
 	}
 }
+
+// Errors about ids, topics and assignors megabytes long quote only their
+// start: the message travels in the gRPC trailers, and one of megabytes
+// broke the connection (COMPRESSION_ERROR) instead of answering.
+func TestGroupHugeNamesGetClearErrors(t *testing.T) {
+	tb := startBroker(t, "", groupOpts)
+	tb.createTopic("t", 2, nil)
+	joinMember(t, []*testBroker{tb}, join("g", "m1", "t"))
+	huge := strings.Repeat("m", 20<<20)
+
+	for name, c := range map[string]struct {
+		j      *fjordv1.JoinGroup
+		code   codes.Code
+		reason Reason
+	}{
+		"member id":   {join("g", huge, "t"), codes.InvalidArgument, ReasonInvalidRequest},
+		"instance id": {&fjordv1.JoinGroup{GroupId: "g", MemberId: "m2", InstanceId: huge, Subscription: &fjordv1.Subscription{Topics: []string{"t"}}}, codes.InvalidArgument, ReasonInvalidRequest},
+		"assignor":    {&fjordv1.JoinGroup{GroupId: "g", MemberId: "m2", Assignor: huge, Subscription: &fjordv1.Subscription{Topics: []string{"t"}}}, codes.InvalidArgument, ReasonUnsupportedAssignor},
+		"owned topic": {&fjordv1.JoinGroup{GroupId: "g", MemberId: "m1", MemberEpoch: 1, Subscription: &fjordv1.Subscription{Topics: []string{"t"}},
+			Owned: []*fjordv1.TopicPartitions{{Topic: huge, Partitions: []int32{0}}}}, codes.FailedPrecondition, ReasonFencedMemberEpoch},
+	} {
+		m := openMember(t, tb, c.j)
+		_, err := m.next(10 * time.Second)
+		wantStatus(t, "join with a huge "+name, err, c.code, string(c.reason))
+	}
+	_, err := tb.groups().CommitOffsets(ctx(t), commitReq("g", huge, 1, "t", map[int32]int64{0: 1}))
+	wantStatus(t, "commit by a huge member id", err, codes.FailedPrecondition, string(ReasonUnknownMemberID))
+}

@@ -46,16 +46,26 @@ func errorf(r Reason, format string, args ...any) *Error {
 	return &Error{Reason: r, Message: fmt.Sprintf(format, args...), Partition: -1}
 }
 
+// clip shortens a name quoted in a message: ids that fail validation, or
+// unknown topic names, may be megabytes long, and the server sends the
+// message in the gRPC trailers, where it would break the connection.
+func clip(s string) string {
+	if len(s) <= maxIDBytes {
+		return s
+	}
+	return fmt.Sprintf("%s... (%d bytes)", s[:64], len(s))
+}
+
 func errGroup(r Reason, groupID, format string, args ...any) *Error {
-	return errorf(r, "group %q: "+format, append([]any{groupID}, args...)...)
+	return errorf(r, "group %q: "+format, append([]any{clip(groupID)}, args...)...)
 }
 
 func errMember(r Reason, groupID, memberID, format string, args ...any) *Error {
-	return errorf(r, "group %q member %q: "+format, append([]any{groupID, memberID}, args...)...)
+	return errorf(r, "group %q member %q: "+format, append([]any{clip(groupID), clip(memberID)}, args...)...)
 }
 
 func errPartition(r Reason, groupID string, tp TopicPartition, format string, args ...any) *Error {
-	e := errorf(r, "group %q partition %s/%d: "+format, append([]any{groupID, tp.Topic, tp.Partition}, args...)...)
+	e := errorf(r, "group %q partition %s/%d: "+format, append([]any{clip(groupID), clip(tp.Topic), tp.Partition}, args...)...)
 	e.Topic, e.Partition = tp.Topic, tp.Partition
 	return e
 }

@@ -130,7 +130,7 @@ func (s *Shard) resume(o *op, g *group, m *member, req JoinRequest, p joinParams
 	for _, tp := range p.owned {
 		if !m.owns(tp) {
 			return Output{}, errMember(ReasonFencedMemberEpoch, req.Group, req.MemberID,
-				"resumed owning %s/%d, which is not assigned to it; rejoin with epoch 0", tp.Topic, tp.Partition)
+				"resumed owning %s/%d, which is not assigned to it; rejoin with epoch 0", clip(tp.Topic), tp.Partition)
 		}
 	}
 	if err := checkAssignor(g, p.assignor, m.id, nil); err != nil {

@@ -387,6 +387,8 @@ func TestJoinValidation(t *testing.T) {
 		{"control group", func(r *JoinRequest) { r.Group = "g\n" }, ReasonInvalidGroupID},
 		{"empty member", func(r *JoinRequest) { r.MemberID = "" }, ReasonInvalidRequest},
 		{"long member", func(r *JoinRequest) { r.MemberID = strings.Repeat("m", 256) }, ReasonInvalidRequest},
+		{"huge member", func(r *JoinRequest) { r.MemberID = strings.Repeat("m", 1<<20) }, ReasonInvalidRequest},
+		{"huge assignor", func(r *JoinRequest) { r.Assignor = strings.Repeat("a", 1<<20) }, ReasonUnknownAssignor},
 		{"bad instance", func(r *JoinRequest) { r.InstanceID = "i\x00" }, ReasonInvalidRequest},
 		{"both", func(r *JoinRequest) { r.Subscription.Pattern = "a" }, ReasonInvalidRequest},
 		{"neither", func(r *JoinRequest) { r.Subscription.Topics = nil }, ReasonInvalidRequest},
@@ -418,6 +420,10 @@ func TestJoinValidation(t *testing.T) {
 		}
 		if msg := err.Error(); !strings.HasPrefix(msg, "group: ") || strings.ToLower(msg[:8]) != msg[:8] {
 			t.Errorf("%s: message %q", c.name, msg)
+		}
+		// Messages go in gRPC trailers: megabyte ids are not quoted whole.
+		if n := len(err.Error()); n > 1024 {
+			t.Errorf("%s: message of %d bytes", c.name, n)
 		}
 	}
 	// "cooperative-sticky" is another name for uniform.

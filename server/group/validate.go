@@ -40,7 +40,7 @@ func badID(id string) string {
 
 func validGroupID(groupID string) error {
 	if why := badID(groupID); why != "" {
-		return errorf(ReasonInvalidGroupID, "invalid group id %q: %s", groupID, why)
+		return errorf(ReasonInvalidGroupID, "invalid group id %q: %s", clip(groupID), why)
 	}
 	return nil
 }
@@ -63,7 +63,7 @@ func compileSubscription(groupID, memberID string, sub Subscription) (*regexp.Re
 	case sub.Pattern != "":
 		re, err := regexp.Compile(`^(?:` + sub.Pattern + `)$`)
 		if err != nil {
-			return nil, errMember(ReasonInvalidRequest, groupID, memberID, "subscription pattern %q: %v", sub.Pattern, err)
+			return nil, errMember(ReasonInvalidRequest, groupID, memberID, "subscription pattern %q: %v", clip(sub.Pattern), err)
 		}
 		return re, nil
 	}
@@ -95,7 +95,7 @@ func (s *Shard) checkJoin(req JoinRequest) (joinParams, error) {
 	}
 	if req.InstanceID != "" {
 		if why := badID(req.InstanceID); why != "" {
-			return p, errMember(ReasonInvalidRequest, req.Group, req.MemberID, "invalid instance id %q: %s", req.InstanceID, why)
+			return p, errMember(ReasonInvalidRequest, req.Group, req.MemberID, "invalid instance id %q: %s", clip(req.InstanceID), why)
 		}
 	}
 	if len(req.Rack) > maxIDBytes {
@@ -118,7 +118,7 @@ func (s *Shard) checkJoin(req JoinRequest) (joinParams, error) {
 	}
 	a, err := assign.New(req.Assignor)
 	if err != nil {
-		return p, errMember(ReasonUnknownAssignor, req.Group, req.MemberID, "unsupported assignor %q (supported: uniform, cooperative-sticky, sticky, range, roundrobin)", req.Assignor)
+		return p, errMember(ReasonUnknownAssignor, req.Group, req.MemberID, "unsupported assignor %q (supported: uniform, cooperative-sticky, sticky, range, roundrobin)", clip(req.Assignor))
 	}
 	p.assignor = a.Name()
 
