@@ -634,14 +634,7 @@ func (g *GroupConsumer) reconcile(ctx context.Context) error {
 // committedOffsets returns the group's committed offsets of tps (-1 for
 // none).
 func (g *GroupConsumer) committedOffsets(ctx context.Context, tps []TopicPartition) (map[TopicPartition]int64, error) {
-	var req []*fjordv1.TopicPartitions
-	for _, tp := range tps { // sorted by topic
-		if n := len(req); n == 0 || req[n-1].GetTopic() != tp.Topic {
-			req = append(req, &fjordv1.TopicPartitions{Topic: tp.Topic})
-		}
-		req[len(req)-1].Partitions = append(req[len(req)-1].Partitions, tp.Partition)
-	}
-	topics, err := g.c.fetchOffsets(ctx, g.group, req)
+	topics, err := g.c.fetchOffsets(ctx, g.group, toWireTPs(tps)) // tps is sorted
 	if err != nil {
 		return nil, err
 	}
