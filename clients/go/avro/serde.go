@@ -259,28 +259,28 @@ func (s *Serializer) writerSchema(ctx context.Context) (*compiled, error) {
 
 // Subject returns the subject the serializer uses for topic.
 func (s *Serializer) Subject(ctx context.Context, topic string) (string, error) {
-	w, err := s.writerSchema(ctx)
-	if err != nil {
-		return "", err
-	}
-	record := ""
-	if w != nil {
-		record = w.name()
-	}
-	return s.strategy(topic, s.key, record)
+	_, subject, err := s.subject(ctx, topic)
+	return subject, err
 }
 
-// resolve returns the schema to encode with for topic and its id.
-func (s *Serializer) resolve(ctx context.Context, topic string) (*compiled, int, error) {
+// subject returns the writer schema (nil without one) and the subject for
+// topic.
+func (s *Serializer) subject(ctx context.Context, topic string) (*compiled, string, error) {
 	w, err := s.writerSchema(ctx)
 	if err != nil {
-		return nil, 0, err
+		return nil, "", err
 	}
 	record := ""
 	if w != nil {
 		record = w.name()
 	}
 	subject, err := s.strategy(topic, s.key, record)
+	return w, subject, err
+}
+
+// resolve returns the schema to encode with for topic and its id.
+func (s *Serializer) resolve(ctx context.Context, topic string) (*compiled, int, error) {
+	w, subject, err := s.subject(ctx, topic)
 	if err != nil {
 		return nil, 0, err
 	}
