@@ -15,9 +15,6 @@ import (
 	"testing"
 	"time"
 
-	"google.golang.org/genproto/googleapis/rpc/errdetails"
-	"google.golang.org/grpc/status"
-
 	fjord "github.com/fjordlog/fjord/clients/go"
 	fjordv1 "github.com/fjordlog/fjord/gen/go/fjord/v1"
 )
@@ -213,7 +210,7 @@ func (g *groupEnv) rawCommit(group, member string, epoch int32, tp TP, off int64
 		reason := ""
 		switch {
 		case err != nil:
-			reason = rpcReason(err)
+			reason = RPCReason(err)
 		case resp.GetTopics()[0].GetPartitions()[0].GetError() != nil:
 			reason = resp.GetTopics()[0].GetPartitions()[0].GetError().GetReason()
 		}
@@ -222,16 +219,6 @@ func (g *groupEnv) rawCommit(group, member string, epoch int32, tp TP, off int64
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-}
-
-func rpcReason(err error) string {
-	st := status.Convert(err)
-	for _, d := range st.Details() {
-		if info, ok := d.(*errdetails.ErrorInfo); ok {
-			return info.GetReason()
-		}
-	}
-	return st.Code().String() + ": " + st.Message()
 }
 
 // groupLoad produces keyed records (idempotent, acks=all) at a bounded

@@ -18,6 +18,8 @@ import (
 	"time"
 
 	"golang.org/x/sys/unix"
+	"google.golang.org/genproto/googleapis/rpc/errdetails"
+	"google.golang.org/grpc/status"
 )
 
 // This file runs consumer group members as processes: each GroupWorker is
@@ -119,6 +121,18 @@ type WorkerEvent struct {
 
 	// Worker names the worker that printed the event (set by the harness).
 	Worker string `json:"-"`
+}
+
+// RPCReason is the ErrorInfo reason of an RPC error, else its code and
+// message.
+func RPCReason(err error) string {
+	st := status.Convert(err)
+	for _, d := range st.Details() {
+		if info, ok := d.(*errdetails.ErrorInfo); ok && info.GetReason() != "" {
+			return info.GetReason()
+		}
+	}
+	return st.Code().String() + ": " + st.Message()
 }
 
 // Stored reports whether a commit event's offset for tp was stored.

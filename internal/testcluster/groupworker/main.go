@@ -51,10 +51,8 @@ import (
 	"syscall"
 	"time"
 
-	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials/insecure"
-	"google.golang.org/grpc/status"
 
 	fjord "github.com/fjordlog/fjord/clients/go"
 	fjordv1 "github.com/fjordlog/fjord/gen/go/fjord/v1"
@@ -126,17 +124,6 @@ func wireTPs(in []*fjordv1.TopicPartitions) []tp {
 	return out
 }
 
-// reason is the ErrorInfo reason of an RPC error, else its code.
-func reason(err error) string {
-	st := status.Convert(err)
-	for _, d := range st.Details() {
-		if info, ok := d.(*errdetails.ErrorInfo); ok && info.GetReason() != "" {
-			return info.GetReason()
-		}
-	}
-	return st.Code().String() + ": " + st.Message()
-}
-
 // commitInterceptor reports every CommitOffsets RPC and its outcome.
 func commitInterceptor(out *emitter) grpc.UnaryClientInterceptor {
 	return func(ctx context.Context, method string, req, reply any, cc *grpc.ClientConn, invoker grpc.UnaryInvoker, opts ...grpc.CallOption) error {
@@ -153,7 +140,7 @@ func commitInterceptor(out *emitter) grpc.UnaryClientInterceptor {
 			}
 		}
 		if err != nil {
-			e.Err = reason(err)
+			e.Err = testcluster.RPCReason(err)
 		} else {
 			for _, t := range reply.(*fjordv1.CommitOffsetsResponse).GetTopics() {
 				for _, p := range t.GetPartitions() {
@@ -180,7 +167,7 @@ func (s *membershipStream) RecvMsg(m any) error {
 	if err != nil {
 		e := event{Ev: "membership_end", Addr: s.addr}
 		if !errors.Is(err, context.Canceled) {
-			e.Err = reason(err)
+			e.Err = testcluster.RPCReason(err)
 		}
 		s.out.emit(e)
 		return err
