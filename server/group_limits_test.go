@@ -1,6 +1,7 @@
 package server
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -67,4 +68,17 @@ func TestGroupHugeNamesGetClearErrors(t *testing.T) {
 	}
 	_, err := tb.groups().CommitOffsets(ctx(t), commitReq("g", huge, 1, "t", map[int32]int64{0: 1}))
 	wantStatus(t, "commit by a huge member id", err, codes.FailedPrecondition, string(ReasonUnknownMemberID))
+}
+
+// The broker and the group core apply one group id rule: FindCoordinator
+// refused only C0 controls, so a group id with a C1 control found a
+// coordinator whose every join then failed.
+func TestGroupIDRuleIsTheCore(t *testing.T) {
+	tb := startBroker(t, "", groupOpts)
+	for _, id := range []string{"", "g\n", "g\u0085", strings.Repeat("g", 256), strings.Repeat("g", 1<<20)} {
+		_, err := tb.groups().FindCoordinator(ctx(t), &fjordv1.FindCoordinatorRequest{GroupId: id})
+		wantStatus(t, fmt.Sprintf("FindCoordinator(%.20q)", id), err, codes.InvalidArgument, string(ReasonInvalidGroupID))
+		_, err = tb.groups().FetchOffsets(ctx(t), &fjordv1.FetchOffsetsRequest{GroupId: id})
+		wantStatus(t, fmt.Sprintf("FetchOffsets(%.20q)", id), err, codes.InvalidArgument, string(ReasonInvalidGroupID))
+	}
 }

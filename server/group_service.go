@@ -35,28 +35,11 @@ var _ fjordv1.GroupServiceServer = (*groupService)(nil)
 // forwardTimeout bounds a unary group call forwarded to the coordinator.
 const forwardTimeout = 30 * time.Second
 
-// validateGroupID applies the group id rules: 1-255 bytes, no control
-// characters.
-func validateGroupID(id string) error {
-	switch {
-	case id == "":
-		return errorf(ReasonInvalidGroupID, "group id is empty")
-	case len(id) > 255:
-		return errorf(ReasonInvalidGroupID, "group id is %d bytes long, the limit is 255", len(id)).with("group_id", id[:255])
-	}
-	for _, r := range id {
-		if r < 0x20 || r == 0x7f {
-			return errorf(ReasonInvalidGroupID, "group id %q has a control character", id).with("group_id", id)
-		}
-	}
-	return nil
-}
-
 // route returns the local loaded shard coordinating groupID, creating
 // __consumer_offsets first if needed. A group coordinated elsewhere is
 // NOT_COORDINATOR naming the coordinator.
 func (c *coordinator) route(ctx context.Context, groupID string) (*coordShard, error) {
-	if err := validateGroupID(groupID); err != nil {
+	if err := group.ValidateGroupID(groupID); err != nil {
 		return nil, err
 	}
 	t, err := c.offsetsTopicMeta(ctx, groupID)
@@ -134,7 +117,7 @@ func forwardGroup[Resp any](g *groupService, ctx context.Context, routeErr error
 
 func (g *groupService) FindCoordinator(ctx context.Context, req *fjordv1.FindCoordinatorRequest) (*fjordv1.FindCoordinatorResponse, error) {
 	id := req.GetGroupId()
-	if err := validateGroupID(id); err != nil {
+	if err := group.ValidateGroupID(id); err != nil {
 		return nil, toStatus(err)
 	}
 	t, err := g.b.coord.offsetsTopicMeta(ctx, id)

@@ -208,7 +208,7 @@ func (s *Shard) finishJoin(o *op, g *group, m *member, bump bool) {
 
 // lookup returns the group and member or UNKNOWN_MEMBER_ID.
 func (s *Shard) lookup(groupID, memberID string) (*group, *member, error) {
-	if err := validGroupID(groupID); err != nil {
+	if err := ValidateGroupID(groupID); err != nil {
 		return nil, nil, err
 	}
 	g := s.groups[groupID]

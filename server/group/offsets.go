@@ -96,7 +96,7 @@ func (s *Shard) store(o *op, g *group, c CommitOffset) {
 // offset below the committed one). The []error is aligned with req.Offsets,
 // nil for partitions stored; the error fails the whole request.
 func (s *Shard) Commit(now time.Time, req CommitRequest) ([]error, Output, error) {
-	if err := validGroupID(req.Group); err != nil {
+	if err := ValidateGroupID(req.Group); err != nil {
 		return nil, Output{}, err
 	}
 	g := s.groups[req.Group]
@@ -190,7 +190,7 @@ func (s *Shard) FetchOffsets(groupID string, tps []TopicPartition) []CommittedOf
 // UNKNOWN_TOPIC_OR_PARTITION, each naming its partition): either all are
 // stored or none.
 func (s *Shard) ResetOffsets(now time.Time, groupID string, offsets []CommitOffset, force bool) (Output, error) {
-	if err := validGroupID(groupID); err != nil {
+	if err := ValidateGroupID(groupID); err != nil {
 		return Output{}, err
 	}
 	g := s.groups[groupID]
@@ -220,7 +220,7 @@ func (s *Shard) ResetOffsets(now time.Time, groupID string, offsets []CommitOffs
 // Delete deletes a group without members and every record of it
 // (tombstones): GROUP_ID_NOT_FOUND, NON_EMPTY_GROUP.
 func (s *Shard) Delete(now time.Time, groupID string) (Output, error) {
-	if err := validGroupID(groupID); err != nil {
+	if err := ValidateGroupID(groupID); err != nil {
 		return Output{}, err
 	}
 	g := s.groups[groupID]

@@ -157,7 +157,7 @@ func (m *member) owns(tp TopicPartition) bool {
 func (s *Shard) Describe(groupID string) (GroupDescription, error) {
 	g := s.groups[groupID]
 	if g == nil {
-		if err := validGroupID(groupID); err != nil {
+		if err := ValidateGroupID(groupID); err != nil {
 			return GroupDescription{Group: groupID, State: StateDead}, err
 		}
 		return GroupDescription{Group: groupID, State: StateDead}, errGroupNotFound(groupID)

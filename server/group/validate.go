@@ -38,7 +38,9 @@ func badID(id string) string {
 	return ""
 }
 
-func validGroupID(groupID string) error {
+// ValidateGroupID checks a group id: 1 to 255 bytes of UTF-8 without control
+// characters. It fails with an *Error of reason INVALID_GROUP_ID.
+func ValidateGroupID(groupID string) error {
 	if why := badID(groupID); why != "" {
 		return errorf(ReasonInvalidGroupID, "invalid group id %q: %s", clip(groupID), why)
 	}
@@ -87,7 +89,7 @@ type joinParams struct {
 
 func (s *Shard) checkJoin(req JoinRequest) (joinParams, error) {
 	var p joinParams
-	if err := validGroupID(req.Group); err != nil {
+	if err := ValidateGroupID(req.Group); err != nil {
 		return p, err
 	}
 	if why := badID(req.MemberID); why != "" {
