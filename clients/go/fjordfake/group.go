@@ -321,8 +321,7 @@ func (s *groupServer) Membership(ss fjordv1.GroupService_MembershipServer) error
 		select {
 		case <-ss.Context().Done():
 			return status.FromContextError(ss.Context().Err()).Err()
-		case err := <-recvErr:
-			_ = err
+		case <-recvErr:
 			return nil // the client went away: not a leave
 		case <-st.notify:
 			c.groups.mu.Lock()
