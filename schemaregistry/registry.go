@@ -252,6 +252,8 @@ func (r *Registry) catchUp(ctx context.Context) error {
 		case <-time.After(backoff):
 		case <-ctx.Done():
 			return &Error{Code: CodeTimeout, Message: "Timed out learning how far " + Topic + " is committed: " + err.Error(), Err: err}
+		case <-r.ctx.Done():
+			return errorf(CodeStoreError, "The schema registry is shutting down")
 		}
 		backoff = min(2*backoff, 250*time.Millisecond)
 	}

@@ -254,3 +254,17 @@ func TestRegisterIDAndVersionExhausted(t *testing.T) {
 		t.Errorf("register a known schema = %v, %v; want id 1 version 1", resp, err)
 	}
 }
+
+// A read reaching a closed registry (the broker shutting down) while no
+// leader answers fails at once with a store error, not after retrying
+// until its timeout.
+func TestReadAfterClose(t *testing.T) {
+	be := newMemBackend()
+	r := newTestRegistry(t, be, func(o *Options) { o.ReadTimeout = time.Hour })
+	r.Close()
+	be.set(func(m *memBackend) { m.endErr = ErrUnavailable })
+	_, err := r.ListSubjects(testCtx(t), &fjordv1.ListSubjectsRequest{})
+	if codeOf(err) != CodeStoreError {
+		t.Fatalf("ListSubjects after Close: %v, want error code %d", err, CodeStoreError)
+	}
+}
