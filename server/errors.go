@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 	"time"
+	"unicode/utf8"
 
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc/codes"
@@ -263,6 +264,25 @@ func asError(err error) *Error {
 	return &Error{Reason: ReasonInternal, Message: "server: internal error: " + err.Error(), Err: err}
 }
 
+// Bounds on what a status carries (see toStatus).
+const (
+	maxStatusMessage = 8 << 10
+	maxStatusValue   = 1 << 10
+)
+
+// clipText cuts s to at most limit bytes (on a rune boundary), saying how
+// long it was.
+func clipText(s string, limit int) string {
+	if len(s) <= limit {
+		return s
+	}
+	cut := limit - 64
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return fmt.Sprintf("%s... (%d bytes in all)", s[:cut], len(s))
+}
+
 // toStatus converts err into a gRPC status error carrying ErrorInfo and, for
 // retriable errors, RetryInfo. A nil err returns nil.
 func toStatus(err error) error {
@@ -274,14 +294,15 @@ func toStatus(err error) error {
 	}
 	e := asError(err)
 	class := classOf(e.Reason)
-	st := status.New(class.code, e.Message)
-	md := e.Metadata
+	// Status travels in HTTP/2 trailers: a message or metadata that quotes a
+	// client's huge input would break the connection instead of reporting.
+	st := status.New(class.code, clipText(e.Message, maxStatusMessage))
+	md := make(map[string]string, len(e.Metadata)+1)
+	for k, v := range e.Metadata {
+		md[k] = clipText(v, maxStatusValue)
+	}
 	if e.Indefinite {
 		// Writes only: the call failed after the write may have happened.
-		md = make(map[string]string, len(e.Metadata)+1)
-		for k, v := range e.Metadata {
-			md[k] = v
-		}
 		md["indefinite"] = "true"
 	}
 	details := []protoadapt.MessageV1{&errdetails.ErrorInfo{Reason: string(e.Reason), Domain: errorDomain, Metadata: md}}
