@@ -554,7 +554,9 @@ func (s *coordShard) load() (int64, error) {
 			}
 		}
 		if rr.NextOffset <= off {
-			break
+			// A load must apply the whole log: stop the shard (it reloads)
+			// rather than serve a partial state.
+			return 0, fmt.Errorf("server: load of %s made no progress at offset %d (log end %d)", s.name(), off, leo)
 		}
 		off = rr.NextOffset
 	}
