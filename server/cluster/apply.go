@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/fjordlog/fjord/server/acl"
 )
 
 // Result is what applying a record produced, returned to the proposer.
@@ -25,6 +27,9 @@ type Result struct {
 	// ProducerIDs is set by AllocateProducerIDs: the block [Start,
 	// Start+ProducerIDBlockSize) now belongs to the asking broker.
 	ProducerIDs ProducerIDBlock
+	// ACLs is set by CreateACLs (the bindings asked for) and DeleteACLs
+	// (the bindings removed).
+	ACLs []acl.Binding
 }
 
 // ProducerIDBlockSize is how many producer ids one allocation hands out
@@ -96,6 +101,10 @@ func (img *Image) Apply(index uint64, rec Record) (*Image, Result, error) {
 			next.nextProducerID = start + ProducerIDBlockSize
 			res.ProducerIDs, changed = ProducerIDBlock{Start: start, Len: ProducerIDBlockSize}, true
 		}
+	case TypeCreateACLs:
+		res, changed, err = next.createACLs(rec.CreateACLs)
+	case TypeDeleteACLs:
+		res, changed, err = next.deleteACLs(rec.DeleteACLs)
 	case TypeInitCluster:
 		if next.clusterID == "" && rec.InitCluster.ClusterID != "" {
 			next.clusterID, changed = rec.InitCluster.ClusterID, true

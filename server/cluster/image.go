@@ -6,6 +6,8 @@ import (
 	"slices"
 	"sort"
 	"strings"
+
+	"github.com/fjordlog/fjord/server/acl"
 )
 
 // NoLeader is the leader id of an offline partition.
@@ -170,6 +172,8 @@ type Image struct {
 	nextProducerID int64
 	brokers        map[int32]*Broker
 	topics         map[string]*TopicMeta
+	// acls is sorted by acl.Compare; replaced, never modified (acl.go).
+	acls []acl.Binding
 }
 
 // NewImage returns the empty image.
@@ -241,7 +245,7 @@ func (img *Image) Partition(topic string, p int32) (PartitionMeta, bool) {
 // cow returns a copy of img whose maps may be changed; the values they
 // point to are still shared and are replaced, never modified.
 func (img *Image) cow() *Image {
-	next := &Image{offset: img.offset, clusterID: img.clusterID, nextProducerID: img.nextProducerID,
+	next := &Image{offset: img.offset, clusterID: img.clusterID, nextProducerID: img.nextProducerID, acls: img.acls,
 		brokers: make(map[int32]*Broker, len(img.brokers)),
 		topics:  make(map[string]*TopicMeta, len(img.topics))}
 	for id, b := range img.brokers {
@@ -258,7 +262,10 @@ func (img *Image) cow() *Image {
 // 1 when no partition is being reassigned, so such snapshots stay readable
 // by nodes that predate reassignment, and a node that would drop an
 // ongoing reassignment refuses the snapshot instead.
-const snapshotVersion = 2
+//
+// Version 4 added ACLs, written only when there are some, for the same
+// reason (version 3 is client quotas).
+const snapshotVersion = 4
 
 type snapshotFile struct {
 	Version   int    `json:"v"`
@@ -268,15 +275,20 @@ type snapshotFile struct {
 	NextProducerID int64        `json:"next_producer_id,omitempty"`
 	Brokers        []Broker     `json:"brokers"`
 	Topics         []*TopicMeta `json:"topics"`
+	// ACLs: version 4 (written only when there are ACLs).
+	ACLs []acl.Binding `json:"acls,omitempty"`
 }
 
 // Snapshot encodes the image. Equal images encode to equal bytes.
 func (img *Image) Snapshot() ([]byte, error) {
 	version := 1
 	if len(img.Reassigning()) > 0 {
-		version = snapshotVersion
+		version = 2
 	}
-	return json.Marshal(snapshotFile{Version: version, Offset: img.offset, ClusterID: img.clusterID, NextProducerID: img.nextProducerID, Brokers: img.Brokers(), Topics: img.Topics()})
+	if len(img.acls) > 0 {
+		version = max(version, 4)
+	}
+	return json.Marshal(snapshotFile{Version: version, Offset: img.offset, ClusterID: img.clusterID, NextProducerID: img.nextProducerID, Brokers: img.Brokers(), Topics: img.Topics(), ACLs: img.acls})
 }
 
 // Restore decodes an image written by Snapshot.
@@ -290,6 +302,10 @@ func Restore(data []byte) (*Image, error) {
 	}
 	img := NewImage()
 	img.offset, img.clusterID, img.nextProducerID = f.Offset, f.ClusterID, f.NextProducerID
+	var err error
+	if img.acls, err = restoreACLs(f.ACLs); err != nil {
+		return nil, err
+	}
 	for i := range f.Brokers {
 		b := f.Brokers[i]
 		img.brokers[b.ID] = &b

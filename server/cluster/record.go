@@ -50,6 +50,8 @@ type Record struct {
 	ReassignPartitions    *ReassignPartitions    `json:"reassign_partitions,omitempty"`
 	InitCluster           *InitCluster           `json:"init_cluster,omitempty"`
 	AllocateProducerIDs   *BrokerRef             `json:"allocate_producer_ids,omitempty"`
+	CreateACLs            *CreateACLs            `json:"create_acls,omitempty"`
+	DeleteACLs            *DeleteACLs            `json:"delete_acls,omitempty"`
 }
 
 // InitCluster names the cluster. The first controller leader proposes it;
@@ -185,6 +187,10 @@ func NewRecord(body any) Record {
 		r.Type, r.ReassignPartitions = TypeReassignPartitions, b
 	case *InitCluster:
 		r.Type, r.InitCluster = TypeInitCluster, b
+	case *CreateACLs:
+		r.Type, r.CreateACLs = TypeCreateACLs, b
+	case *DeleteACLs:
+		r.Type, r.DeleteACLs = TypeDeleteACLs, b
 	default:
 		panic(fmt.Sprintf("cluster: NewRecord of %T; use FenceRecord, UnfenceRecord or ShutdownRecord for broker refs", body))
 	}
@@ -251,6 +257,8 @@ func (r Record) validate() error {
 		TypeReassignPartitions:    r.ReassignPartitions != nil,
 		TypeInitCluster:           r.InitCluster != nil,
 		TypeAllocateProducerIDs:   r.AllocateProducerIDs != nil,
+		TypeCreateACLs:            r.CreateACLs != nil,
+		TypeDeleteACLs:            r.DeleteACLs != nil,
 	}
 	set, ok := bodies[r.Type]
 	if !ok {
