@@ -7,6 +7,22 @@ SHELL := /bin/bash
 GO ?= go
 BIN := $(CURDIR)/.bin
 TOOLS := $(BIN)/buf $(BIN)/protoc-gen-go $(BIN)/protoc-gen-go-grpc $(BIN)/staticcheck $(BIN)/grpcurl
+# SDK code generators: grpcio-tools in a venv (clients/python/requirements-gen.txt),
+# protoc-gen-es from npm (clients/typescript/package-lock.json), protoc and
+# protoc-gen-grpc-java from Maven Central, pinned by version and sha256.
+PYGEN := $(BIN)/pygen/bin/python
+PROTOC_VERSION := 4.33.5
+GRPC_JAVA_VERSION := 1.83.0
+MAVEN_CENTRAL := https://repo1.maven.org/maven2
+ARCH := $(shell uname -m | sed -e 's/^aarch64$$/aarch_64/' -e 's/^arm64$$/aarch_64/')
+PROTOC_SHA256_x86_64 := e8d496f7dacade5bf42a11f4fbeb61e9bdfddd494fd292f5f1881ddc169e69cf
+PROTOC_SHA256_aarch_64 := f5b75fc64531cc68201a955c496ddc1079be73e9d2acf3b39f275ba01545862f
+GRPC_JAVA_SHA256_x86_64 := a19ae74aa4cb03e1d01269562ac6165ec32a848a7bebd032aea9a0b9569718ba
+GRPC_JAVA_SHA256_aarch_64 := 3709e4e14a60f1564255b47f6e924372dff023a1866932022be4a1ef5d595443
+SDK_GEN_TOOLS := $(PYGEN) $(BIN)/protoc-$(PROTOC_VERSION) $(BIN)/protoc-gen-grpc-java-$(GRPC_JAVA_VERSION) \
+	clients/typescript/node_modules/.bin/protoc-gen-es
+# Generated SDK code (deleted and rewritten by `make gen`).
+SDK_GEN_DIRS := clients/python/src/fjord/v1 clients/typescript/src/gen clients/java/src/generated
 GO_MODULES := . ./gen ./clients/go
 # Core packages run under the race detector.
 RACE_PKGS := ./storage/... ./server/... ./schemaregistry/...
@@ -26,6 +42,32 @@ $(TOOLS): tools/go.mod tools/go.sum
 		github.com/fullstorydev/grpcurl/cmd/grpcurl
 	@touch $(TOOLS)
 
+$(PYGEN): clients/python/requirements-gen.txt
+	rm -rf $(BIN)/pygen
+	python3 -m venv $(BIN)/pygen
+	$(BIN)/pygen/bin/pip install --quiet --disable-pip-version-check -r clients/python/requirements-gen.txt
+	@touch $@
+
+# fetch-exe URL SHA256 OUT: download a pinned executable and check its hash.
+define fetch-exe
+	@mkdir -p $(BIN)
+	curl -fsSL --retry 3 -o $(3).tmp $(1)
+	echo "$(2)  $(3).tmp" | sha256sum -c --quiet
+	chmod +x $(3).tmp && mv $(3).tmp $(3)
+endef
+
+$(BIN)/protoc-$(PROTOC_VERSION):
+	$(call fetch-exe,$(MAVEN_CENTRAL)/com/google/protobuf/protoc/$(PROTOC_VERSION)/protoc-$(PROTOC_VERSION)-linux-$(ARCH).exe,$(PROTOC_SHA256_$(ARCH)),$@)
+	ln -sf protoc-$(PROTOC_VERSION) $(BIN)/protoc
+
+$(BIN)/protoc-gen-grpc-java-$(GRPC_JAVA_VERSION):
+	$(call fetch-exe,$(MAVEN_CENTRAL)/io/grpc/protoc-gen-grpc-java/$(GRPC_JAVA_VERSION)/protoc-gen-grpc-java-$(GRPC_JAVA_VERSION)-linux-$(ARCH).exe,$(GRPC_JAVA_SHA256_$(ARCH)),$@)
+	ln -sf protoc-gen-grpc-java-$(GRPC_JAVA_VERSION) $(BIN)/protoc-gen-grpc-java
+
+clients/typescript/node_modules/.bin/protoc-gen-es: clients/typescript/package-lock.json
+	cd clients/typescript && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
 ## build: the fjord binary in bin/
 build:
 	$(GO) build -o bin/fjord ./cmd/fjord
@@ -35,14 +77,16 @@ run:
 	$(GO) run ./cmd/fjord serve
 
 ## gen: regenerate code from proto/
-gen: tools
+gen: tools $(SDK_GEN_TOOLS)
 	$(BIN)/buf generate
 	cd gen && GOWORK=off $(GO) mod tidy
+	rm -rf $(SDK_GEN_DIRS)
+	$(BIN)/buf generate --template buf.gen.sdk.yaml
 
 ## checkgen: fail if generated code is stale
 checkgen: gen
-	@if [ -n "$$(git status --porcelain -- gen)" ]; then \
-		echo "generated code is stale; run 'make gen' and commit:"; git status --porcelain -- gen; exit 1; fi
+	@if [ -n "$$(git status --porcelain -- gen $(SDK_GEN_DIRS))" ]; then \
+		echo "generated code is stale; run 'make gen' and commit:"; git status --porcelain -- gen $(SDK_GEN_DIRS); exit 1; fi
 
 ## lint: formatting, vet, staticcheck, buf lint and format
 lint: tools
