@@ -101,6 +101,8 @@ func (img *Image) Apply(index uint64, rec Record) (*Image, Result, error) {
 			next.nextProducerID = start + ProducerIDBlockSize
 			res.ProducerIDs, changed = ProducerIDBlock{Start: start, Len: ProducerIDBlockSize}, true
 		}
+	case TypeAlterClientQuotas:
+		res, changed, err = next.alterClientQuotas(rec.AlterClientQuotas)
 	case TypeCreateACLs:
 		res, changed, err = next.createACLs(rec.CreateACLs)
 	case TypeDeleteACLs:

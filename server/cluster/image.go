@@ -172,6 +172,9 @@ type Image struct {
 	nextProducerID int64
 	brokers        map[int32]*Broker
 	topics         map[string]*TopicMeta
+	// quotas holds the client quotas (quota.go); shared between images
+	// and replaced, never modified.
+	quotas map[QuotaEntity]map[string]float64
 	// acls is sorted by acl.Compare; replaced, never modified (acl.go).
 	acls []acl.Binding
 }
@@ -247,7 +250,7 @@ func (img *Image) Partition(topic string, p int32) (PartitionMeta, bool) {
 func (img *Image) cow() *Image {
 	next := &Image{offset: img.offset, clusterID: img.clusterID, nextProducerID: img.nextProducerID, acls: img.acls,
 		brokers: make(map[int32]*Broker, len(img.brokers)),
-		topics:  make(map[string]*TopicMeta, len(img.topics))}
+		topics:  make(map[string]*TopicMeta, len(img.topics)), quotas: img.quotas}
 	for id, b := range img.brokers {
 		next.brokers[id] = b
 	}
@@ -261,10 +264,11 @@ func (img *Image) cow() *Image {
 // the reassignment fields of PartitionMeta; Snapshot still writes version
 // 1 when no partition is being reassigned, so such snapshots stay readable
 // by nodes that predate reassignment, and a node that would drop an
-// ongoing reassignment refuses the snapshot instead.
+// ongoing reassignment refuses the snapshot instead. Version 3 added client
+// quotas, written only when some are set, for the same reason.
 //
 // Version 4 added ACLs, written only when there are some, for the same
-// reason (version 3 is client quotas).
+// reason.
 const snapshotVersion = 4
 
 type snapshotFile struct {
@@ -275,6 +279,9 @@ type snapshotFile struct {
 	NextProducerID int64        `json:"next_producer_id,omitempty"`
 	Brokers        []Broker     `json:"brokers"`
 	Topics         []*TopicMeta `json:"topics"`
+	// ClientQuotas: version 3 (written only when there are quotas, so that
+	// a node that would drop them refuses the snapshot).
+	ClientQuotas []ClientQuota `json:"client_quotas,omitempty"`
 	// ACLs: version 4 (written only when there are ACLs).
 	ACLs []acl.Binding `json:"acls,omitempty"`
 }
@@ -285,10 +292,14 @@ func (img *Image) Snapshot() ([]byte, error) {
 	if len(img.Reassigning()) > 0 {
 		version = 2
 	}
+	var quotas []ClientQuota
+	if len(img.quotas) > 0 {
+		version, quotas = max(version, 3), img.ClientQuotas()
+	}
 	if len(img.acls) > 0 {
 		version = max(version, 4)
 	}
-	return json.Marshal(snapshotFile{Version: version, Offset: img.offset, ClusterID: img.clusterID, NextProducerID: img.nextProducerID, Brokers: img.Brokers(), Topics: img.Topics(), ACLs: img.acls})
+	return json.Marshal(snapshotFile{Version: version, Offset: img.offset, ClusterID: img.clusterID, NextProducerID: img.nextProducerID, Brokers: img.Brokers(), Topics: img.Topics(), ClientQuotas: quotas, ACLs: img.acls})
 }
 
 // Restore decodes an image written by Snapshot.
@@ -306,6 +317,11 @@ func Restore(data []byte) (*Image, error) {
 	if img.acls, err = restoreACLs(f.ACLs); err != nil {
 		return nil, err
 	}
+	quotas, qerr := quotasFromSnapshot(f.ClientQuotas)
+	if qerr != nil {
+		return nil, qerr
+	}
+	img.quotas = quotas
 	for i := range f.Brokers {
 		b := f.Brokers[i]
 		img.brokers[b.ID] = &b

@@ -50,6 +50,7 @@ type Record struct {
 	ReassignPartitions    *ReassignPartitions    `json:"reassign_partitions,omitempty"`
 	InitCluster           *InitCluster           `json:"init_cluster,omitempty"`
 	AllocateProducerIDs   *BrokerRef             `json:"allocate_producer_ids,omitempty"`
+	AlterClientQuotas     *AlterClientQuotas     `json:"alter_client_quotas,omitempty"`
 	CreateACLs            *CreateACLs            `json:"create_acls,omitempty"`
 	DeleteACLs            *DeleteACLs            `json:"delete_acls,omitempty"`
 }
@@ -259,6 +260,7 @@ func (r Record) validate() error {
 		TypeAllocateProducerIDs:   r.AllocateProducerIDs != nil,
 		TypeCreateACLs:            r.CreateACLs != nil,
 		TypeDeleteACLs:            r.DeleteACLs != nil,
+		TypeAlterClientQuotas:     r.AlterClientQuotas != nil,
 	}
 	set, ok := bodies[r.Type]
 	if !ok {
