@@ -31,6 +31,9 @@ const (
 	AdminService_ElectLeaders_FullMethodName                = "/fjord.v1.AdminService/ElectLeaders"
 	AdminService_AlterPartitionReassignments_FullMethodName = "/fjord.v1.AdminService/AlterPartitionReassignments"
 	AdminService_ListPartitionReassignments_FullMethodName  = "/fjord.v1.AdminService/ListPartitionReassignments"
+	AdminService_CreateAcls_FullMethodName                  = "/fjord.v1.AdminService/CreateAcls"
+	AdminService_DescribeAcls_FullMethodName                = "/fjord.v1.AdminService/DescribeAcls"
+	AdminService_DeleteAcls_FullMethodName                  = "/fjord.v1.AdminService/DeleteAcls"
 )
 
 // AdminServiceClient is the client API for AdminService service.
@@ -75,6 +78,15 @@ type AdminServiceClient interface {
 	// ListPartitionReassignments lists ongoing reassignments with their
 	// replicas and the replicas being added and removed.
 	ListPartitionReassignments(ctx context.Context, in *ListPartitionReassignmentsRequest, opts ...grpc.CallOption) (*ListPartitionReassignmentsResponse, error)
+	// CreateAcls adds ACL bindings (stored in the cluster metadata, enforced
+	// by every broker). Needs ALTER on the cluster.
+	CreateAcls(ctx context.Context, in *CreateAclsRequest, opts ...grpc.CallOption) (*CreateAclsResponse, error)
+	// DescribeAcls lists the bindings matching a filter. Needs DESCRIBE on
+	// the cluster.
+	DescribeAcls(ctx context.Context, in *DescribeAclsRequest, opts ...grpc.CallOption) (*DescribeAclsResponse, error)
+	// DeleteAcls deletes the bindings matching any filter and returns them.
+	// Needs ALTER on the cluster.
+	DeleteAcls(ctx context.Context, in *DeleteAclsRequest, opts ...grpc.CallOption) (*DeleteAclsResponse, error)
 }
 
 type adminServiceClient struct {
@@ -205,6 +217,36 @@ func (c *adminServiceClient) ListPartitionReassignments(ctx context.Context, in 
 	return out, nil
 }
 
+func (c *adminServiceClient) CreateAcls(ctx context.Context, in *CreateAclsRequest, opts ...grpc.CallOption) (*CreateAclsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(CreateAclsResponse)
+	err := c.cc.Invoke(ctx, AdminService_CreateAcls_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *adminServiceClient) DescribeAcls(ctx context.Context, in *DescribeAclsRequest, opts ...grpc.CallOption) (*DescribeAclsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(DescribeAclsResponse)
+	err := c.cc.Invoke(ctx, AdminService_DescribeAcls_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *adminServiceClient) DeleteAcls(ctx context.Context, in *DeleteAclsRequest, opts ...grpc.CallOption) (*DeleteAclsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(DeleteAclsResponse)
+	err := c.cc.Invoke(ctx, AdminService_DeleteAcls_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // AdminServiceServer is the server API for AdminService service.
 // All implementations must embed UnimplementedAdminServiceServer
 // for forward compatibility.
@@ -247,6 +289,15 @@ type AdminServiceServer interface {
 	// ListPartitionReassignments lists ongoing reassignments with their
 	// replicas and the replicas being added and removed.
 	ListPartitionReassignments(context.Context, *ListPartitionReassignmentsRequest) (*ListPartitionReassignmentsResponse, error)
+	// CreateAcls adds ACL bindings (stored in the cluster metadata, enforced
+	// by every broker). Needs ALTER on the cluster.
+	CreateAcls(context.Context, *CreateAclsRequest) (*CreateAclsResponse, error)
+	// DescribeAcls lists the bindings matching a filter. Needs DESCRIBE on
+	// the cluster.
+	DescribeAcls(context.Context, *DescribeAclsRequest) (*DescribeAclsResponse, error)
+	// DeleteAcls deletes the bindings matching any filter and returns them.
+	// Needs ALTER on the cluster.
+	DeleteAcls(context.Context, *DeleteAclsRequest) (*DeleteAclsResponse, error)
 	mustEmbedUnimplementedAdminServiceServer()
 }
 
@@ -292,6 +343,15 @@ func (UnimplementedAdminServiceServer) AlterPartitionReassignments(context.Conte
 }
 func (UnimplementedAdminServiceServer) ListPartitionReassignments(context.Context, *ListPartitionReassignmentsRequest) (*ListPartitionReassignmentsResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method ListPartitionReassignments not implemented")
+}
+func (UnimplementedAdminServiceServer) CreateAcls(context.Context, *CreateAclsRequest) (*CreateAclsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method CreateAcls not implemented")
+}
+func (UnimplementedAdminServiceServer) DescribeAcls(context.Context, *DescribeAclsRequest) (*DescribeAclsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method DescribeAcls not implemented")
+}
+func (UnimplementedAdminServiceServer) DeleteAcls(context.Context, *DeleteAclsRequest) (*DeleteAclsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method DeleteAcls not implemented")
 }
 func (UnimplementedAdminServiceServer) mustEmbedUnimplementedAdminServiceServer() {}
 func (UnimplementedAdminServiceServer) testEmbeddedByValue()                      {}
@@ -530,6 +590,60 @@ func _AdminService_ListPartitionReassignments_Handler(srv interface{}, ctx conte
 	return interceptor(ctx, in, info, handler)
 }
 
+func _AdminService_CreateAcls_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(CreateAclsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(AdminServiceServer).CreateAcls(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: AdminService_CreateAcls_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(AdminServiceServer).CreateAcls(ctx, req.(*CreateAclsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _AdminService_DescribeAcls_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(DescribeAclsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(AdminServiceServer).DescribeAcls(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: AdminService_DescribeAcls_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(AdminServiceServer).DescribeAcls(ctx, req.(*DescribeAclsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _AdminService_DeleteAcls_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(DeleteAclsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(AdminServiceServer).DeleteAcls(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: AdminService_DeleteAcls_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(AdminServiceServer).DeleteAcls(ctx, req.(*DeleteAclsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // AdminService_ServiceDesc is the grpc.ServiceDesc for AdminService service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -584,6 +698,18 @@ var AdminService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "ListPartitionReassignments",
 			Handler:    _AdminService_ListPartitionReassignments_Handler,
+		},
+		{
+			MethodName: "CreateAcls",
+			Handler:    _AdminService_CreateAcls_Handler,
+		},
+		{
+			MethodName: "DescribeAcls",
+			Handler:    _AdminService_DescribeAcls_Handler,
+		},
+		{
+			MethodName: "DeleteAcls",
+			Handler:    _AdminService_DeleteAcls_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},
