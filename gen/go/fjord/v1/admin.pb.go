@@ -3690,7 +3690,7 @@ var File_fjord_v1_admin_proto protoreflect.FileDescriptor
 
 const file_fjord_v1_admin_proto_rawDesc = "" +
 	"\n" +
-	"\x14fjord/v1/admin.proto\x12\bfjord.v1\x1a\x12fjord/v1/acl.proto\x1a\x15fjord/v1/common.proto\"\xaa\x01\n" +
+	"\x14fjord/v1/admin.proto\x12\bfjord.v1\x1a\x12fjord/v1/acl.proto\x1a\x15fjord/v1/common.proto\x1a\x14fjord/v1/quota.proto\"\xaa\x01\n" +
 	"\vConfigEntry\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x14\n" +
 	"\x05value\x18\x02 \x01(\tR\x05value\x12.\n" +
@@ -3952,8 +3952,7 @@ const file_fjord_v1_admin_proto_rawDesc = "" +
 	"\x1aBROKER_STATE_SHUTTING_DOWN\x10\x03*J\n" +
 	"\fElectionType\x12\x1d\n" +
 	"\x19ELECTION_TYPE_UNSPECIFIED\x10\x00\x12\x1b\n" +
-	"\x17ELECTION_TYPE_PREFERRED\x10\x012\x9b\n" +
-	"\n" +
+	"\x17ELECTION_TYPE_PREFERRED\x10\x012\xe0\v\n" +
 	"\fAdminService\x12M\n" +
 	"\fCreateTopics\x12\x1d.fjord.v1.CreateTopicsRequest\x1a\x1e.fjord.v1.CreateTopicsResponse\x12M\n" +
 	"\fDeleteTopics\x12\x1d.fjord.v1.DeleteTopicsRequest\x1a\x1e.fjord.v1.DeleteTopicsResponse\x12G\n" +
@@ -3967,7 +3966,9 @@ const file_fjord_v1_admin_proto_rawDesc = "" +
 	"\x0fDescribeCluster\x12 .fjord.v1.DescribeClusterRequest\x1a!.fjord.v1.DescribeClusterResponse\x12M\n" +
 	"\fElectLeaders\x12\x1d.fjord.v1.ElectLeadersRequest\x1a\x1e.fjord.v1.ElectLeadersResponse\x12z\n" +
 	"\x1bAlterPartitionReassignments\x12,.fjord.v1.AlterPartitionReassignmentsRequest\x1a-.fjord.v1.AlterPartitionReassignmentsResponse\x12w\n" +
-	"\x1aListPartitionReassignments\x12+.fjord.v1.ListPartitionReassignmentsRequest\x1a,.fjord.v1.ListPartitionReassignmentsResponse\x12G\n" +
+	"\x1aListPartitionReassignments\x12+.fjord.v1.ListPartitionReassignmentsRequest\x1a,.fjord.v1.ListPartitionReassignmentsResponse\x12\\\n" +
+	"\x11AlterClientQuotas\x12\".fjord.v1.AlterClientQuotasRequest\x1a#.fjord.v1.AlterClientQuotasResponse\x12e\n" +
+	"\x14DescribeClientQuotas\x12%.fjord.v1.DescribeClientQuotasRequest\x1a&.fjord.v1.DescribeClientQuotasResponse\x12G\n" +
 	"\n" +
 	"CreateAcls\x12\x1b.fjord.v1.CreateAclsRequest\x1a\x1c.fjord.v1.CreateAclsResponse\x12M\n" +
 	"\fDescribeAcls\x12\x1d.fjord.v1.DescribeAclsRequest\x1a\x1e.fjord.v1.DescribeAclsResponse\x12G\n" +
@@ -4051,12 +4052,16 @@ var file_fjord_v1_admin_proto_goTypes = []any{
 	nil,                                                // 59: fjord.v1.NewTopic.ConfigsEntry
 	(*Error)(nil),                                      // 60: fjord.v1.Error
 	(*Broker)(nil),                                     // 61: fjord.v1.Broker
-	(*CreateAclsRequest)(nil),                          // 62: fjord.v1.CreateAclsRequest
-	(*DescribeAclsRequest)(nil),                        // 63: fjord.v1.DescribeAclsRequest
-	(*DeleteAclsRequest)(nil),                          // 64: fjord.v1.DeleteAclsRequest
-	(*CreateAclsResponse)(nil),                         // 65: fjord.v1.CreateAclsResponse
-	(*DescribeAclsResponse)(nil),                       // 66: fjord.v1.DescribeAclsResponse
-	(*DeleteAclsResponse)(nil),                         // 67: fjord.v1.DeleteAclsResponse
+	(*AlterClientQuotasRequest)(nil),                   // 62: fjord.v1.AlterClientQuotasRequest
+	(*DescribeClientQuotasRequest)(nil),                // 63: fjord.v1.DescribeClientQuotasRequest
+	(*CreateAclsRequest)(nil),                          // 64: fjord.v1.CreateAclsRequest
+	(*DescribeAclsRequest)(nil),                        // 65: fjord.v1.DescribeAclsRequest
+	(*DeleteAclsRequest)(nil),                          // 66: fjord.v1.DeleteAclsRequest
+	(*AlterClientQuotasResponse)(nil),                  // 67: fjord.v1.AlterClientQuotasResponse
+	(*DescribeClientQuotasResponse)(nil),               // 68: fjord.v1.DescribeClientQuotasResponse
+	(*CreateAclsResponse)(nil),                         // 69: fjord.v1.CreateAclsResponse
+	(*DescribeAclsResponse)(nil),                       // 70: fjord.v1.DescribeAclsResponse
+	(*DeleteAclsResponse)(nil),                         // 71: fjord.v1.DeleteAclsResponse
 }
 var file_fjord_v1_admin_proto_depIdxs = []int32{
 	0,  // 0: fjord.v1.ConfigEntry.source:type_name -> fjord.v1.ConfigSource
@@ -4128,26 +4133,30 @@ var file_fjord_v1_admin_proto_depIdxs = []int32{
 	43, // 66: fjord.v1.AdminService.ElectLeaders:input_type -> fjord.v1.ElectLeadersRequest
 	48, // 67: fjord.v1.AdminService.AlterPartitionReassignments:input_type -> fjord.v1.AlterPartitionReassignmentsRequest
 	54, // 68: fjord.v1.AdminService.ListPartitionReassignments:input_type -> fjord.v1.ListPartitionReassignmentsRequest
-	62, // 69: fjord.v1.AdminService.CreateAcls:input_type -> fjord.v1.CreateAclsRequest
-	63, // 70: fjord.v1.AdminService.DescribeAcls:input_type -> fjord.v1.DescribeAclsRequest
-	64, // 71: fjord.v1.AdminService.DeleteAcls:input_type -> fjord.v1.DeleteAclsRequest
-	8,  // 72: fjord.v1.AdminService.CreateTopics:output_type -> fjord.v1.CreateTopicsResponse
-	11, // 73: fjord.v1.AdminService.DeleteTopics:output_type -> fjord.v1.DeleteTopicsResponse
-	14, // 74: fjord.v1.AdminService.ListTopics:output_type -> fjord.v1.ListTopicsResponse
-	17, // 75: fjord.v1.AdminService.DescribeTopics:output_type -> fjord.v1.DescribeTopicsResponse
-	22, // 76: fjord.v1.AdminService.DescribeConfigs:output_type -> fjord.v1.DescribeConfigsResponse
-	27, // 77: fjord.v1.AdminService.AlterConfigs:output_type -> fjord.v1.AlterConfigsResponse
-	31, // 78: fjord.v1.AdminService.CreatePartitions:output_type -> fjord.v1.CreatePartitionsResponse
-	36, // 79: fjord.v1.AdminService.DeleteRecords:output_type -> fjord.v1.DeleteRecordsResponse
-	40, // 80: fjord.v1.AdminService.DescribeCluster:output_type -> fjord.v1.DescribeClusterResponse
-	45, // 81: fjord.v1.AdminService.ElectLeaders:output_type -> fjord.v1.ElectLeadersResponse
-	51, // 82: fjord.v1.AdminService.AlterPartitionReassignments:output_type -> fjord.v1.AlterPartitionReassignmentsResponse
-	56, // 83: fjord.v1.AdminService.ListPartitionReassignments:output_type -> fjord.v1.ListPartitionReassignmentsResponse
-	65, // 84: fjord.v1.AdminService.CreateAcls:output_type -> fjord.v1.CreateAclsResponse
-	66, // 85: fjord.v1.AdminService.DescribeAcls:output_type -> fjord.v1.DescribeAclsResponse
-	67, // 86: fjord.v1.AdminService.DeleteAcls:output_type -> fjord.v1.DeleteAclsResponse
-	72, // [72:87] is the sub-list for method output_type
-	57, // [57:72] is the sub-list for method input_type
+	62, // 69: fjord.v1.AdminService.AlterClientQuotas:input_type -> fjord.v1.AlterClientQuotasRequest
+	63, // 70: fjord.v1.AdminService.DescribeClientQuotas:input_type -> fjord.v1.DescribeClientQuotasRequest
+	64, // 71: fjord.v1.AdminService.CreateAcls:input_type -> fjord.v1.CreateAclsRequest
+	65, // 72: fjord.v1.AdminService.DescribeAcls:input_type -> fjord.v1.DescribeAclsRequest
+	66, // 73: fjord.v1.AdminService.DeleteAcls:input_type -> fjord.v1.DeleteAclsRequest
+	8,  // 74: fjord.v1.AdminService.CreateTopics:output_type -> fjord.v1.CreateTopicsResponse
+	11, // 75: fjord.v1.AdminService.DeleteTopics:output_type -> fjord.v1.DeleteTopicsResponse
+	14, // 76: fjord.v1.AdminService.ListTopics:output_type -> fjord.v1.ListTopicsResponse
+	17, // 77: fjord.v1.AdminService.DescribeTopics:output_type -> fjord.v1.DescribeTopicsResponse
+	22, // 78: fjord.v1.AdminService.DescribeConfigs:output_type -> fjord.v1.DescribeConfigsResponse
+	27, // 79: fjord.v1.AdminService.AlterConfigs:output_type -> fjord.v1.AlterConfigsResponse
+	31, // 80: fjord.v1.AdminService.CreatePartitions:output_type -> fjord.v1.CreatePartitionsResponse
+	36, // 81: fjord.v1.AdminService.DeleteRecords:output_type -> fjord.v1.DeleteRecordsResponse
+	40, // 82: fjord.v1.AdminService.DescribeCluster:output_type -> fjord.v1.DescribeClusterResponse
+	45, // 83: fjord.v1.AdminService.ElectLeaders:output_type -> fjord.v1.ElectLeadersResponse
+	51, // 84: fjord.v1.AdminService.AlterPartitionReassignments:output_type -> fjord.v1.AlterPartitionReassignmentsResponse
+	56, // 85: fjord.v1.AdminService.ListPartitionReassignments:output_type -> fjord.v1.ListPartitionReassignmentsResponse
+	67, // 86: fjord.v1.AdminService.AlterClientQuotas:output_type -> fjord.v1.AlterClientQuotasResponse
+	68, // 87: fjord.v1.AdminService.DescribeClientQuotas:output_type -> fjord.v1.DescribeClientQuotasResponse
+	69, // 88: fjord.v1.AdminService.CreateAcls:output_type -> fjord.v1.CreateAclsResponse
+	70, // 89: fjord.v1.AdminService.DescribeAcls:output_type -> fjord.v1.DescribeAclsResponse
+	71, // 90: fjord.v1.AdminService.DeleteAcls:output_type -> fjord.v1.DeleteAclsResponse
+	74, // [74:91] is the sub-list for method output_type
+	57, // [57:74] is the sub-list for method input_type
 	57, // [57:57] is the sub-list for extension type_name
 	57, // [57:57] is the sub-list for extension extendee
 	0,  // [0:57] is the sub-list for field type_name
@@ -4160,6 +4169,7 @@ func file_fjord_v1_admin_proto_init() {
 	}
 	file_fjord_v1_acl_proto_init()
 	file_fjord_v1_common_proto_init()
+	file_fjord_v1_quota_proto_init()
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{

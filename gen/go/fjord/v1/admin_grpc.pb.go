@@ -31,6 +31,8 @@ const (
 	AdminService_ElectLeaders_FullMethodName                = "/fjord.v1.AdminService/ElectLeaders"
 	AdminService_AlterPartitionReassignments_FullMethodName = "/fjord.v1.AdminService/AlterPartitionReassignments"
 	AdminService_ListPartitionReassignments_FullMethodName  = "/fjord.v1.AdminService/ListPartitionReassignments"
+	AdminService_AlterClientQuotas_FullMethodName           = "/fjord.v1.AdminService/AlterClientQuotas"
+	AdminService_DescribeClientQuotas_FullMethodName        = "/fjord.v1.AdminService/DescribeClientQuotas"
 	AdminService_CreateAcls_FullMethodName                  = "/fjord.v1.AdminService/CreateAcls"
 	AdminService_DescribeAcls_FullMethodName                = "/fjord.v1.AdminService/DescribeAcls"
 	AdminService_DeleteAcls_FullMethodName                  = "/fjord.v1.AdminService/DeleteAcls"
@@ -78,6 +80,12 @@ type AdminServiceClient interface {
 	// ListPartitionReassignments lists ongoing reassignments with their
 	// replicas and the replicas being added and removed.
 	ListPartitionReassignments(ctx context.Context, in *ListPartitionReassignmentsRequest, opts ...grpc.CallOption) (*ListPartitionReassignmentsResponse, error)
+	// AlterClientQuotas sets or removes client quotas (byte rates per user
+	// and client id, enforced by every broker). Sent to any broker; it is
+	// forwarded to the controller leader.
+	AlterClientQuotas(ctx context.Context, in *AlterClientQuotasRequest, opts ...grpc.CallOption) (*AlterClientQuotasResponse, error)
+	// DescribeClientQuotas lists the client quotas.
+	DescribeClientQuotas(ctx context.Context, in *DescribeClientQuotasRequest, opts ...grpc.CallOption) (*DescribeClientQuotasResponse, error)
 	// CreateAcls adds ACL bindings (stored in the cluster metadata, enforced
 	// by every broker). Needs ALTER on the cluster.
 	CreateAcls(ctx context.Context, in *CreateAclsRequest, opts ...grpc.CallOption) (*CreateAclsResponse, error)
@@ -217,6 +225,26 @@ func (c *adminServiceClient) ListPartitionReassignments(ctx context.Context, in 
 	return out, nil
 }
 
+func (c *adminServiceClient) AlterClientQuotas(ctx context.Context, in *AlterClientQuotasRequest, opts ...grpc.CallOption) (*AlterClientQuotasResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(AlterClientQuotasResponse)
+	err := c.cc.Invoke(ctx, AdminService_AlterClientQuotas_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *adminServiceClient) DescribeClientQuotas(ctx context.Context, in *DescribeClientQuotasRequest, opts ...grpc.CallOption) (*DescribeClientQuotasResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(DescribeClientQuotasResponse)
+	err := c.cc.Invoke(ctx, AdminService_DescribeClientQuotas_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 func (c *adminServiceClient) CreateAcls(ctx context.Context, in *CreateAclsRequest, opts ...grpc.CallOption) (*CreateAclsResponse, error) {
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(CreateAclsResponse)
@@ -289,6 +317,12 @@ type AdminServiceServer interface {
 	// ListPartitionReassignments lists ongoing reassignments with their
 	// replicas and the replicas being added and removed.
 	ListPartitionReassignments(context.Context, *ListPartitionReassignmentsRequest) (*ListPartitionReassignmentsResponse, error)
+	// AlterClientQuotas sets or removes client quotas (byte rates per user
+	// and client id, enforced by every broker). Sent to any broker; it is
+	// forwarded to the controller leader.
+	AlterClientQuotas(context.Context, *AlterClientQuotasRequest) (*AlterClientQuotasResponse, error)
+	// DescribeClientQuotas lists the client quotas.
+	DescribeClientQuotas(context.Context, *DescribeClientQuotasRequest) (*DescribeClientQuotasResponse, error)
 	// CreateAcls adds ACL bindings (stored in the cluster metadata, enforced
 	// by every broker). Needs ALTER on the cluster.
 	CreateAcls(context.Context, *CreateAclsRequest) (*CreateAclsResponse, error)
@@ -343,6 +377,12 @@ func (UnimplementedAdminServiceServer) AlterPartitionReassignments(context.Conte
 }
 func (UnimplementedAdminServiceServer) ListPartitionReassignments(context.Context, *ListPartitionReassignmentsRequest) (*ListPartitionReassignmentsResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method ListPartitionReassignments not implemented")
+}
+func (UnimplementedAdminServiceServer) AlterClientQuotas(context.Context, *AlterClientQuotasRequest) (*AlterClientQuotasResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method AlterClientQuotas not implemented")
+}
+func (UnimplementedAdminServiceServer) DescribeClientQuotas(context.Context, *DescribeClientQuotasRequest) (*DescribeClientQuotasResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method DescribeClientQuotas not implemented")
 }
 func (UnimplementedAdminServiceServer) CreateAcls(context.Context, *CreateAclsRequest) (*CreateAclsResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method CreateAcls not implemented")
@@ -590,6 +630,42 @@ func _AdminService_ListPartitionReassignments_Handler(srv interface{}, ctx conte
 	return interceptor(ctx, in, info, handler)
 }
 
+func _AdminService_AlterClientQuotas_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(AlterClientQuotasRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(AdminServiceServer).AlterClientQuotas(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: AdminService_AlterClientQuotas_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(AdminServiceServer).AlterClientQuotas(ctx, req.(*AlterClientQuotasRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _AdminService_DescribeClientQuotas_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(DescribeClientQuotasRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(AdminServiceServer).DescribeClientQuotas(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: AdminService_DescribeClientQuotas_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(AdminServiceServer).DescribeClientQuotas(ctx, req.(*DescribeClientQuotasRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 func _AdminService_CreateAcls_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
 	in := new(CreateAclsRequest)
 	if err := dec(in); err != nil {
@@ -698,6 +774,14 @@ var AdminService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "ListPartitionReassignments",
 			Handler:    _AdminService_ListPartitionReassignments_Handler,
+		},
+		{
+			MethodName: "AlterClientQuotas",
+			Handler:    _AdminService_AlterClientQuotas_Handler,
+		},
+		{
+			MethodName: "DescribeClientQuotas",
+			Handler:    _AdminService_DescribeClientQuotas_Handler,
 		},
 		{
 			MethodName: "CreateAcls",

@@ -1,4 +1,6 @@
+from fjord.v1 import acl_pb2 as _acl_pb2
 from fjord.v1 import common_pb2 as _common_pb2
+from fjord.v1 import quota_pb2 as _quota_pb2
 from google.protobuf.internal import containers as _containers
 from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
 from google.protobuf import descriptor as _descriptor

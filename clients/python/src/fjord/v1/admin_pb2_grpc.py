@@ -3,7 +3,9 @@
 import grpc
 import warnings
 
+from fjord.v1 import acl_pb2 as fjord_dot_v1_dot_acl__pb2
 from fjord.v1 import admin_pb2 as fjord_dot_v1_dot_admin__pb2
+from fjord.v1 import quota_pb2 as fjord_dot_v1_dot_quota__pb2
 
 GRPC_GENERATED_VERSION = '1.85.1'
 GRPC_VERSION = grpc.__version__
@@ -94,6 +96,31 @@ class AdminServiceStub:
                 '/fjord.v1.AdminService/ListPartitionReassignments',
                 request_serializer=fjord_dot_v1_dot_admin__pb2.ListPartitionReassignmentsRequest.SerializeToString,
                 response_deserializer=fjord_dot_v1_dot_admin__pb2.ListPartitionReassignmentsResponse.FromString,
+                _registered_method=True)
+        self.AlterClientQuotas = channel.unary_unary(
+                '/fjord.v1.AdminService/AlterClientQuotas',
+                request_serializer=fjord_dot_v1_dot_quota__pb2.AlterClientQuotasRequest.SerializeToString,
+                response_deserializer=fjord_dot_v1_dot_quota__pb2.AlterClientQuotasResponse.FromString,
+                _registered_method=True)
+        self.DescribeClientQuotas = channel.unary_unary(
+                '/fjord.v1.AdminService/DescribeClientQuotas',
+                request_serializer=fjord_dot_v1_dot_quota__pb2.DescribeClientQuotasRequest.SerializeToString,
+                response_deserializer=fjord_dot_v1_dot_quota__pb2.DescribeClientQuotasResponse.FromString,
+                _registered_method=True)
+        self.CreateAcls = channel.unary_unary(
+                '/fjord.v1.AdminService/CreateAcls',
+                request_serializer=fjord_dot_v1_dot_acl__pb2.CreateAclsRequest.SerializeToString,
+                response_deserializer=fjord_dot_v1_dot_acl__pb2.CreateAclsResponse.FromString,
+                _registered_method=True)
+        self.DescribeAcls = channel.unary_unary(
+                '/fjord.v1.AdminService/DescribeAcls',
+                request_serializer=fjord_dot_v1_dot_acl__pb2.DescribeAclsRequest.SerializeToString,
+                response_deserializer=fjord_dot_v1_dot_acl__pb2.DescribeAclsResponse.FromString,
+                _registered_method=True)
+        self.DeleteAcls = channel.unary_unary(
+                '/fjord.v1.AdminService/DeleteAcls',
+                request_serializer=fjord_dot_v1_dot_acl__pb2.DeleteAclsRequest.SerializeToString,
+                response_deserializer=fjord_dot_v1_dot_acl__pb2.DeleteAclsResponse.FromString,
                 _registered_method=True)
 
 
@@ -197,6 +224,46 @@ class AdminServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def AlterClientQuotas(self, request, context):
+        """AlterClientQuotas sets or removes client quotas (byte rates per user
+        and client id, enforced by every broker). Sent to any broker; it is
+        forwarded to the controller leader.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DescribeClientQuotas(self, request, context):
+        """DescribeClientQuotas lists the client quotas.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CreateAcls(self, request, context):
+        """CreateAcls adds ACL bindings (stored in the cluster metadata, enforced
+        by every broker). Needs ALTER on the cluster.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DescribeAcls(self, request, context):
+        """DescribeAcls lists the bindings matching a filter. Needs DESCRIBE on
+        the cluster.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DeleteAcls(self, request, context):
+        """DeleteAcls deletes the bindings matching any filter and returns them.
+        Needs ALTER on the cluster.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_AdminServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -259,6 +326,31 @@ def add_AdminServiceServicer_to_server(servicer, server):
                     servicer.ListPartitionReassignments,
                     request_deserializer=fjord_dot_v1_dot_admin__pb2.ListPartitionReassignmentsRequest.FromString,
                     response_serializer=fjord_dot_v1_dot_admin__pb2.ListPartitionReassignmentsResponse.SerializeToString,
+            ),
+            'AlterClientQuotas': grpc.unary_unary_rpc_method_handler(
+                    servicer.AlterClientQuotas,
+                    request_deserializer=fjord_dot_v1_dot_quota__pb2.AlterClientQuotasRequest.FromString,
+                    response_serializer=fjord_dot_v1_dot_quota__pb2.AlterClientQuotasResponse.SerializeToString,
+            ),
+            'DescribeClientQuotas': grpc.unary_unary_rpc_method_handler(
+                    servicer.DescribeClientQuotas,
+                    request_deserializer=fjord_dot_v1_dot_quota__pb2.DescribeClientQuotasRequest.FromString,
+                    response_serializer=fjord_dot_v1_dot_quota__pb2.DescribeClientQuotasResponse.SerializeToString,
+            ),
+            'CreateAcls': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreateAcls,
+                    request_deserializer=fjord_dot_v1_dot_acl__pb2.CreateAclsRequest.FromString,
+                    response_serializer=fjord_dot_v1_dot_acl__pb2.CreateAclsResponse.SerializeToString,
+            ),
+            'DescribeAcls': grpc.unary_unary_rpc_method_handler(
+                    servicer.DescribeAcls,
+                    request_deserializer=fjord_dot_v1_dot_acl__pb2.DescribeAclsRequest.FromString,
+                    response_serializer=fjord_dot_v1_dot_acl__pb2.DescribeAclsResponse.SerializeToString,
+            ),
+            'DeleteAcls': grpc.unary_unary_rpc_method_handler(
+                    servicer.DeleteAcls,
+                    request_deserializer=fjord_dot_v1_dot_acl__pb2.DeleteAclsRequest.FromString,
+                    response_serializer=fjord_dot_v1_dot_acl__pb2.DeleteAclsResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -586,6 +678,141 @@ class AdminService:
             '/fjord.v1.AdminService/ListPartitionReassignments',
             fjord_dot_v1_dot_admin__pb2.ListPartitionReassignmentsRequest.SerializeToString,
             fjord_dot_v1_dot_admin__pb2.ListPartitionReassignmentsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def AlterClientQuotas(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/fjord.v1.AdminService/AlterClientQuotas',
+            fjord_dot_v1_dot_quota__pb2.AlterClientQuotasRequest.SerializeToString,
+            fjord_dot_v1_dot_quota__pb2.AlterClientQuotasResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DescribeClientQuotas(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/fjord.v1.AdminService/DescribeClientQuotas',
+            fjord_dot_v1_dot_quota__pb2.DescribeClientQuotasRequest.SerializeToString,
+            fjord_dot_v1_dot_quota__pb2.DescribeClientQuotasResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CreateAcls(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/fjord.v1.AdminService/CreateAcls',
+            fjord_dot_v1_dot_acl__pb2.CreateAclsRequest.SerializeToString,
+            fjord_dot_v1_dot_acl__pb2.CreateAclsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DescribeAcls(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/fjord.v1.AdminService/DescribeAcls',
+            fjord_dot_v1_dot_acl__pb2.DescribeAclsRequest.SerializeToString,
+            fjord_dot_v1_dot_acl__pb2.DescribeAclsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DeleteAcls(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/fjord.v1.AdminService/DeleteAcls',
+            fjord_dot_v1_dot_acl__pb2.DeleteAclsRequest.SerializeToString,
+            fjord_dot_v1_dot_acl__pb2.DeleteAclsResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -310,248 +310,262 @@ public final class AdminProto extends com.google.protobuf.GeneratedFile {
       descriptor;
   static {
     java.lang.String[] descriptorData = {
-      "\n\024fjord/v1/admin.proto\022\010fjord.v1\032\025fjord/" +
-      "v1/common.proto\"\252\001\n\013ConfigEntry\022\022\n\004name\030" +
-      "\001 \001(\tR\004name\022\024\n\005value\030\002 \001(\tR\005value\022.\n\006sou" +
-      "rce\030\003 \001(\0162\026.fjord.v1.ConfigSourceR\006sourc" +
-      "e\022\033\n\tread_only\030\004 \001(\010R\010readOnly\022$\n\rdocume" +
-      "ntation\030\005 \001(\tR\rdocumentation\"\344\001\n\010NewTopi" +
-      "c\022\022\n\004name\030\001 \001(\tR\004name\022\036\n\npartitions\030\002 \001(" +
-      "\005R\npartitions\022-\n\022replication_factor\030\003 \001(" +
-      "\005R\021replicationFactor\0229\n\007configs\030\004 \003(\0132\037." +
-      "fjord.v1.NewTopic.ConfigsEntryR\007configs\032" +
-      ":\n\014ConfigsEntry\022\020\n\003key\030\001 \001(\tR\003key\022\024\n\005val" +
-      "ue\030\002 \001(\tR\005value:\0028\001\"f\n\023CreateTopicsReque" +
-      "st\022*\n\006topics\030\001 \003(\0132\022.fjord.v1.NewTopicR\006" +
-      "topics\022#\n\rvalidate_only\030\002 \001(\010R\014validateO" +
-      "nly\"M\n\024CreateTopicsResponse\0225\n\007results\030\001" +
-      " \003(\0132\033.fjord.v1.CreateTopicResultR\007resul" +
-      "ts\"\351\001\n\021CreateTopicResult\022\022\n\004name\030\001 \001(\tR\004" +
-      "name\022%\n\005error\030\002 \001(\0132\017.fjord.v1.ErrorR\005er" +
-      "ror\022\031\n\010topic_id\030\003 \001(\tR\007topicId\022\036\n\npartit" +
-      "ions\030\004 \001(\005R\npartitions\022-\n\022replication_fa" +
-      "ctor\030\005 \001(\005R\021replicationFactor\022/\n\007configs" +
-      "\030\006 \003(\0132\025.fjord.v1.ConfigEntryR\007configs\"+" +
-      "\n\023DeleteTopicsRequest\022\024\n\005names\030\001 \003(\tR\005na" +
-      "mes\"M\n\024DeleteTopicsResponse\0225\n\007results\030\001" +
-      " \003(\0132\033.fjord.v1.DeleteTopicResultR\007resul" +
-      "ts\"N\n\021DeleteTopicResult\022\022\n\004name\030\001 \001(\tR\004n" +
-      "ame\022%\n\005error\030\002 \001(\0132\017.fjord.v1.ErrorR\005err" +
-      "or\">\n\021ListTopicsRequest\022)\n\020include_inter" +
-      "nal\030\001 \001(\010R\017includeInternal\"D\n\022ListTopics" +
-      "Response\022.\n\006topics\030\001 \003(\0132\026.fjord.v1.Topi" +
-      "cListingR\006topics\"\250\001\n\014TopicListing\022\022\n\004nam" +
-      "e\030\001 \001(\tR\004name\022\031\n\010topic_id\030\002 \001(\tR\007topicId" +
-      "\022\036\n\npartitions\030\003 \001(\005R\npartitions\022-\n\022repl" +
-      "ication_factor\030\004 \001(\005R\021replicationFactor\022" +
-      "\032\n\010internal\030\005 \001(\010R\010internal\"-\n\025DescribeT" +
-      "opicsRequest\022\024\n\005names\030\001 \003(\tR\005names\"L\n\026De" +
-      "scribeTopicsResponse\0222\n\006topics\030\001 \003(\0132\032.f" +
-      "jord.v1.TopicDescriptionR\006topics\"\365\001\n\020Top" +
-      "icDescription\022\022\n\004name\030\001 \001(\tR\004name\022%\n\005err" +
-      "or\030\002 \001(\0132\017.fjord.v1.ErrorR\005error\022\031\n\010topi" +
-      "c_id\030\003 \001(\tR\007topicId\022\032\n\010internal\030\004 \001(\010R\010i" +
-      "nternal\022>\n\npartitions\030\005 \003(\0132\036.fjord.v1.P" +
-      "artitionDescriptionR\npartitions\022/\n\007confi" +
+      "\n\024fjord/v1/admin.proto\022\010fjord.v1\032\022fjord/" +
+      "v1/acl.proto\032\025fjord/v1/common.proto\032\024fjo" +
+      "rd/v1/quota.proto\"\252\001\n\013ConfigEntry\022\022\n\004nam" +
+      "e\030\001 \001(\tR\004name\022\024\n\005value\030\002 \001(\tR\005value\022.\n\006s" +
+      "ource\030\003 \001(\0162\026.fjord.v1.ConfigSourceR\006sou" +
+      "rce\022\033\n\tread_only\030\004 \001(\010R\010readOnly\022$\n\rdocu" +
+      "mentation\030\005 \001(\tR\rdocumentation\"\344\001\n\010NewTo" +
+      "pic\022\022\n\004name\030\001 \001(\tR\004name\022\036\n\npartitions\030\002 " +
+      "\001(\005R\npartitions\022-\n\022replication_factor\030\003 " +
+      "\001(\005R\021replicationFactor\0229\n\007configs\030\004 \003(\0132" +
+      "\037.fjord.v1.NewTopic.ConfigsEntryR\007config" +
+      "s\032:\n\014ConfigsEntry\022\020\n\003key\030\001 \001(\tR\003key\022\024\n\005v" +
+      "alue\030\002 \001(\tR\005value:\0028\001\"f\n\023CreateTopicsReq" +
+      "uest\022*\n\006topics\030\001 \003(\0132\022.fjord.v1.NewTopic" +
+      "R\006topics\022#\n\rvalidate_only\030\002 \001(\010R\014validat" +
+      "eOnly\"M\n\024CreateTopicsResponse\0225\n\007results" +
+      "\030\001 \003(\0132\033.fjord.v1.CreateTopicResultR\007res" +
+      "ults\"\351\001\n\021CreateTopicResult\022\022\n\004name\030\001 \001(\t" +
+      "R\004name\022%\n\005error\030\002 \001(\0132\017.fjord.v1.ErrorR\005" +
+      "error\022\031\n\010topic_id\030\003 \001(\tR\007topicId\022\036\n\npart" +
+      "itions\030\004 \001(\005R\npartitions\022-\n\022replication_" +
+      "factor\030\005 \001(\005R\021replicationFactor\022/\n\007confi" +
       "gs\030\006 \003(\0132\025.fjord.v1.ConfigEntryR\007configs" +
-      "\"\245\004\n\024PartitionDescription\022\034\n\tpartition\030\001" +
-      " \001(\005R\tpartition\022\033\n\tleader_id\030\002 \001(\005R\010lead" +
-      "erId\022!\n\014leader_epoch\030\003 \001(\005R\013leaderEpoch\022" +
-      "\032\n\010replicas\030\004 \003(\005R\010replicas\022\020\n\003isr\030\005 \003(\005" +
-      "R\003isr\022(\n\020log_start_offset\030\006 \001(\003R\016logStar" +
-      "tOffset\022%\n\016high_watermark\030\007 \001(\003R\rhighWat" +
-      "ermark\022$\n\016log_end_offset\030\010 \001(\003R\014logEndOf" +
-      "fset\022\035\n\nsize_bytes\030\t \001(\003R\tsizeBytes\022\032\n\010s" +
-      "egments\030\n \001(\005R\010segments\022%\n\005error\030\013 \001(\0132\017" +
-      ".fjord.v1.ErrorR\005error\022\'\n\017partition_epoc" +
-      "h\030\014 \001(\005R\016partitionEpoch\022\'\n\017adding_replic" +
-      "as\030\r \003(\005R\016addingReplicas\022+\n\021removing_rep" +
-      "licas\030\016 \003(\005R\020removingReplicas\022)\n\020offline" +
-      "_replicas\030\017 \003(\005R\017offlineReplicas\"V\n\016Conf" +
-      "igResource\0220\n\004type\030\001 \001(\0162\034.fjord.v1.Conf" +
-      "igResourceTypeR\004type\022\022\n\004name\030\002 \001(\tR\004name" +
-      "\"\205\001\n\026DescribeConfigsRequest\0226\n\tresources" +
-      "\030\001 \003(\0132\030.fjord.v1.ConfigResourceR\tresour" +
-      "ces\0223\n\025include_documentation\030\002 \001(\010R\024incl" +
-      "udeDocumentation\"T\n\027DescribeConfigsRespo" +
-      "nse\0229\n\007results\030\001 \003(\0132\037.fjord.v1.Describe" +
-      "ConfigsResultR\007results\"\245\001\n\025DescribeConfi" +
-      "gsResult\0224\n\010resource\030\001 \001(\0132\030.fjord.v1.Co" +
-      "nfigResourceR\010resource\022%\n\005error\030\002 \001(\0132\017." +
-      "fjord.v1.ErrorR\005error\022/\n\007configs\030\003 \003(\0132\025" +
-      ".fjord.v1.ConfigEntryR\007configs\"f\n\rAlterC" +
-      "onfigOp\022\022\n\004name\030\001 \001(\tR\004name\022\024\n\005value\030\002 \001" +
-      "(\tR\005value\022+\n\002op\030\003 \001(\0162\033.fjord.v1.AlterCo" +
-      "nfigOpTypeR\002op\"x\n\023AlterConfigsRequest\022<\n" +
-      "\tresources\030\001 \003(\0132\036.fjord.v1.AlterConfigs" +
-      "ResourceR\tresources\022#\n\rvalidate_only\030\002 \001" +
-      "(\010R\014validateOnly\"w\n\024AlterConfigsResource" +
-      "\0224\n\010resource\030\001 \001(\0132\030.fjord.v1.ConfigReso" +
-      "urceR\010resource\022)\n\003ops\030\002 \003(\0132\027.fjord.v1.A" +
-      "lterConfigOpR\003ops\"N\n\024AlterConfigsRespons" +
-      "e\0226\n\007results\030\001 \003(\0132\034.fjord.v1.AlterConfi" +
-      "gsResultR\007results\"q\n\022AlterConfigsResult\022" +
-      "4\n\010resource\030\001 \001(\0132\030.fjord.v1.ConfigResou" +
-      "rceR\010resource\022%\n\005error\030\002 \001(\0132\017.fjord.v1." +
-      "ErrorR\005error\"s\n\027CreatePartitionsRequest\022" +
-      "3\n\006topics\030\001 \003(\0132\033.fjord.v1.PartitionIncr" +
-      "easeR\006topics\022#\n\rvalidate_only\030\002 \001(\010R\014val" +
-      "idateOnly\"J\n\021PartitionIncrease\022\024\n\005topic\030" +
-      "\001 \001(\tR\005topic\022\037\n\013total_count\030\002 \001(\005R\ntotal" +
-      "Count\"V\n\030CreatePartitionsResponse\022:\n\007res" +
-      "ults\030\001 \003(\0132 .fjord.v1.CreatePartitionsRe" +
-      "sultR\007results\"u\n\026CreatePartitionsResult\022" +
-      "\024\n\005topic\030\001 \001(\tR\005topic\022%\n\005error\030\002 \001(\0132\017.f" +
-      "jord.v1.ErrorR\005error\022\036\n\npartitions\030\003 \001(\005" +
-      "R\npartitions\"L\n\024DeleteRecordsRequest\0224\n\006" +
-      "topics\030\001 \003(\0132\034.fjord.v1.DeleteRecordsTop" +
-      "icR\006topics\"l\n\022DeleteRecordsTopic\022\024\n\005topi" +
-      "c\030\001 \001(\tR\005topic\022@\n\npartitions\030\002 \003(\0132 .fjo" +
-      "rd.v1.DeleteRecordsPartitionR\npartitions" +
-      "\"N\n\026DeleteRecordsPartition\022\034\n\tpartition\030" +
-      "\001 \001(\005R\tpartition\022\026\n\006offset\030\002 \001(\003R\006offset" +
-      "\"S\n\025DeleteRecordsResponse\022:\n\006topics\030\001 \003(" +
-      "\0132\".fjord.v1.DeleteRecordsTopicResultR\006t" +
-      "opics\"x\n\030DeleteRecordsTopicResult\022\024\n\005top" +
-      "ic\030\001 \001(\tR\005topic\022F\n\npartitions\030\002 \003(\0132&.fj" +
-      "ord.v1.DeleteRecordsPartitionResultR\npar" +
-      "titions\"\210\001\n\034DeleteRecordsPartitionResult" +
-      "\022\034\n\tpartition\030\001 \001(\005R\tpartition\022%\n\005error\030" +
-      "\002 \001(\0132\017.fjord.v1.ErrorR\005error\022#\n\rlow_wat" +
-      "ermark\030\003 \001(\003R\014lowWatermark\"\030\n\026DescribeCl" +
-      "usterRequest\"\323\004\n\027DescribeClusterResponse" +
-      "\022\035\n\ncluster_id\030\001 \001(\tR\tclusterId\022#\n\rcontr" +
-      "oller_id\030\002 \001(\005R\014controllerId\022*\n\007brokers\030" +
-      "\003 \003(\0132\020.fjord.v1.BrokerR\007brokers\022E\n\022regi" +
-      "stered_brokers\030\004 \003(\0132\026.fjord.v1.BrokerSt" +
-      "atusR\021registeredBrokers\022Y\n\033under_replica" +
-      "ted_partitions\030\005 \003(\0132\031.fjord.v1.Partitio" +
-      "nStatusR\031underReplicatedPartitions\022R\n\030un" +
-      "der_min_isr_partitions\030\006 \003(\0132\031.fjord.v1." +
-      "PartitionStatusR\025underMinIsrPartitions\022H" +
-      "\n\022offline_partitions\030\007 \003(\0132\031.fjord.v1.Pa" +
-      "rtitionStatusR\021offlinePartitions\022\037\n\013topi" +
-      "c_count\030\010 \001(\005R\ntopicCount\022\'\n\017partition_c" +
-      "ount\030\t \001(\005R\016partitionCount\022>\n\033reassignin" +
-      "g_partition_count\030\n \001(\005R\031reassigningPart" +
-      "itionCount\"\266\001\n\014BrokerStatus\022\016\n\002id\030\001 \001(\005R" +
-      "\002id\022\030\n\007address\030\002 \001(\tR\007address\022\022\n\004rack\030\003 " +
-      "\001(\tR\004rack\022+\n\005state\030\004 \001(\0162\025.fjord.v1.Brok" +
-      "erStateR\005state\022\024\n\005epoch\030\005 \001(\003R\005epoch\022%\n\016" +
-      "incarnation_id\030\006 \001(\tR\rincarnationId\"\353\001\n\017" +
-      "PartitionStatus\022\024\n\005topic\030\001 \001(\tR\005topic\022\034\n" +
-      "\tpartition\030\002 \001(\005R\tpartition\022\033\n\tleader_id" +
-      "\030\003 \001(\005R\010leaderId\022\032\n\010replicas\030\004 \003(\005R\010repl" +
-      "icas\022\020\n\003isr\030\005 \003(\005R\003isr\022)\n\020offline_replic" +
-      "as\030\006 \003(\005R\017offlineReplicas\022.\n\023min_insync_" +
-      "replicas\030\007 \001(\005R\021minInsyncReplicas\"\207\001\n\023El" +
-      "ectLeadersRequest\022;\n\relection_type\030\001 \001(\016" +
-      "2\026.fjord.v1.ElectionTypeR\014electionType\0223" +
-      "\n\006topics\030\002 \003(\0132\033.fjord.v1.ElectLeadersTo" +
-      "picR\006topics\"I\n\021ElectLeadersTopic\022\024\n\005topi" +
-      "c\030\001 \001(\tR\005topic\022\036\n\npartitions\030\002 \003(\005R\npart" +
-      "itions\"Q\n\024ElectLeadersResponse\0229\n\006topics" +
-      "\030\001 \003(\0132!.fjord.v1.ElectLeadersTopicResul" +
-      "tR\006topics\"\235\001\n\027ElectLeadersTopicResult\022\024\n" +
-      "\005topic\030\001 \001(\tR\005topic\022E\n\npartitions\030\002 \003(\0132" +
-      "%.fjord.v1.ElectLeadersPartitionResultR\n" +
-      "partitions\022%\n\005error\030\003 \001(\0132\017.fjord.v1.Err" +
-      "orR\005error\"\242\001\n\033ElectLeadersPartitionResul" +
-      "t\022\034\n\tpartition\030\001 \001(\005R\tpartition\022%\n\005error" +
-      "\030\002 \001(\0132\017.fjord.v1.ErrorR\005error\022\033\n\tleader" +
-      "_id\030\003 \001(\005R\010leaderId\022!\n\014leader_epoch\030\004 \001(" +
-      "\005R\013leaderEpoch\"h\n\"AlterPartitionReassign" +
-      "mentsRequest\022B\n\006topics\030\001 \003(\0132*.fjord.v1." +
-      "AlterPartitionReassignmentsTopicR\006topics" +
-      "\"\210\001\n AlterPartitionReassignmentsTopic\022\024\n" +
-      "\005topic\030\001 \001(\tR\005topic\022N\n\npartitions\030\002 \003(\0132" +
-      "..fjord.v1.AlterPartitionReassignmentsPa" +
-      "rtitionR\npartitions\"x\n$AlterPartitionRea" +
-      "ssignmentsPartition\022\034\n\tpartition\030\001 \001(\005R\t" +
-      "partition\022\032\n\010replicas\030\002 \003(\005R\010replicas\022\026\n" +
-      "\006cancel\030\003 \001(\010R\006cancel\"o\n#AlterPartitionR" +
-      "eassignmentsResponse\022H\n\006topics\030\001 \003(\01320.f" +
-      "jord.v1.AlterPartitionReassignmentsTopic" +
-      "ResultR\006topics\"\224\001\n&AlterPartitionReassig" +
-      "nmentsTopicResult\022\024\n\005topic\030\001 \001(\tR\005topic\022" +
-      "T\n\npartitions\030\002 \003(\01324.fjord.v1.AlterPart" +
-      "itionReassignmentsPartitionResultR\nparti" +
-      "tions\"\202\002\n*AlterPartitionReassignmentsPar" +
-      "titionResult\022\034\n\tpartition\030\001 \001(\005R\tpartiti" +
-      "on\022%\n\005error\030\002 \001(\0132\017.fjord.v1.ErrorR\005erro" +
-      "r\022\032\n\010replicas\030\003 \003(\005R\010replicas\022\'\n\017partiti" +
-      "on_epoch\030\004 \001(\005R\016partitionEpoch\022J\n\014reassi" +
-      "gnment\030\005 \001(\0132&.fjord.v1.OngoingPartition" +
-      "ReassignmentR\014reassignment\"f\n!ListPartit" +
-      "ionReassignmentsRequest\022A\n\006topics\030\001 \003(\0132" +
-      ").fjord.v1.ListPartitionReassignmentsTop" +
-      "icR\006topics\"W\n\037ListPartitionReassignments" +
-      "Topic\022\024\n\005topic\030\001 \001(\tR\005topic\022\036\n\npartition" +
-      "s\030\002 \003(\005R\npartitions\"m\n\"ListPartitionReas" +
-      "signmentsResponse\022G\n\006topics\030\001 \003(\0132/.fjor" +
-      "d.v1.ListPartitionReassignmentsTopicResu" +
-      "ltR\006topics\"\254\001\n%ListPartitionReassignment" +
-      "sTopicResult\022\024\n\005topic\030\001 \001(\tR\005topic\022%\n\005er" +
-      "ror\030\002 \001(\0132\017.fjord.v1.ErrorR\005error\022F\n\npar" +
-      "titions\030\003 \003(\0132&.fjord.v1.OngoingPartitio" +
-      "nReassignmentR\npartitions\"\206\002\n\034OngoingPar" +
-      "titionReassignment\022\034\n\tpartition\030\001 \001(\005R\tp" +
-      "artition\022\032\n\010replicas\030\002 \003(\005R\010replicas\022\'\n\017" +
-      "adding_replicas\030\003 \003(\005R\016addingReplicas\022+\n" +
-      "\021removing_replicas\030\004 \003(\005R\020removingReplic" +
-      "as\022\'\n\017target_replicas\030\005 \003(\005R\016targetRepli" +
-      "cas\022\020\n\003isr\030\006 \003(\005R\003isr\022\033\n\tleader_id\030\007 \001(\005" +
-      "R\010leaderId*{\n\014ConfigSource\022\035\n\031CONFIG_SOU" +
-      "RCE_UNSPECIFIED\020\000\022\031\n\025CONFIG_SOURCE_DEFAU" +
-      "LT\020\001\022\030\n\024CONFIG_SOURCE_BROKER\020\002\022\027\n\023CONFIG" +
-      "_SOURCE_TOPIC\020\003*{\n\022ConfigResourceType\022$\n" +
-      " CONFIG_RESOURCE_TYPE_UNSPECIFIED\020\000\022\036\n\032C" +
-      "ONFIG_RESOURCE_TYPE_TOPIC\020\001\022\037\n\033CONFIG_RE" +
-      "SOURCE_TYPE_BROKER\020\002*x\n\021AlterConfigOpTyp" +
-      "e\022$\n ALTER_CONFIG_OP_TYPE_UNSPECIFIED\020\000\022" +
-      "\034\n\030ALTER_CONFIG_OP_TYPE_SET\020\001\022\037\n\033ALTER_C" +
-      "ONFIG_OP_TYPE_DELETE\020\002*}\n\013BrokerState\022\034\n" +
-      "\030BROKER_STATE_UNSPECIFIED\020\000\022\027\n\023BROKER_ST" +
-      "ATE_FENCED\020\001\022\027\n\023BROKER_STATE_ACTIVE\020\002\022\036\n" +
-      "\032BROKER_STATE_SHUTTING_DOWN\020\003*J\n\014Electio" +
-      "nType\022\035\n\031ELECTION_TYPE_UNSPECIFIED\020\000\022\033\n\027" +
-      "ELECTION_TYPE_PREFERRED\020\0012\272\010\n\014AdminServi" +
-      "ce\022M\n\014CreateTopics\022\035.fjord.v1.CreateTopi" +
-      "csRequest\032\036.fjord.v1.CreateTopicsRespons" +
-      "e\022M\n\014DeleteTopics\022\035.fjord.v1.DeleteTopic" +
-      "sRequest\032\036.fjord.v1.DeleteTopicsResponse" +
-      "\022G\n\nListTopics\022\033.fjord.v1.ListTopicsRequ" +
-      "est\032\034.fjord.v1.ListTopicsResponse\022S\n\016Des" +
-      "cribeTopics\022\037.fjord.v1.DescribeTopicsReq" +
-      "uest\032 .fjord.v1.DescribeTopicsResponse\022V" +
-      "\n\017DescribeConfigs\022 .fjord.v1.DescribeCon" +
-      "figsRequest\032!.fjord.v1.DescribeConfigsRe" +
-      "sponse\022M\n\014AlterConfigs\022\035.fjord.v1.AlterC" +
-      "onfigsRequest\032\036.fjord.v1.AlterConfigsRes" +
-      "ponse\022Y\n\020CreatePartitions\022!.fjord.v1.Cre" +
-      "atePartitionsRequest\032\".fjord.v1.CreatePa" +
-      "rtitionsResponse\022P\n\rDeleteRecords\022\036.fjor" +
-      "d.v1.DeleteRecordsRequest\032\037.fjord.v1.Del" +
-      "eteRecordsResponse\022V\n\017DescribeCluster\022 ." +
-      "fjord.v1.DescribeClusterRequest\032!.fjord." +
-      "v1.DescribeClusterResponse\022M\n\014ElectLeade" +
-      "rs\022\035.fjord.v1.ElectLeadersRequest\032\036.fjor" +
-      "d.v1.ElectLeadersResponse\022z\n\033AlterPartit" +
-      "ionReassignments\022,.fjord.v1.AlterPartiti" +
-      "onReassignmentsRequest\032-.fjord.v1.AlterP" +
-      "artitionReassignmentsResponse\022w\n\032ListPar" +
-      "titionReassignments\022+.fjord.v1.ListParti" +
-      "tionReassignmentsRequest\032,.fjord.v1.List" +
-      "PartitionReassignmentsResponseB\227\001\n\025dev.f" +
-      "jordlog.fjord.v1B\nAdminProtoP\001Z1github.c" +
-      "om/fjordlog/fjord/gen/go/fjord/v1;fjordv" +
-      "1\242\002\003FXX\252\002\010Fjord.V1\312\002\010Fjord\\V1\342\002\024Fjord\\V1" +
-      "\\GPBMetadata\352\002\tFjord::V1b\006proto3"
+      "\"+\n\023DeleteTopicsRequest\022\024\n\005names\030\001 \003(\tR\005" +
+      "names\"M\n\024DeleteTopicsResponse\0225\n\007results" +
+      "\030\001 \003(\0132\033.fjord.v1.DeleteTopicResultR\007res" +
+      "ults\"N\n\021DeleteTopicResult\022\022\n\004name\030\001 \001(\tR" +
+      "\004name\022%\n\005error\030\002 \001(\0132\017.fjord.v1.ErrorR\005e" +
+      "rror\">\n\021ListTopicsRequest\022)\n\020include_int" +
+      "ernal\030\001 \001(\010R\017includeInternal\"D\n\022ListTopi" +
+      "csResponse\022.\n\006topics\030\001 \003(\0132\026.fjord.v1.To" +
+      "picListingR\006topics\"\250\001\n\014TopicListing\022\022\n\004n" +
+      "ame\030\001 \001(\tR\004name\022\031\n\010topic_id\030\002 \001(\tR\007topic" +
+      "Id\022\036\n\npartitions\030\003 \001(\005R\npartitions\022-\n\022re" +
+      "plication_factor\030\004 \001(\005R\021replicationFacto" +
+      "r\022\032\n\010internal\030\005 \001(\010R\010internal\"-\n\025Describ" +
+      "eTopicsRequest\022\024\n\005names\030\001 \003(\tR\005names\"L\n\026" +
+      "DescribeTopicsResponse\0222\n\006topics\030\001 \003(\0132\032" +
+      ".fjord.v1.TopicDescriptionR\006topics\"\365\001\n\020T" +
+      "opicDescription\022\022\n\004name\030\001 \001(\tR\004name\022%\n\005e" +
+      "rror\030\002 \001(\0132\017.fjord.v1.ErrorR\005error\022\031\n\010to" +
+      "pic_id\030\003 \001(\tR\007topicId\022\032\n\010internal\030\004 \001(\010R" +
+      "\010internal\022>\n\npartitions\030\005 \003(\0132\036.fjord.v1" +
+      ".PartitionDescriptionR\npartitions\022/\n\007con" +
+      "figs\030\006 \003(\0132\025.fjord.v1.ConfigEntryR\007confi" +
+      "gs\"\245\004\n\024PartitionDescription\022\034\n\tpartition" +
+      "\030\001 \001(\005R\tpartition\022\033\n\tleader_id\030\002 \001(\005R\010le" +
+      "aderId\022!\n\014leader_epoch\030\003 \001(\005R\013leaderEpoc" +
+      "h\022\032\n\010replicas\030\004 \003(\005R\010replicas\022\020\n\003isr\030\005 \003" +
+      "(\005R\003isr\022(\n\020log_start_offset\030\006 \001(\003R\016logSt" +
+      "artOffset\022%\n\016high_watermark\030\007 \001(\003R\rhighW" +
+      "atermark\022$\n\016log_end_offset\030\010 \001(\003R\014logEnd" +
+      "Offset\022\035\n\nsize_bytes\030\t \001(\003R\tsizeBytes\022\032\n" +
+      "\010segments\030\n \001(\005R\010segments\022%\n\005error\030\013 \001(\013" +
+      "2\017.fjord.v1.ErrorR\005error\022\'\n\017partition_ep" +
+      "och\030\014 \001(\005R\016partitionEpoch\022\'\n\017adding_repl" +
+      "icas\030\r \003(\005R\016addingReplicas\022+\n\021removing_r" +
+      "eplicas\030\016 \003(\005R\020removingReplicas\022)\n\020offli" +
+      "ne_replicas\030\017 \003(\005R\017offlineReplicas\"V\n\016Co" +
+      "nfigResource\0220\n\004type\030\001 \001(\0162\034.fjord.v1.Co" +
+      "nfigResourceTypeR\004type\022\022\n\004name\030\002 \001(\tR\004na" +
+      "me\"\205\001\n\026DescribeConfigsRequest\0226\n\tresourc" +
+      "es\030\001 \003(\0132\030.fjord.v1.ConfigResourceR\treso" +
+      "urces\0223\n\025include_documentation\030\002 \001(\010R\024in" +
+      "cludeDocumentation\"T\n\027DescribeConfigsRes" +
+      "ponse\0229\n\007results\030\001 \003(\0132\037.fjord.v1.Descri" +
+      "beConfigsResultR\007results\"\245\001\n\025DescribeCon" +
+      "figsResult\0224\n\010resource\030\001 \001(\0132\030.fjord.v1." +
+      "ConfigResourceR\010resource\022%\n\005error\030\002 \001(\0132" +
+      "\017.fjord.v1.ErrorR\005error\022/\n\007configs\030\003 \003(\013" +
+      "2\025.fjord.v1.ConfigEntryR\007configs\"f\n\rAlte" +
+      "rConfigOp\022\022\n\004name\030\001 \001(\tR\004name\022\024\n\005value\030\002" +
+      " \001(\tR\005value\022+\n\002op\030\003 \001(\0162\033.fjord.v1.Alter" +
+      "ConfigOpTypeR\002op\"x\n\023AlterConfigsRequest\022" +
+      "<\n\tresources\030\001 \003(\0132\036.fjord.v1.AlterConfi" +
+      "gsResourceR\tresources\022#\n\rvalidate_only\030\002" +
+      " \001(\010R\014validateOnly\"w\n\024AlterConfigsResour" +
+      "ce\0224\n\010resource\030\001 \001(\0132\030.fjord.v1.ConfigRe" +
+      "sourceR\010resource\022)\n\003ops\030\002 \003(\0132\027.fjord.v1" +
+      ".AlterConfigOpR\003ops\"N\n\024AlterConfigsRespo" +
+      "nse\0226\n\007results\030\001 \003(\0132\034.fjord.v1.AlterCon" +
+      "figsResultR\007results\"q\n\022AlterConfigsResul" +
+      "t\0224\n\010resource\030\001 \001(\0132\030.fjord.v1.ConfigRes" +
+      "ourceR\010resource\022%\n\005error\030\002 \001(\0132\017.fjord.v" +
+      "1.ErrorR\005error\"s\n\027CreatePartitionsReques" +
+      "t\0223\n\006topics\030\001 \003(\0132\033.fjord.v1.PartitionIn" +
+      "creaseR\006topics\022#\n\rvalidate_only\030\002 \001(\010R\014v" +
+      "alidateOnly\"J\n\021PartitionIncrease\022\024\n\005topi" +
+      "c\030\001 \001(\tR\005topic\022\037\n\013total_count\030\002 \001(\005R\ntot" +
+      "alCount\"V\n\030CreatePartitionsResponse\022:\n\007r" +
+      "esults\030\001 \003(\0132 .fjord.v1.CreatePartitions" +
+      "ResultR\007results\"u\n\026CreatePartitionsResul" +
+      "t\022\024\n\005topic\030\001 \001(\tR\005topic\022%\n\005error\030\002 \001(\0132\017" +
+      ".fjord.v1.ErrorR\005error\022\036\n\npartitions\030\003 \001" +
+      "(\005R\npartitions\"L\n\024DeleteRecordsRequest\0224" +
+      "\n\006topics\030\001 \003(\0132\034.fjord.v1.DeleteRecordsT" +
+      "opicR\006topics\"l\n\022DeleteRecordsTopic\022\024\n\005to" +
+      "pic\030\001 \001(\tR\005topic\022@\n\npartitions\030\002 \003(\0132 .f" +
+      "jord.v1.DeleteRecordsPartitionR\npartitio" +
+      "ns\"N\n\026DeleteRecordsPartition\022\034\n\tpartitio" +
+      "n\030\001 \001(\005R\tpartition\022\026\n\006offset\030\002 \001(\003R\006offs" +
+      "et\"S\n\025DeleteRecordsResponse\022:\n\006topics\030\001 " +
+      "\003(\0132\".fjord.v1.DeleteRecordsTopicResultR" +
+      "\006topics\"x\n\030DeleteRecordsTopicResult\022\024\n\005t" +
+      "opic\030\001 \001(\tR\005topic\022F\n\npartitions\030\002 \003(\0132&." +
+      "fjord.v1.DeleteRecordsPartitionResultR\np" +
+      "artitions\"\210\001\n\034DeleteRecordsPartitionResu" +
+      "lt\022\034\n\tpartition\030\001 \001(\005R\tpartition\022%\n\005erro" +
+      "r\030\002 \001(\0132\017.fjord.v1.ErrorR\005error\022#\n\rlow_w" +
+      "atermark\030\003 \001(\003R\014lowWatermark\"\030\n\026Describe" +
+      "ClusterRequest\"\323\004\n\027DescribeClusterRespon" +
+      "se\022\035\n\ncluster_id\030\001 \001(\tR\tclusterId\022#\n\rcon" +
+      "troller_id\030\002 \001(\005R\014controllerId\022*\n\007broker" +
+      "s\030\003 \003(\0132\020.fjord.v1.BrokerR\007brokers\022E\n\022re" +
+      "gistered_brokers\030\004 \003(\0132\026.fjord.v1.Broker" +
+      "StatusR\021registeredBrokers\022Y\n\033under_repli" +
+      "cated_partitions\030\005 \003(\0132\031.fjord.v1.Partit" +
+      "ionStatusR\031underReplicatedPartitions\022R\n\030" +
+      "under_min_isr_partitions\030\006 \003(\0132\031.fjord.v" +
+      "1.PartitionStatusR\025underMinIsrPartitions" +
+      "\022H\n\022offline_partitions\030\007 \003(\0132\031.fjord.v1." +
+      "PartitionStatusR\021offlinePartitions\022\037\n\013to" +
+      "pic_count\030\010 \001(\005R\ntopicCount\022\'\n\017partition" +
+      "_count\030\t \001(\005R\016partitionCount\022>\n\033reassign" +
+      "ing_partition_count\030\n \001(\005R\031reassigningPa" +
+      "rtitionCount\"\266\001\n\014BrokerStatus\022\016\n\002id\030\001 \001(" +
+      "\005R\002id\022\030\n\007address\030\002 \001(\tR\007address\022\022\n\004rack\030" +
+      "\003 \001(\tR\004rack\022+\n\005state\030\004 \001(\0162\025.fjord.v1.Br" +
+      "okerStateR\005state\022\024\n\005epoch\030\005 \001(\003R\005epoch\022%" +
+      "\n\016incarnation_id\030\006 \001(\tR\rincarnationId\"\353\001" +
+      "\n\017PartitionStatus\022\024\n\005topic\030\001 \001(\tR\005topic\022" +
+      "\034\n\tpartition\030\002 \001(\005R\tpartition\022\033\n\tleader_" +
+      "id\030\003 \001(\005R\010leaderId\022\032\n\010replicas\030\004 \003(\005R\010re" +
+      "plicas\022\020\n\003isr\030\005 \003(\005R\003isr\022)\n\020offline_repl" +
+      "icas\030\006 \003(\005R\017offlineReplicas\022.\n\023min_insyn" +
+      "c_replicas\030\007 \001(\005R\021minInsyncReplicas\"\207\001\n\023" +
+      "ElectLeadersRequest\022;\n\relection_type\030\001 \001" +
+      "(\0162\026.fjord.v1.ElectionTypeR\014electionType" +
+      "\0223\n\006topics\030\002 \003(\0132\033.fjord.v1.ElectLeaders" +
+      "TopicR\006topics\"I\n\021ElectLeadersTopic\022\024\n\005to" +
+      "pic\030\001 \001(\tR\005topic\022\036\n\npartitions\030\002 \003(\005R\npa" +
+      "rtitions\"Q\n\024ElectLeadersResponse\0229\n\006topi" +
+      "cs\030\001 \003(\0132!.fjord.v1.ElectLeadersTopicRes" +
+      "ultR\006topics\"\235\001\n\027ElectLeadersTopicResult\022" +
+      "\024\n\005topic\030\001 \001(\tR\005topic\022E\n\npartitions\030\002 \003(" +
+      "\0132%.fjord.v1.ElectLeadersPartitionResult" +
+      "R\npartitions\022%\n\005error\030\003 \001(\0132\017.fjord.v1.E" +
+      "rrorR\005error\"\242\001\n\033ElectLeadersPartitionRes" +
+      "ult\022\034\n\tpartition\030\001 \001(\005R\tpartition\022%\n\005err" +
+      "or\030\002 \001(\0132\017.fjord.v1.ErrorR\005error\022\033\n\tlead" +
+      "er_id\030\003 \001(\005R\010leaderId\022!\n\014leader_epoch\030\004 " +
+      "\001(\005R\013leaderEpoch\"h\n\"AlterPartitionReassi" +
+      "gnmentsRequest\022B\n\006topics\030\001 \003(\0132*.fjord.v" +
+      "1.AlterPartitionReassignmentsTopicR\006topi" +
+      "cs\"\210\001\n AlterPartitionReassignmentsTopic\022" +
+      "\024\n\005topic\030\001 \001(\tR\005topic\022N\n\npartitions\030\002 \003(" +
+      "\0132..fjord.v1.AlterPartitionReassignments" +
+      "PartitionR\npartitions\"x\n$AlterPartitionR" +
+      "eassignmentsPartition\022\034\n\tpartition\030\001 \001(\005" +
+      "R\tpartition\022\032\n\010replicas\030\002 \003(\005R\010replicas\022" +
+      "\026\n\006cancel\030\003 \001(\010R\006cancel\"o\n#AlterPartitio" +
+      "nReassignmentsResponse\022H\n\006topics\030\001 \003(\01320" +
+      ".fjord.v1.AlterPartitionReassignmentsTop" +
+      "icResultR\006topics\"\224\001\n&AlterPartitionReass" +
+      "ignmentsTopicResult\022\024\n\005topic\030\001 \001(\tR\005topi" +
+      "c\022T\n\npartitions\030\002 \003(\01324.fjord.v1.AlterPa" +
+      "rtitionReassignmentsPartitionResultR\npar" +
+      "titions\"\202\002\n*AlterPartitionReassignmentsP" +
+      "artitionResult\022\034\n\tpartition\030\001 \001(\005R\tparti" +
+      "tion\022%\n\005error\030\002 \001(\0132\017.fjord.v1.ErrorR\005er" +
+      "ror\022\032\n\010replicas\030\003 \003(\005R\010replicas\022\'\n\017parti" +
+      "tion_epoch\030\004 \001(\005R\016partitionEpoch\022J\n\014reas" +
+      "signment\030\005 \001(\0132&.fjord.v1.OngoingPartiti" +
+      "onReassignmentR\014reassignment\"f\n!ListPart" +
+      "itionReassignmentsRequest\022A\n\006topics\030\001 \003(" +
+      "\0132).fjord.v1.ListPartitionReassignmentsT" +
+      "opicR\006topics\"W\n\037ListPartitionReassignmen" +
+      "tsTopic\022\024\n\005topic\030\001 \001(\tR\005topic\022\036\n\npartiti" +
+      "ons\030\002 \003(\005R\npartitions\"m\n\"ListPartitionRe" +
+      "assignmentsResponse\022G\n\006topics\030\001 \003(\0132/.fj" +
+      "ord.v1.ListPartitionReassignmentsTopicRe" +
+      "sultR\006topics\"\254\001\n%ListPartitionReassignme" +
+      "ntsTopicResult\022\024\n\005topic\030\001 \001(\tR\005topic\022%\n\005" +
+      "error\030\002 \001(\0132\017.fjord.v1.ErrorR\005error\022F\n\np" +
+      "artitions\030\003 \003(\0132&.fjord.v1.OngoingPartit" +
+      "ionReassignmentR\npartitions\"\206\002\n\034OngoingP" +
+      "artitionReassignment\022\034\n\tpartition\030\001 \001(\005R" +
+      "\tpartition\022\032\n\010replicas\030\002 \003(\005R\010replicas\022\'" +
+      "\n\017adding_replicas\030\003 \003(\005R\016addingReplicas\022" +
+      "+\n\021removing_replicas\030\004 \003(\005R\020removingRepl" +
+      "icas\022\'\n\017target_replicas\030\005 \003(\005R\016targetRep" +
+      "licas\022\020\n\003isr\030\006 \003(\005R\003isr\022\033\n\tleader_id\030\007 \001" +
+      "(\005R\010leaderId*{\n\014ConfigSource\022\035\n\031CONFIG_S" +
+      "OURCE_UNSPECIFIED\020\000\022\031\n\025CONFIG_SOURCE_DEF" +
+      "AULT\020\001\022\030\n\024CONFIG_SOURCE_BROKER\020\002\022\027\n\023CONF" +
+      "IG_SOURCE_TOPIC\020\003*{\n\022ConfigResourceType\022" +
+      "$\n CONFIG_RESOURCE_TYPE_UNSPECIFIED\020\000\022\036\n" +
+      "\032CONFIG_RESOURCE_TYPE_TOPIC\020\001\022\037\n\033CONFIG_" +
+      "RESOURCE_TYPE_BROKER\020\002*x\n\021AlterConfigOpT" +
+      "ype\022$\n ALTER_CONFIG_OP_TYPE_UNSPECIFIED\020" +
+      "\000\022\034\n\030ALTER_CONFIG_OP_TYPE_SET\020\001\022\037\n\033ALTER" +
+      "_CONFIG_OP_TYPE_DELETE\020\002*}\n\013BrokerState\022" +
+      "\034\n\030BROKER_STATE_UNSPECIFIED\020\000\022\027\n\023BROKER_" +
+      "STATE_FENCED\020\001\022\027\n\023BROKER_STATE_ACTIVE\020\002\022" +
+      "\036\n\032BROKER_STATE_SHUTTING_DOWN\020\003*J\n\014Elect" +
+      "ionType\022\035\n\031ELECTION_TYPE_UNSPECIFIED\020\000\022\033" +
+      "\n\027ELECTION_TYPE_PREFERRED\020\0012\340\013\n\014AdminSer" +
+      "vice\022M\n\014CreateTopics\022\035.fjord.v1.CreateTo" +
+      "picsRequest\032\036.fjord.v1.CreateTopicsRespo" +
+      "nse\022M\n\014DeleteTopics\022\035.fjord.v1.DeleteTop" +
+      "icsRequest\032\036.fjord.v1.DeleteTopicsRespon" +
+      "se\022G\n\nListTopics\022\033.fjord.v1.ListTopicsRe" +
+      "quest\032\034.fjord.v1.ListTopicsResponse\022S\n\016D" +
+      "escribeTopics\022\037.fjord.v1.DescribeTopicsR" +
+      "equest\032 .fjord.v1.DescribeTopicsResponse" +
+      "\022V\n\017DescribeConfigs\022 .fjord.v1.DescribeC" +
+      "onfigsRequest\032!.fjord.v1.DescribeConfigs" +
+      "Response\022M\n\014AlterConfigs\022\035.fjord.v1.Alte" +
+      "rConfigsRequest\032\036.fjord.v1.AlterConfigsR" +
+      "esponse\022Y\n\020CreatePartitions\022!.fjord.v1.C" +
+      "reatePartitionsRequest\032\".fjord.v1.Create" +
+      "PartitionsResponse\022P\n\rDeleteRecords\022\036.fj" +
+      "ord.v1.DeleteRecordsRequest\032\037.fjord.v1.D" +
+      "eleteRecordsResponse\022V\n\017DescribeCluster\022" +
+      " .fjord.v1.DescribeClusterRequest\032!.fjor" +
+      "d.v1.DescribeClusterResponse\022M\n\014ElectLea" +
+      "ders\022\035.fjord.v1.ElectLeadersRequest\032\036.fj" +
+      "ord.v1.ElectLeadersResponse\022z\n\033AlterPart" +
+      "itionReassignments\022,.fjord.v1.AlterParti" +
+      "tionReassignmentsRequest\032-.fjord.v1.Alte" +
+      "rPartitionReassignmentsResponse\022w\n\032ListP" +
+      "artitionReassignments\022+.fjord.v1.ListPar" +
+      "titionReassignmentsRequest\032,.fjord.v1.Li" +
+      "stPartitionReassignmentsResponse\022\\\n\021Alte" +
+      "rClientQuotas\022\".fjord.v1.AlterClientQuot" +
+      "asRequest\032#.fjord.v1.AlterClientQuotasRe" +
+      "sponse\022e\n\024DescribeClientQuotas\022%.fjord.v" +
+      "1.DescribeClientQuotasRequest\032&.fjord.v1" +
+      ".DescribeClientQuotasResponse\022G\n\nCreateA" +
+      "cls\022\033.fjord.v1.CreateAclsRequest\032\034.fjord" +
+      ".v1.CreateAclsResponse\022M\n\014DescribeAcls\022\035" +
+      ".fjord.v1.DescribeAclsRequest\032\036.fjord.v1" +
+      ".DescribeAclsResponse\022G\n\nDeleteAcls\022\033.fj" +
+      "ord.v1.DeleteAclsRequest\032\034.fjord.v1.Dele" +
+      "teAclsResponseB\227\001\n\025dev.fjordlog.fjord.v1" +
+      "B\nAdminProtoP\001Z1github.com/fjordlog/fjor" +
+      "d/gen/go/fjord/v1;fjordv1\242\002\003FXX\252\002\010Fjord." +
+      "V1\312\002\010Fjord\\V1\342\002\024Fjord\\V1\\GPBMetadata\352\002\tF" +
+      "jord::V1b\006proto3"
     };
     descriptor = com.google.protobuf.Descriptors.FileDescriptor
       .internalBuildGeneratedFileFrom(descriptorData,
         new com.google.protobuf.Descriptors.FileDescriptor[] {
+          dev.fjordlog.fjord.v1.AclProto.getDescriptor(),
           dev.fjordlog.fjord.v1.CommonProto.getDescriptor(),
+          dev.fjordlog.fjord.v1.QuotaProto.getDescriptor(),
         });
     internal_static_fjord_v1_ConfigEntry_descriptor =
       getDescriptor().getMessageType(0);
@@ -884,7 +898,9 @@ public final class AdminProto extends com.google.protobuf.GeneratedFile {
         internal_static_fjord_v1_OngoingPartitionReassignment_descriptor,
         new java.lang.String[] { "Partition", "Replicas", "AddingReplicas", "RemovingReplicas", "TargetReplicas", "Isr", "LeaderId", });
     descriptor.resolveAllFeaturesImmutable();
+    dev.fjordlog.fjord.v1.AclProto.getDescriptor();
     dev.fjordlog.fjord.v1.CommonProto.getDescriptor();
+    dev.fjordlog.fjord.v1.QuotaProto.getDescriptor();
   }
 
   // @@protoc_insertion_point(outer_class_scope)

@@ -387,6 +387,161 @@ public final class AdminServiceGrpc {
     return getListPartitionReassignmentsMethod;
   }
 
+  private static volatile io.grpc.MethodDescriptor<dev.fjordlog.fjord.v1.AlterClientQuotasRequest,
+      dev.fjordlog.fjord.v1.AlterClientQuotasResponse> getAlterClientQuotasMethod;
+
+  @io.grpc.stub.annotations.RpcMethod(
+      fullMethodName = SERVICE_NAME + '/' + "AlterClientQuotas",
+      requestType = dev.fjordlog.fjord.v1.AlterClientQuotasRequest.class,
+      responseType = dev.fjordlog.fjord.v1.AlterClientQuotasResponse.class,
+      methodType = io.grpc.MethodDescriptor.MethodType.UNARY)
+  public static io.grpc.MethodDescriptor<dev.fjordlog.fjord.v1.AlterClientQuotasRequest,
+      dev.fjordlog.fjord.v1.AlterClientQuotasResponse> getAlterClientQuotasMethod() {
+    io.grpc.MethodDescriptor<dev.fjordlog.fjord.v1.AlterClientQuotasRequest, dev.fjordlog.fjord.v1.AlterClientQuotasResponse> getAlterClientQuotasMethod;
+    if ((getAlterClientQuotasMethod = AdminServiceGrpc.getAlterClientQuotasMethod) == null) {
+      synchronized (AdminServiceGrpc.class) {
+        if ((getAlterClientQuotasMethod = AdminServiceGrpc.getAlterClientQuotasMethod) == null) {
+          AdminServiceGrpc.getAlterClientQuotasMethod = getAlterClientQuotasMethod =
+              io.grpc.MethodDescriptor.<dev.fjordlog.fjord.v1.AlterClientQuotasRequest, dev.fjordlog.fjord.v1.AlterClientQuotasResponse>newBuilder()
+              .setType(io.grpc.MethodDescriptor.MethodType.UNARY)
+              .setFullMethodName(generateFullMethodName(SERVICE_NAME, "AlterClientQuotas"))
+              .setSampledToLocalTracing(true)
+              .setRequestMarshaller(io.grpc.protobuf.ProtoUtils.marshaller(
+                  dev.fjordlog.fjord.v1.AlterClientQuotasRequest.getDefaultInstance()))
+              .setResponseMarshaller(io.grpc.protobuf.ProtoUtils.marshaller(
+                  dev.fjordlog.fjord.v1.AlterClientQuotasResponse.getDefaultInstance()))
+              .setSchemaDescriptor(new AdminServiceMethodDescriptorSupplier("AlterClientQuotas"))
+              .build();
+        }
+      }
+    }
+    return getAlterClientQuotasMethod;
+  }
+
+  private static volatile io.grpc.MethodDescriptor<dev.fjordlog.fjord.v1.DescribeClientQuotasRequest,
+      dev.fjordlog.fjord.v1.DescribeClientQuotasResponse> getDescribeClientQuotasMethod;
+
+  @io.grpc.stub.annotations.RpcMethod(
+      fullMethodName = SERVICE_NAME + '/' + "DescribeClientQuotas",
+      requestType = dev.fjordlog.fjord.v1.DescribeClientQuotasRequest.class,
+      responseType = dev.fjordlog.fjord.v1.DescribeClientQuotasResponse.class,
+      methodType = io.grpc.MethodDescriptor.MethodType.UNARY)
+  public static io.grpc.MethodDescriptor<dev.fjordlog.fjord.v1.DescribeClientQuotasRequest,
+      dev.fjordlog.fjord.v1.DescribeClientQuotasResponse> getDescribeClientQuotasMethod() {
+    io.grpc.MethodDescriptor<dev.fjordlog.fjord.v1.DescribeClientQuotasRequest, dev.fjordlog.fjord.v1.DescribeClientQuotasResponse> getDescribeClientQuotasMethod;
+    if ((getDescribeClientQuotasMethod = AdminServiceGrpc.getDescribeClientQuotasMethod) == null) {
+      synchronized (AdminServiceGrpc.class) {
+        if ((getDescribeClientQuotasMethod = AdminServiceGrpc.getDescribeClientQuotasMethod) == null) {
+          AdminServiceGrpc.getDescribeClientQuotasMethod = getDescribeClientQuotasMethod =
+              io.grpc.MethodDescriptor.<dev.fjordlog.fjord.v1.DescribeClientQuotasRequest, dev.fjordlog.fjord.v1.DescribeClientQuotasResponse>newBuilder()
+              .setType(io.grpc.MethodDescriptor.MethodType.UNARY)
+              .setFullMethodName(generateFullMethodName(SERVICE_NAME, "DescribeClientQuotas"))
+              .setSampledToLocalTracing(true)
+              .setRequestMarshaller(io.grpc.protobuf.ProtoUtils.marshaller(
+                  dev.fjordlog.fjord.v1.DescribeClientQuotasRequest.getDefaultInstance()))
+              .setResponseMarshaller(io.grpc.protobuf.ProtoUtils.marshaller(
+                  dev.fjordlog.fjord.v1.DescribeClientQuotasResponse.getDefaultInstance()))
+              .setSchemaDescriptor(new AdminServiceMethodDescriptorSupplier("DescribeClientQuotas"))
+              .build();
+        }
+      }
+    }
+    return getDescribeClientQuotasMethod;
+  }
+
+  private static volatile io.grpc.MethodDescriptor<dev.fjordlog.fjord.v1.CreateAclsRequest,
+      dev.fjordlog.fjord.v1.CreateAclsResponse> getCreateAclsMethod;
+
+  @io.grpc.stub.annotations.RpcMethod(
+      fullMethodName = SERVICE_NAME + '/' + "CreateAcls",
+      requestType = dev.fjordlog.fjord.v1.CreateAclsRequest.class,
+      responseType = dev.fjordlog.fjord.v1.CreateAclsResponse.class,
+      methodType = io.grpc.MethodDescriptor.MethodType.UNARY)
+  public static io.grpc.MethodDescriptor<dev.fjordlog.fjord.v1.CreateAclsRequest,
+      dev.fjordlog.fjord.v1.CreateAclsResponse> getCreateAclsMethod() {
+    io.grpc.MethodDescriptor<dev.fjordlog.fjord.v1.CreateAclsRequest, dev.fjordlog.fjord.v1.CreateAclsResponse> getCreateAclsMethod;
+    if ((getCreateAclsMethod = AdminServiceGrpc.getCreateAclsMethod) == null) {
+      synchronized (AdminServiceGrpc.class) {
+        if ((getCreateAclsMethod = AdminServiceGrpc.getCreateAclsMethod) == null) {
+          AdminServiceGrpc.getCreateAclsMethod = getCreateAclsMethod =
+              io.grpc.MethodDescriptor.<dev.fjordlog.fjord.v1.CreateAclsRequest, dev.fjordlog.fjord.v1.CreateAclsResponse>newBuilder()
+              .setType(io.grpc.MethodDescriptor.MethodType.UNARY)
+              .setFullMethodName(generateFullMethodName(SERVICE_NAME, "CreateAcls"))
+              .setSampledToLocalTracing(true)
+              .setRequestMarshaller(io.grpc.protobuf.ProtoUtils.marshaller(
+                  dev.fjordlog.fjord.v1.CreateAclsRequest.getDefaultInstance()))
+              .setResponseMarshaller(io.grpc.protobuf.ProtoUtils.marshaller(
+                  dev.fjordlog.fjord.v1.CreateAclsResponse.getDefaultInstance()))
+              .setSchemaDescriptor(new AdminServiceMethodDescriptorSupplier("CreateAcls"))
+              .build();
+        }
+      }
+    }
+    return getCreateAclsMethod;
+  }
+
+  private static volatile io.grpc.MethodDescriptor<dev.fjordlog.fjord.v1.DescribeAclsRequest,
+      dev.fjordlog.fjord.v1.DescribeAclsResponse> getDescribeAclsMethod;
+
+  @io.grpc.stub.annotations.RpcMethod(
+      fullMethodName = SERVICE_NAME + '/' + "DescribeAcls",
+      requestType = dev.fjordlog.fjord.v1.DescribeAclsRequest.class,
+      responseType = dev.fjordlog.fjord.v1.DescribeAclsResponse.class,
+      methodType = io.grpc.MethodDescriptor.MethodType.UNARY)
+  public static io.grpc.MethodDescriptor<dev.fjordlog.fjord.v1.DescribeAclsRequest,
+      dev.fjordlog.fjord.v1.DescribeAclsResponse> getDescribeAclsMethod() {
+    io.grpc.MethodDescriptor<dev.fjordlog.fjord.v1.DescribeAclsRequest, dev.fjordlog.fjord.v1.DescribeAclsResponse> getDescribeAclsMethod;
+    if ((getDescribeAclsMethod = AdminServiceGrpc.getDescribeAclsMethod) == null) {
+      synchronized (AdminServiceGrpc.class) {
+        if ((getDescribeAclsMethod = AdminServiceGrpc.getDescribeAclsMethod) == null) {
+          AdminServiceGrpc.getDescribeAclsMethod = getDescribeAclsMethod =
+              io.grpc.MethodDescriptor.<dev.fjordlog.fjord.v1.DescribeAclsRequest, dev.fjordlog.fjord.v1.DescribeAclsResponse>newBuilder()
+              .setType(io.grpc.MethodDescriptor.MethodType.UNARY)
+              .setFullMethodName(generateFullMethodName(SERVICE_NAME, "DescribeAcls"))
+              .setSampledToLocalTracing(true)
+              .setRequestMarshaller(io.grpc.protobuf.ProtoUtils.marshaller(
+                  dev.fjordlog.fjord.v1.DescribeAclsRequest.getDefaultInstance()))
+              .setResponseMarshaller(io.grpc.protobuf.ProtoUtils.marshaller(
+                  dev.fjordlog.fjord.v1.DescribeAclsResponse.getDefaultInstance()))
+              .setSchemaDescriptor(new AdminServiceMethodDescriptorSupplier("DescribeAcls"))
+              .build();
+        }
+      }
+    }
+    return getDescribeAclsMethod;
+  }
+
+  private static volatile io.grpc.MethodDescriptor<dev.fjordlog.fjord.v1.DeleteAclsRequest,
+      dev.fjordlog.fjord.v1.DeleteAclsResponse> getDeleteAclsMethod;
+
+  @io.grpc.stub.annotations.RpcMethod(
+      fullMethodName = SERVICE_NAME + '/' + "DeleteAcls",
+      requestType = dev.fjordlog.fjord.v1.DeleteAclsRequest.class,
+      responseType = dev.fjordlog.fjord.v1.DeleteAclsResponse.class,
+      methodType = io.grpc.MethodDescriptor.MethodType.UNARY)
+  public static io.grpc.MethodDescriptor<dev.fjordlog.fjord.v1.DeleteAclsRequest,
+      dev.fjordlog.fjord.v1.DeleteAclsResponse> getDeleteAclsMethod() {
+    io.grpc.MethodDescriptor<dev.fjordlog.fjord.v1.DeleteAclsRequest, dev.fjordlog.fjord.v1.DeleteAclsResponse> getDeleteAclsMethod;
+    if ((getDeleteAclsMethod = AdminServiceGrpc.getDeleteAclsMethod) == null) {
+      synchronized (AdminServiceGrpc.class) {
+        if ((getDeleteAclsMethod = AdminServiceGrpc.getDeleteAclsMethod) == null) {
+          AdminServiceGrpc.getDeleteAclsMethod = getDeleteAclsMethod =
+              io.grpc.MethodDescriptor.<dev.fjordlog.fjord.v1.DeleteAclsRequest, dev.fjordlog.fjord.v1.DeleteAclsResponse>newBuilder()
+              .setType(io.grpc.MethodDescriptor.MethodType.UNARY)
+              .setFullMethodName(generateFullMethodName(SERVICE_NAME, "DeleteAcls"))
+              .setSampledToLocalTracing(true)
+              .setRequestMarshaller(io.grpc.protobuf.ProtoUtils.marshaller(
+                  dev.fjordlog.fjord.v1.DeleteAclsRequest.getDefaultInstance()))
+              .setResponseMarshaller(io.grpc.protobuf.ProtoUtils.marshaller(
+                  dev.fjordlog.fjord.v1.DeleteAclsResponse.getDefaultInstance()))
+              .setSchemaDescriptor(new AdminServiceMethodDescriptorSupplier("DeleteAcls"))
+              .build();
+        }
+      }
+    }
+    return getDeleteAclsMethod;
+  }
+
   /**
    * Creates a new async stub that supports all call types for the service
    */
@@ -584,6 +739,61 @@ public final class AdminServiceGrpc {
         io.grpc.stub.StreamObserver<dev.fjordlog.fjord.v1.ListPartitionReassignmentsResponse> responseObserver) {
       io.grpc.stub.ServerCalls.asyncUnimplementedUnaryCall(getListPartitionReassignmentsMethod(), responseObserver);
     }
+
+    /**
+     * <pre>
+     * AlterClientQuotas sets or removes client quotas (byte rates per user
+     * and client id, enforced by every broker). Sent to any broker; it is
+     * forwarded to the controller leader.
+     * </pre>
+     */
+    default void alterClientQuotas(dev.fjordlog.fjord.v1.AlterClientQuotasRequest request,
+        io.grpc.stub.StreamObserver<dev.fjordlog.fjord.v1.AlterClientQuotasResponse> responseObserver) {
+      io.grpc.stub.ServerCalls.asyncUnimplementedUnaryCall(getAlterClientQuotasMethod(), responseObserver);
+    }
+
+    /**
+     * <pre>
+     * DescribeClientQuotas lists the client quotas.
+     * </pre>
+     */
+    default void describeClientQuotas(dev.fjordlog.fjord.v1.DescribeClientQuotasRequest request,
+        io.grpc.stub.StreamObserver<dev.fjordlog.fjord.v1.DescribeClientQuotasResponse> responseObserver) {
+      io.grpc.stub.ServerCalls.asyncUnimplementedUnaryCall(getDescribeClientQuotasMethod(), responseObserver);
+    }
+
+    /**
+     * <pre>
+     * CreateAcls adds ACL bindings (stored in the cluster metadata, enforced
+     * by every broker). Needs ALTER on the cluster.
+     * </pre>
+     */
+    default void createAcls(dev.fjordlog.fjord.v1.CreateAclsRequest request,
+        io.grpc.stub.StreamObserver<dev.fjordlog.fjord.v1.CreateAclsResponse> responseObserver) {
+      io.grpc.stub.ServerCalls.asyncUnimplementedUnaryCall(getCreateAclsMethod(), responseObserver);
+    }
+
+    /**
+     * <pre>
+     * DescribeAcls lists the bindings matching a filter. Needs DESCRIBE on
+     * the cluster.
+     * </pre>
+     */
+    default void describeAcls(dev.fjordlog.fjord.v1.DescribeAclsRequest request,
+        io.grpc.stub.StreamObserver<dev.fjordlog.fjord.v1.DescribeAclsResponse> responseObserver) {
+      io.grpc.stub.ServerCalls.asyncUnimplementedUnaryCall(getDescribeAclsMethod(), responseObserver);
+    }
+
+    /**
+     * <pre>
+     * DeleteAcls deletes the bindings matching any filter and returns them.
+     * Needs ALTER on the cluster.
+     * </pre>
+     */
+    default void deleteAcls(dev.fjordlog.fjord.v1.DeleteAclsRequest request,
+        io.grpc.stub.StreamObserver<dev.fjordlog.fjord.v1.DeleteAclsResponse> responseObserver) {
+      io.grpc.stub.ServerCalls.asyncUnimplementedUnaryCall(getDeleteAclsMethod(), responseObserver);
+    }
   }
 
   /**
@@ -762,6 +972,66 @@ public final class AdminServiceGrpc {
       io.grpc.stub.ClientCalls.asyncUnaryCall(
           getChannel().newCall(getListPartitionReassignmentsMethod(), getCallOptions()), request, responseObserver);
     }
+
+    /**
+     * <pre>
+     * AlterClientQuotas sets or removes client quotas (byte rates per user
+     * and client id, enforced by every broker). Sent to any broker; it is
+     * forwarded to the controller leader.
+     * </pre>
+     */
+    public void alterClientQuotas(dev.fjordlog.fjord.v1.AlterClientQuotasRequest request,
+        io.grpc.stub.StreamObserver<dev.fjordlog.fjord.v1.AlterClientQuotasResponse> responseObserver) {
+      io.grpc.stub.ClientCalls.asyncUnaryCall(
+          getChannel().newCall(getAlterClientQuotasMethod(), getCallOptions()), request, responseObserver);
+    }
+
+    /**
+     * <pre>
+     * DescribeClientQuotas lists the client quotas.
+     * </pre>
+     */
+    public void describeClientQuotas(dev.fjordlog.fjord.v1.DescribeClientQuotasRequest request,
+        io.grpc.stub.StreamObserver<dev.fjordlog.fjord.v1.DescribeClientQuotasResponse> responseObserver) {
+      io.grpc.stub.ClientCalls.asyncUnaryCall(
+          getChannel().newCall(getDescribeClientQuotasMethod(), getCallOptions()), request, responseObserver);
+    }
+
+    /**
+     * <pre>
+     * CreateAcls adds ACL bindings (stored in the cluster metadata, enforced
+     * by every broker). Needs ALTER on the cluster.
+     * </pre>
+     */
+    public void createAcls(dev.fjordlog.fjord.v1.CreateAclsRequest request,
+        io.grpc.stub.StreamObserver<dev.fjordlog.fjord.v1.CreateAclsResponse> responseObserver) {
+      io.grpc.stub.ClientCalls.asyncUnaryCall(
+          getChannel().newCall(getCreateAclsMethod(), getCallOptions()), request, responseObserver);
+    }
+
+    /**
+     * <pre>
+     * DescribeAcls lists the bindings matching a filter. Needs DESCRIBE on
+     * the cluster.
+     * </pre>
+     */
+    public void describeAcls(dev.fjordlog.fjord.v1.DescribeAclsRequest request,
+        io.grpc.stub.StreamObserver<dev.fjordlog.fjord.v1.DescribeAclsResponse> responseObserver) {
+      io.grpc.stub.ClientCalls.asyncUnaryCall(
+          getChannel().newCall(getDescribeAclsMethod(), getCallOptions()), request, responseObserver);
+    }
+
+    /**
+     * <pre>
+     * DeleteAcls deletes the bindings matching any filter and returns them.
+     * Needs ALTER on the cluster.
+     * </pre>
+     */
+    public void deleteAcls(dev.fjordlog.fjord.v1.DeleteAclsRequest request,
+        io.grpc.stub.StreamObserver<dev.fjordlog.fjord.v1.DeleteAclsResponse> responseObserver) {
+      io.grpc.stub.ClientCalls.asyncUnaryCall(
+          getChannel().newCall(getDeleteAclsMethod(), getCallOptions()), request, responseObserver);
+    }
   }
 
   /**
@@ -914,6 +1184,61 @@ public final class AdminServiceGrpc {
       return io.grpc.stub.ClientCalls.blockingV2UnaryCall(
           getChannel(), getListPartitionReassignmentsMethod(), getCallOptions(), request);
     }
+
+    /**
+     * <pre>
+     * AlterClientQuotas sets or removes client quotas (byte rates per user
+     * and client id, enforced by every broker). Sent to any broker; it is
+     * forwarded to the controller leader.
+     * </pre>
+     */
+    public dev.fjordlog.fjord.v1.AlterClientQuotasResponse alterClientQuotas(dev.fjordlog.fjord.v1.AlterClientQuotasRequest request) throws io.grpc.StatusException {
+      return io.grpc.stub.ClientCalls.blockingV2UnaryCall(
+          getChannel(), getAlterClientQuotasMethod(), getCallOptions(), request);
+    }
+
+    /**
+     * <pre>
+     * DescribeClientQuotas lists the client quotas.
+     * </pre>
+     */
+    public dev.fjordlog.fjord.v1.DescribeClientQuotasResponse describeClientQuotas(dev.fjordlog.fjord.v1.DescribeClientQuotasRequest request) throws io.grpc.StatusException {
+      return io.grpc.stub.ClientCalls.blockingV2UnaryCall(
+          getChannel(), getDescribeClientQuotasMethod(), getCallOptions(), request);
+    }
+
+    /**
+     * <pre>
+     * CreateAcls adds ACL bindings (stored in the cluster metadata, enforced
+     * by every broker). Needs ALTER on the cluster.
+     * </pre>
+     */
+    public dev.fjordlog.fjord.v1.CreateAclsResponse createAcls(dev.fjordlog.fjord.v1.CreateAclsRequest request) throws io.grpc.StatusException {
+      return io.grpc.stub.ClientCalls.blockingV2UnaryCall(
+          getChannel(), getCreateAclsMethod(), getCallOptions(), request);
+    }
+
+    /**
+     * <pre>
+     * DescribeAcls lists the bindings matching a filter. Needs DESCRIBE on
+     * the cluster.
+     * </pre>
+     */
+    public dev.fjordlog.fjord.v1.DescribeAclsResponse describeAcls(dev.fjordlog.fjord.v1.DescribeAclsRequest request) throws io.grpc.StatusException {
+      return io.grpc.stub.ClientCalls.blockingV2UnaryCall(
+          getChannel(), getDescribeAclsMethod(), getCallOptions(), request);
+    }
+
+    /**
+     * <pre>
+     * DeleteAcls deletes the bindings matching any filter and returns them.
+     * Needs ALTER on the cluster.
+     * </pre>
+     */
+    public dev.fjordlog.fjord.v1.DeleteAclsResponse deleteAcls(dev.fjordlog.fjord.v1.DeleteAclsRequest request) throws io.grpc.StatusException {
+      return io.grpc.stub.ClientCalls.blockingV2UnaryCall(
+          getChannel(), getDeleteAclsMethod(), getCallOptions(), request);
+    }
   }
 
   /**
@@ -1065,6 +1390,61 @@ public final class AdminServiceGrpc {
     public dev.fjordlog.fjord.v1.ListPartitionReassignmentsResponse listPartitionReassignments(dev.fjordlog.fjord.v1.ListPartitionReassignmentsRequest request) {
       return io.grpc.stub.ClientCalls.blockingUnaryCall(
           getChannel(), getListPartitionReassignmentsMethod(), getCallOptions(), request);
+    }
+
+    /**
+     * <pre>
+     * AlterClientQuotas sets or removes client quotas (byte rates per user
+     * and client id, enforced by every broker). Sent to any broker; it is
+     * forwarded to the controller leader.
+     * </pre>
+     */
+    public dev.fjordlog.fjord.v1.AlterClientQuotasResponse alterClientQuotas(dev.fjordlog.fjord.v1.AlterClientQuotasRequest request) {
+      return io.grpc.stub.ClientCalls.blockingUnaryCall(
+          getChannel(), getAlterClientQuotasMethod(), getCallOptions(), request);
+    }
+
+    /**
+     * <pre>
+     * DescribeClientQuotas lists the client quotas.
+     * </pre>
+     */
+    public dev.fjordlog.fjord.v1.DescribeClientQuotasResponse describeClientQuotas(dev.fjordlog.fjord.v1.DescribeClientQuotasRequest request) {
+      return io.grpc.stub.ClientCalls.blockingUnaryCall(
+          getChannel(), getDescribeClientQuotasMethod(), getCallOptions(), request);
+    }
+
+    /**
+     * <pre>
+     * CreateAcls adds ACL bindings (stored in the cluster metadata, enforced
+     * by every broker). Needs ALTER on the cluster.
+     * </pre>
+     */
+    public dev.fjordlog.fjord.v1.CreateAclsResponse createAcls(dev.fjordlog.fjord.v1.CreateAclsRequest request) {
+      return io.grpc.stub.ClientCalls.blockingUnaryCall(
+          getChannel(), getCreateAclsMethod(), getCallOptions(), request);
+    }
+
+    /**
+     * <pre>
+     * DescribeAcls lists the bindings matching a filter. Needs DESCRIBE on
+     * the cluster.
+     * </pre>
+     */
+    public dev.fjordlog.fjord.v1.DescribeAclsResponse describeAcls(dev.fjordlog.fjord.v1.DescribeAclsRequest request) {
+      return io.grpc.stub.ClientCalls.blockingUnaryCall(
+          getChannel(), getDescribeAclsMethod(), getCallOptions(), request);
+    }
+
+    /**
+     * <pre>
+     * DeleteAcls deletes the bindings matching any filter and returns them.
+     * Needs ALTER on the cluster.
+     * </pre>
+     */
+    public dev.fjordlog.fjord.v1.DeleteAclsResponse deleteAcls(dev.fjordlog.fjord.v1.DeleteAclsRequest request) {
+      return io.grpc.stub.ClientCalls.blockingUnaryCall(
+          getChannel(), getDeleteAclsMethod(), getCallOptions(), request);
     }
   }
 
@@ -1230,6 +1610,66 @@ public final class AdminServiceGrpc {
       return io.grpc.stub.ClientCalls.futureUnaryCall(
           getChannel().newCall(getListPartitionReassignmentsMethod(), getCallOptions()), request);
     }
+
+    /**
+     * <pre>
+     * AlterClientQuotas sets or removes client quotas (byte rates per user
+     * and client id, enforced by every broker). Sent to any broker; it is
+     * forwarded to the controller leader.
+     * </pre>
+     */
+    public com.google.common.util.concurrent.ListenableFuture<dev.fjordlog.fjord.v1.AlterClientQuotasResponse> alterClientQuotas(
+        dev.fjordlog.fjord.v1.AlterClientQuotasRequest request) {
+      return io.grpc.stub.ClientCalls.futureUnaryCall(
+          getChannel().newCall(getAlterClientQuotasMethod(), getCallOptions()), request);
+    }
+
+    /**
+     * <pre>
+     * DescribeClientQuotas lists the client quotas.
+     * </pre>
+     */
+    public com.google.common.util.concurrent.ListenableFuture<dev.fjordlog.fjord.v1.DescribeClientQuotasResponse> describeClientQuotas(
+        dev.fjordlog.fjord.v1.DescribeClientQuotasRequest request) {
+      return io.grpc.stub.ClientCalls.futureUnaryCall(
+          getChannel().newCall(getDescribeClientQuotasMethod(), getCallOptions()), request);
+    }
+
+    /**
+     * <pre>
+     * CreateAcls adds ACL bindings (stored in the cluster metadata, enforced
+     * by every broker). Needs ALTER on the cluster.
+     * </pre>
+     */
+    public com.google.common.util.concurrent.ListenableFuture<dev.fjordlog.fjord.v1.CreateAclsResponse> createAcls(
+        dev.fjordlog.fjord.v1.CreateAclsRequest request) {
+      return io.grpc.stub.ClientCalls.futureUnaryCall(
+          getChannel().newCall(getCreateAclsMethod(), getCallOptions()), request);
+    }
+
+    /**
+     * <pre>
+     * DescribeAcls lists the bindings matching a filter. Needs DESCRIBE on
+     * the cluster.
+     * </pre>
+     */
+    public com.google.common.util.concurrent.ListenableFuture<dev.fjordlog.fjord.v1.DescribeAclsResponse> describeAcls(
+        dev.fjordlog.fjord.v1.DescribeAclsRequest request) {
+      return io.grpc.stub.ClientCalls.futureUnaryCall(
+          getChannel().newCall(getDescribeAclsMethod(), getCallOptions()), request);
+    }
+
+    /**
+     * <pre>
+     * DeleteAcls deletes the bindings matching any filter and returns them.
+     * Needs ALTER on the cluster.
+     * </pre>
+     */
+    public com.google.common.util.concurrent.ListenableFuture<dev.fjordlog.fjord.v1.DeleteAclsResponse> deleteAcls(
+        dev.fjordlog.fjord.v1.DeleteAclsRequest request) {
+      return io.grpc.stub.ClientCalls.futureUnaryCall(
+          getChannel().newCall(getDeleteAclsMethod(), getCallOptions()), request);
+    }
   }
 
   private static final int METHODID_CREATE_TOPICS = 0;
@@ -1244,6 +1684,11 @@ public final class AdminServiceGrpc {
   private static final int METHODID_ELECT_LEADERS = 9;
   private static final int METHODID_ALTER_PARTITION_REASSIGNMENTS = 10;
   private static final int METHODID_LIST_PARTITION_REASSIGNMENTS = 11;
+  private static final int METHODID_ALTER_CLIENT_QUOTAS = 12;
+  private static final int METHODID_DESCRIBE_CLIENT_QUOTAS = 13;
+  private static final int METHODID_CREATE_ACLS = 14;
+  private static final int METHODID_DESCRIBE_ACLS = 15;
+  private static final int METHODID_DELETE_ACLS = 16;
 
   private static final class MethodHandlers<Req, Resp> implements
       io.grpc.stub.ServerCalls.UnaryMethod<Req, Resp>,
@@ -1309,6 +1754,26 @@ public final class AdminServiceGrpc {
         case METHODID_LIST_PARTITION_REASSIGNMENTS:
           serviceImpl.listPartitionReassignments((dev.fjordlog.fjord.v1.ListPartitionReassignmentsRequest) request,
               (io.grpc.stub.StreamObserver<dev.fjordlog.fjord.v1.ListPartitionReassignmentsResponse>) responseObserver);
+          break;
+        case METHODID_ALTER_CLIENT_QUOTAS:
+          serviceImpl.alterClientQuotas((dev.fjordlog.fjord.v1.AlterClientQuotasRequest) request,
+              (io.grpc.stub.StreamObserver<dev.fjordlog.fjord.v1.AlterClientQuotasResponse>) responseObserver);
+          break;
+        case METHODID_DESCRIBE_CLIENT_QUOTAS:
+          serviceImpl.describeClientQuotas((dev.fjordlog.fjord.v1.DescribeClientQuotasRequest) request,
+              (io.grpc.stub.StreamObserver<dev.fjordlog.fjord.v1.DescribeClientQuotasResponse>) responseObserver);
+          break;
+        case METHODID_CREATE_ACLS:
+          serviceImpl.createAcls((dev.fjordlog.fjord.v1.CreateAclsRequest) request,
+              (io.grpc.stub.StreamObserver<dev.fjordlog.fjord.v1.CreateAclsResponse>) responseObserver);
+          break;
+        case METHODID_DESCRIBE_ACLS:
+          serviceImpl.describeAcls((dev.fjordlog.fjord.v1.DescribeAclsRequest) request,
+              (io.grpc.stub.StreamObserver<dev.fjordlog.fjord.v1.DescribeAclsResponse>) responseObserver);
+          break;
+        case METHODID_DELETE_ACLS:
+          serviceImpl.deleteAcls((dev.fjordlog.fjord.v1.DeleteAclsRequest) request,
+              (io.grpc.stub.StreamObserver<dev.fjordlog.fjord.v1.DeleteAclsResponse>) responseObserver);
           break;
         default:
           throw new AssertionError();
@@ -1412,6 +1877,41 @@ public final class AdminServiceGrpc {
               dev.fjordlog.fjord.v1.ListPartitionReassignmentsRequest,
               dev.fjordlog.fjord.v1.ListPartitionReassignmentsResponse>(
                 service, METHODID_LIST_PARTITION_REASSIGNMENTS)))
+        .addMethod(
+          getAlterClientQuotasMethod(),
+          io.grpc.stub.ServerCalls.asyncUnaryCall(
+            new MethodHandlers<
+              dev.fjordlog.fjord.v1.AlterClientQuotasRequest,
+              dev.fjordlog.fjord.v1.AlterClientQuotasResponse>(
+                service, METHODID_ALTER_CLIENT_QUOTAS)))
+        .addMethod(
+          getDescribeClientQuotasMethod(),
+          io.grpc.stub.ServerCalls.asyncUnaryCall(
+            new MethodHandlers<
+              dev.fjordlog.fjord.v1.DescribeClientQuotasRequest,
+              dev.fjordlog.fjord.v1.DescribeClientQuotasResponse>(
+                service, METHODID_DESCRIBE_CLIENT_QUOTAS)))
+        .addMethod(
+          getCreateAclsMethod(),
+          io.grpc.stub.ServerCalls.asyncUnaryCall(
+            new MethodHandlers<
+              dev.fjordlog.fjord.v1.CreateAclsRequest,
+              dev.fjordlog.fjord.v1.CreateAclsResponse>(
+                service, METHODID_CREATE_ACLS)))
+        .addMethod(
+          getDescribeAclsMethod(),
+          io.grpc.stub.ServerCalls.asyncUnaryCall(
+            new MethodHandlers<
+              dev.fjordlog.fjord.v1.DescribeAclsRequest,
+              dev.fjordlog.fjord.v1.DescribeAclsResponse>(
+                service, METHODID_DESCRIBE_ACLS)))
+        .addMethod(
+          getDeleteAclsMethod(),
+          io.grpc.stub.ServerCalls.asyncUnaryCall(
+            new MethodHandlers<
+              dev.fjordlog.fjord.v1.DeleteAclsRequest,
+              dev.fjordlog.fjord.v1.DeleteAclsResponse>(
+                service, METHODID_DELETE_ACLS)))
         .build();
   }
 
@@ -1472,6 +1972,11 @@ public final class AdminServiceGrpc {
               .addMethod(getElectLeadersMethod())
               .addMethod(getAlterPartitionReassignmentsMethod())
               .addMethod(getListPartitionReassignmentsMethod())
+              .addMethod(getAlterClientQuotasMethod())
+              .addMethod(getDescribeClientQuotasMethod())
+              .addMethod(getCreateAclsMethod())
+              .addMethod(getDescribeAclsMethod())
+              .addMethod(getDeleteAclsMethod())
               .build();
         }
       }
