@@ -182,11 +182,15 @@ type peerConn struct {
 	cc   *grpc.ClientConn
 }
 
-func newPeerPool(maxMsg int) *peerPool {
-	return &peerPool{conns: make(map[int32]*peerConn), opts: []grpc.DialOption{
-		grpc.WithTransportCredentials(insecure.NewCredentials()),
+// newPeerPool dials with security (TLS, the inter-broker token: see
+// auth.Authenticator.DialOptions; plaintext when empty).
+func newPeerPool(maxMsg int, security []grpc.DialOption) *peerPool {
+	if len(security) == 0 {
+		security = []grpc.DialOption{grpc.WithTransportCredentials(insecure.NewCredentials())}
+	}
+	return &peerPool{conns: make(map[int32]*peerConn), opts: append(security,
 		grpc.WithDefaultCallOptions(grpc.MaxCallRecvMsgSize(maxMsg), grpc.MaxCallSendMsgSize(maxMsg)),
-	}}
+	)}
 }
 
 // conn returns the connection to broker id at addr, replacing a connection

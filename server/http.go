@@ -32,5 +32,7 @@ func (s *Server) httpHandler() http.Handler {
 		registry = m.instrumentRegistry(registry)
 	}
 	mux.Handle("/", registry)
-	return mux
+	// Everything but the health checks needs credentials when the broker
+	// requires authentication (see auth.Authenticator.HTTPMiddleware).
+	return s.authn.HTTPMiddleware(mux, "/healthz", "/readyz")
 }

@@ -20,7 +20,6 @@ import (
 	"github.com/grpc-ecosystem/go-grpc-middleware/v2/interceptors/recovery"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/grpc/health"
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 	"google.golang.org/grpc/keepalive"
@@ -30,6 +29,7 @@ import (
 	clusterv1 "github.com/fjordlog/fjord/gen/go/fjord/cluster/v1"
 	fjordv1 "github.com/fjordlog/fjord/gen/go/fjord/v1"
 	"github.com/fjordlog/fjord/schemaregistry"
+	"github.com/fjordlog/fjord/server/auth"
 	"github.com/fjordlog/fjord/server/cluster"
 	"github.com/fjordlog/fjord/server/group"
 	"github.com/fjordlog/fjord/storage"
@@ -147,6 +147,11 @@ type Options struct {
 	// group lag) to /metrics on top of the per-topic ones (default false:
 	// their count grows with partitions times groups).
 	PerPartitionMetrics bool
+
+	// Auth configures TLS on the listeners and between brokers, and how
+	// callers authenticate (client certificates, bearer tokens). The zero
+	// value serves plaintext to anonymous callers.
+	Auth auth.Options
 }
 
 // clustered reports whether the node talks to other nodes.
@@ -332,6 +337,7 @@ type Server struct {
 	lis     net.Listener
 	httpLis net.Listener
 	http    *http.Server
+	authn   *auth.Authenticator // TLS and authentication (tls.go)
 
 	shutdownOnce sync.Once
 	shutdownErr  error
@@ -361,6 +367,10 @@ func New(opts Options) (*Server, error) {
 			lis.Close()
 			return nil, fmt.Errorf("server: listen on %s (http): %w", opts.HTTPAddr, err)
 		}
+	}
+	if err := s.setupSecurity(); err != nil {
+		s.closeListeners()
+		return nil, err
 	}
 	if err := s.openBroker(); err != nil {
 		s.closeListeners()
@@ -410,6 +420,7 @@ func (s *Server) openBroker() error {
 		Raft: cluster.RaftOptions{HeartbeatTimeout: o.RaftTimeout, ElectionTimeout: o.RaftTimeout,
 			LeaderLeaseTimeout: o.RaftTimeout, CommitTimeout: 5 * time.Millisecond},
 		Logger: o.Logger,
+		TLS:    s.raftTLS(),
 	}
 	if o.Join != "" {
 		// Wait to be added: no configuration of our own.
@@ -420,7 +431,7 @@ func (s *Server) openBroker() error {
 	if err != nil {
 		return fmt.Errorf("server: start controller: %w", err)
 	}
-	s.ctl = &control{ctrl: ctrl, self: o.NodeID, peers: newPeerPool(o.MaxRecvMsgBytes)}
+	s.ctl = &control{ctrl: ctrl, self: o.NodeID, peers: newPeerPool(o.MaxRecvMsgBytes, s.authn.DialOptions())}
 	base := storage.Options{Clock: o.Clock, Logger: o.Logger, Files: storage.NewFileCache(o.MaxOpenFiles), ProducerIDExpiration: o.ProducerIDExpiration}
 	repl := replicaOptions{lagTimeMax: o.ReplicaLagTimeMax, fetchWait: o.ReplicaFetchWait, fetchBytes: 16 << 20}
 	s.broker = newBroker(o.NodeID, o.DataDir, s.ctl, base, repl, o.Logger)
@@ -499,7 +510,7 @@ func newIncarnation() string {
 func (s *Server) join() {
 	b := s.broker
 	defer b.wg.Done()
-	cc, err := grpc.NewClient(s.opts.Join, grpc.WithTransportCredentials(insecure.NewCredentials()))
+	cc, err := grpc.NewClient(s.opts.Join, s.authn.DialOptions()...)
 	if err != nil {
 		s.opts.Logger.Error("join: bad address", "join", s.opts.Join, "err", err)
 		return
@@ -548,18 +559,21 @@ func (s *Server) newGRPCServer() *grpc.Server {
 		return status.Errorf(codes.Internal, "server: internal error (panic: %v)", p)
 	})}
 	g := grpc.NewServer(
+		s.grpcCreds(),
 		grpc.MaxRecvMsgSize(s.opts.MaxRecvMsgBytes),
 		grpc.MaxConcurrentStreams(s.opts.MaxConcurrentStreams),
 		grpc.KeepaliveEnforcementPolicy(keepalive.EnforcementPolicy{MinTime: 10 * time.Second, PermitWithoutStream: true}),
 		grpc.ChainUnaryInterceptor(
 			logging.UnaryServerInterceptor(logger, logOpts...),
 			recovery.UnaryServerInterceptor(recoverOpts...),
+			s.authn.UnaryServerInterceptor(),
 			s.broker.metrics.unaryInterceptor,
 			validateUnary,
 		),
 		grpc.ChainStreamInterceptor(
 			logging.StreamServerInterceptor(logger, logOpts...),
 			recovery.StreamServerInterceptor(recoverOpts...),
+			s.authn.StreamServerInterceptor(),
 		),
 	)
 	g.RegisterService(&produceServiceDesc, &produceService{b: s.broker})

@@ -58,6 +58,8 @@ type Options struct {
 	// Transport, when set, replaces the TCP transport (raft.NewInmemTransport
 	// in tests). The controller closes it.
 	Transport raft.Transport
+	// TLS, when set, runs the TCP transport over TLS (see RaftTLS).
+	TLS *RaftTLS
 	// Peers is the static voter list, this node included. Empty means a
 	// quorum of one.
 	Peers []Peer
@@ -207,7 +209,12 @@ func Open(opts Options) (_ *Controller, err error) {
 					return nil, fmt.Errorf("cluster: advertise address: %w", err)
 				}
 			}
-			nt, err := raft.NewTCPTransportWithLogger(opts.RaftAddr, adv, 3, 10*time.Second, hlog)
+			var nt *raft.NetworkTransport
+			if opts.TLS != nil {
+				nt, err = newTLSTransport(opts.RaftAddr, adv, opts.TLS, hlog)
+			} else {
+				nt, err = raft.NewTCPTransportWithLogger(opts.RaftAddr, adv, 3, 10*time.Second, hlog)
+			}
 			if err != nil {
 				return nil, fmt.Errorf("cluster: raft transport: %w", err)
 			}
