@@ -16,9 +16,12 @@ import (
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/credentials"
+	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/grpc/metadata"
 	"google.golang.org/grpc/peer"
 	"google.golang.org/grpc/status"
+	"google.golang.org/grpc/test/bufconn"
+	"google.golang.org/protobuf/types/known/emptypb"
 
 	"github.com/fjordlog/fjord/server/auth/authtest"
 )
@@ -283,4 +286,62 @@ func (methodStream) SetTrailer(metadata.MD) error { return nil }
 
 func grpcMethodCtx(ctx context.Context, method string) context.Context {
 	return grpc.NewContextWithServerTransportStream(ctx, methodStream{method})
+}
+
+// TestPrincipalOverRealConnections serves a gRPC server with the
+// authenticator's credentials and interceptor on TCP (mutual TLS) and on a
+// bufconn listener; a handler reports the principal it sees.
+func TestPrincipalOverRealConnections(t *testing.T) {
+	ca := authtest.NewCA(t, "test")
+	cert, key := ca.Issue(t, "broker")
+	a, err := New(Options{CertFile: cert, KeyFile: key, ClientCAFile: ca.CertFile})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := grpc.NewServer(grpc.Creds(a.ServerCredentials()), grpc.ChainStreamInterceptor(a.StreamServerInterceptor()),
+		grpc.UnknownServiceHandler(func(_ any, stream grpc.ServerStream) error {
+			return status.Error(codes.Aborted, "principal="+FromContext(stream.Context()).String())
+		}))
+	tcp, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	buf := bufconn.Listen(1 << 16)
+	go srv.Serve(tcp)
+	go srv.Serve(buf)
+	defer srv.Stop()
+
+	who := func(cc *grpc.ClientConn, md ...string) error {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if len(md) > 0 {
+			ctx = metadata.AppendToOutgoingContext(ctx, md...)
+		}
+		return cc.Invoke(ctx, "/test.Who/Am", &emptypb.Empty{}, &emptypb.Empty{})
+	}
+	dial := func(target string, opts ...grpc.DialOption) *grpc.ClientConn {
+		cc, err := grpc.NewClient(target, opts...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { cc.Close() })
+		return cc
+	}
+	aliceCfg := ca.ClientConfig(t, "alice")
+	aliceCfg.ServerName = "127.0.0.1"
+	alice := dial(tcp.Addr().String(), grpc.WithTransportCredentials(credentials.NewTLS(aliceCfg)))
+	if err := who(alice); status.Convert(err).Message() != "principal=User:alice" {
+		t.Fatalf("TLS client: %v", err)
+	}
+	wantUnauthenticated(t, who(alice, LocalPrincipalKey, "User:admin"), "only accepted from inside")
+	local := dial("passthrough:///local", grpc.WithTransportCredentials(insecure.NewCredentials()),
+		grpc.WithContextDialer(func(ctx context.Context, _ string) (net.Conn, error) { return buf.DialContext(ctx) }))
+	if err := who(local, LocalPrincipalKey, "User:console-user"); status.Convert(err).Message() != "principal=User:console-user" {
+		t.Fatalf("in-process client: %v", err)
+	}
+	wantUnauthenticated(t, who(local), "no credentials")
+	plain := dial(tcp.Addr().String(), grpc.WithTransportCredentials(insecure.NewCredentials()))
+	if err := who(plain, LocalPrincipalKey, "User:admin"); status.Code(err) != codes.Unavailable {
+		t.Fatalf("plaintext network client: %v", err)
+	}
 }
