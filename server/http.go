@@ -3,12 +3,15 @@ package server
 import (
 	"fmt"
 	"net/http"
+
+	"github.com/fjordlog/fjord/server/console"
 )
 
 // httpHandler serves the admin HTTP endpoints, /healthz (the process is up),
 // /readyz (the broker serves its partitions) and /metrics (Prometheus
-// exposition of the broker's OpenTelemetry metrics), and the schema registry's
-// Confluent-compatible REST API on every other path.
+// exposition of the broker's OpenTelemetry metrics), the web console under
+// /ui/, and the schema registry's Confluent-compatible REST API on every
+// other path.
 func (s *Server) httpHandler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
@@ -30,6 +33,13 @@ func (s *Server) httpHandler() http.Handler {
 	if m := s.broker.metrics; m != nil {
 		mux.Handle("GET /metrics", m.handler())
 		registry = m.instrumentRegistry(registry)
+	}
+	if con, err := console.New(console.Options{Conn: s.local.conn, Dial: s.DialLocal, SelfAddr: s.opts.AdvertisedAddr, Logger: s.opts.Logger}); err != nil {
+		s.opts.Logger.Error("web console disabled", "err", err)
+	} else {
+		s.console = con
+		mux.Handle(console.Prefix, con)
+		mux.Handle("GET /ui", http.RedirectHandler(console.Prefix, http.StatusMovedPermanently))
 	}
 	mux.Handle("/", registry)
 	// Everything but the health checks needs credentials when the broker

@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -338,6 +339,8 @@ type Server struct {
 	httpLis net.Listener
 	http    *http.Server
 	authn   *auth.Authenticator // TLS and authentication (tls.go)
+	local   *localConn          // in-process listener and connection (console)
+	console io.Closer           // the web console, nil without HTTP
 
 	shutdownOnce sync.Once
 	shutdownErr  error
@@ -368,6 +371,10 @@ func New(opts Options) (*Server, error) {
 			return nil, fmt.Errorf("server: listen on %s (http): %w", opts.HTTPAddr, err)
 		}
 	}
+	if s.local, err = newLocalConn(); err != nil {
+		s.closeListeners()
+		return nil, fmt.Errorf("server: in-process listener: %w", err)
+	}
 	if err := s.setupSecurity(); err != nil {
 		s.closeListeners()
 		return nil, err
@@ -387,6 +394,9 @@ func (s *Server) closeListeners() {
 	s.lis.Close()
 	if s.httpLis != nil {
 		s.httpLis.Close()
+	}
+	if s.local != nil {
+		s.local.close()
 	}
 }
 
@@ -603,7 +613,7 @@ func (s *Server) HTTPAddr() net.Addr {
 
 // Serve serves until Shutdown and returns nil after a graceful stop.
 func (s *Server) Serve() error {
-	errc := make(chan error, 2)
+	errc := make(chan error, 3)
 	if s.http != nil {
 		go func() {
 			if err := s.http.Serve(s.httpLis); err != nil && !errors.Is(err, http.ErrServerClosed) {
@@ -614,6 +624,11 @@ func (s *Server) Serve() error {
 	go func() {
 		if err := s.grpc.Serve(s.lis); err != nil {
 			errc <- fmt.Errorf("server: grpc: %w", err)
+		}
+	}()
+	go func() {
+		if err := s.grpc.Serve(s.local.lis); err != nil {
+			errc <- fmt.Errorf("server: grpc (in-process): %w", err)
 		}
 	}()
 	s.opts.Logger.Info("fjord broker serving", "grpc", s.Addr().String(), "http", fmt.Sprint(s.HTTPAddr()), "data", s.opts.DataDir, "node_id", s.opts.NodeID)
@@ -653,6 +668,12 @@ func (s *Server) Shutdown(ctx context.Context) error {
 		}
 		if s.http != nil {
 			s.http.Shutdown(ctx)
+		}
+		if s.console != nil {
+			s.console.Close()
+		}
+		if s.local != nil {
+			s.local.close()
 		}
 		s.shutdownErr = s.broker.close()
 		if err := s.ctl.ctrl.Close(); err != nil {
