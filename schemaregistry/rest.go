@@ -34,35 +34,9 @@ var acceptedContentTypes = map[string]bool{
 func (r *Registry) Handler() http.Handler {
 	h := &restHandler{r: r}
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, _ *http.Request) { writeJSON(w, http.StatusOK, struct{}{}) })
-	mux.HandleFunc("GET /schemas/types", h.schemaTypes)
-	mux.HandleFunc("GET /schemas/ids/{id}", h.schemaByID)
-	mux.HandleFunc("GET /schemas/ids/{id}/schema", h.schemaTextByID)
-	mux.HandleFunc("GET /schemas/ids/{id}/subjects", h.schemaSubjects)
-	mux.HandleFunc("GET /schemas/ids/{id}/versions", h.schemaVersions)
-	mux.HandleFunc("GET /subjects", h.listSubjects)
-	mux.HandleFunc("POST /subjects/{subject}", h.lookup)
-	mux.HandleFunc("DELETE /subjects/{subject}", h.deleteSubject)
-	mux.HandleFunc("POST /subjects/{subject}/versions", h.register)
-	mux.HandleFunc("GET /subjects/{subject}/versions", h.listVersions)
-	mux.HandleFunc("GET /subjects/{subject}/versions/{version}", h.getVersion)
-	mux.HandleFunc("GET /subjects/{subject}/versions/{version}/schema", h.getVersionText)
-	mux.HandleFunc("GET /subjects/{subject}/versions/{version}/referencedby", h.referencedBy)
-	mux.HandleFunc("DELETE /subjects/{subject}/versions/{version}", h.deleteVersion)
-	mux.HandleFunc("POST /compatibility/subjects/{subject}/versions", h.compatibility)
-	mux.HandleFunc("POST /compatibility/subjects/{subject}/versions/{version}", h.compatibility)
-	mux.HandleFunc("GET /config", h.getConfig)
-	mux.HandleFunc("PUT /config", h.setConfig)
-	mux.HandleFunc("DELETE /config", h.deleteConfig)
-	mux.HandleFunc("GET /config/{subject}", h.getConfig)
-	mux.HandleFunc("PUT /config/{subject}", h.setConfig)
-	mux.HandleFunc("DELETE /config/{subject}", h.deleteConfig)
-	mux.HandleFunc("GET /mode", h.getMode)
-	mux.HandleFunc("PUT /mode", h.setMode)
-	mux.HandleFunc("DELETE /mode", h.deleteMode)
-	mux.HandleFunc("GET /mode/{subject}", h.getMode)
-	mux.HandleFunc("PUT /mode/{subject}", h.setMode)
-	mux.HandleFunc("DELETE /mode/{subject}", h.deleteMode)
+	for _, rt := range h.routes() {
+		mux.HandleFunc(rt.pattern, rt.handler)
+	}
 	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		// Clients differ on trailing slashes; Confluent accepts both.
 		if p := req.URL.Path; len(p) > 1 && strings.HasSuffix(p, "/") {
@@ -81,6 +55,57 @@ func (r *Registry) Handler() http.Handler {
 		}
 		mux.ServeHTTP(w, req)
 	})
+}
+
+// restRoute is one pattern of the REST API.
+type restRoute struct {
+	pattern string // http.ServeMux syntax: "METHOD /path/{var}"
+	handler http.HandlerFunc
+}
+
+func (h *restHandler) routes() []restRoute {
+	return []restRoute{
+		{"GET /{$}", func(w http.ResponseWriter, _ *http.Request) { writeJSON(w, http.StatusOK, struct{}{}) }},
+		{"GET /schemas/types", h.schemaTypes},
+		{"GET /schemas/ids/{id}", h.schemaByID},
+		{"GET /schemas/ids/{id}/schema", h.schemaTextByID},
+		{"GET /schemas/ids/{id}/subjects", h.schemaSubjects},
+		{"GET /schemas/ids/{id}/versions", h.schemaVersions},
+		{"GET /subjects", h.listSubjects},
+		{"POST /subjects/{subject}", h.lookup},
+		{"DELETE /subjects/{subject}", h.deleteSubject},
+		{"POST /subjects/{subject}/versions", h.register},
+		{"GET /subjects/{subject}/versions", h.listVersions},
+		{"GET /subjects/{subject}/versions/{version}", h.getVersion},
+		{"GET /subjects/{subject}/versions/{version}/schema", h.getVersionText},
+		{"GET /subjects/{subject}/versions/{version}/referencedby", h.referencedBy},
+		{"DELETE /subjects/{subject}/versions/{version}", h.deleteVersion},
+		{"POST /compatibility/subjects/{subject}/versions", h.compatibility},
+		{"POST /compatibility/subjects/{subject}/versions/{version}", h.compatibility},
+		{"GET /config", h.getConfig},
+		{"PUT /config", h.setConfig},
+		{"DELETE /config", h.deleteConfig},
+		{"GET /config/{subject}", h.getConfig},
+		{"PUT /config/{subject}", h.setConfig},
+		{"DELETE /config/{subject}", h.deleteConfig},
+		{"GET /mode", h.getMode},
+		{"PUT /mode", h.setMode},
+		{"DELETE /mode", h.deleteMode},
+		{"GET /mode/{subject}", h.getMode},
+		{"PUT /mode/{subject}", h.setMode},
+		{"DELETE /mode/{subject}", h.deleteMode},
+	}
+}
+
+// RESTRoutes lists every pattern ("METHOD /path/{var}", http.ServeMux
+// syntax) Handler serves, so that a layer in front of it (authorization)
+// can prove it maps each one.
+func RESTRoutes() []string {
+	var out []string
+	for _, rt := range (&restHandler{}).routes() {
+		out = append(out, rt.pattern)
+	}
+	return out
 }
 
 func cmpOr(a, b int) int {

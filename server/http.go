@@ -31,7 +31,7 @@ func (s *Server) httpHandler() http.Handler {
 	})
 	registry := s.broker.registry.Handler()
 	if m := s.broker.metrics; m != nil {
-		mux.Handle("GET /metrics", m.handler())
+		mux.Handle("GET /metrics", s.authorizeHTTP(m.handler()))
 		registry = m.instrumentRegistry(registry)
 	}
 	if con, err := console.New(console.Options{Conn: s.local.conn, Dial: s.DialLocal, SelfAddr: s.opts.AdvertisedAddr, Logger: s.opts.Logger}); err != nil {
@@ -41,7 +41,7 @@ func (s *Server) httpHandler() http.Handler {
 		mux.Handle(console.Prefix, con)
 		mux.Handle("GET /ui", http.RedirectHandler(console.Prefix, http.StatusMovedPermanently))
 	}
-	mux.Handle("/", registry)
+	mux.Handle("/", s.authorizeREST(registry))
 	// Everything but the health checks needs credentials when the broker
 	// requires authentication (see auth.Authenticator.HTTPMiddleware).
 	return s.authn.HTTPMiddleware(mux, "/healthz", "/readyz")

@@ -149,6 +149,16 @@ type Options struct {
 	// their count grows with partitions times groups).
 	PerPartitionMetrics bool
 
+	// Authorizer is "off" (default: every caller may do everything) or
+	// "acl": every RPC and REST call is checked against the ACLs stored in
+	// the cluster metadata, and whatever no ACL allows is denied.
+	Authorizer string
+	// SuperUsers are principals ("User:admin") that bypass ACLs.
+	SuperUsers []string
+	// testPrincipals takes the caller's principal from a request header
+	// (authorize.go); tests only.
+	testPrincipals bool
+
 	// Auth configures TLS on the listeners and between brokers, and how
 	// callers authenticate (client certificates, bearer tokens). The zero
 	// value serves plaintext to anonymous callers.
@@ -230,6 +240,9 @@ func (o Options) EnsureDefaults() Options {
 		MaxSessionTimeout: o.GroupMaxSessionTimeout, HeartbeatInterval: o.GroupHeartbeatInterval, OffsetsRetention: o.OffsetsRetention}.EnsureDefaults()
 	o.GroupSessionTimeout, o.GroupMinSessionTimeout, o.GroupMaxSessionTimeout = gc.DefaultSessionTimeout, gc.MinSessionTimeout, gc.MaxSessionTimeout
 	o.GroupHeartbeatInterval, o.OffsetsRetention = gc.HeartbeatInterval, gc.OffsetsRetention
+	if o.Authorizer == "" {
+		o.Authorizer = AuthorizerOff
+	}
 	return o
 }
 
@@ -270,6 +283,9 @@ func (o Options) Validate() error {
 		return errors.New("server: --peers is a complete quorum; do not combine it with --join or --bootstrap")
 	case o.Join != "" && o.Bootstrap:
 		return errors.New("server: --join and --bootstrap exclude each other")
+	}
+	if err := o.validateAuthorization(); err != nil {
+		return err
 	}
 	if len(o.Peers) > 0 {
 		seen := map[int32]bool{}
@@ -338,6 +354,7 @@ type Server struct {
 	lis     net.Listener
 	httpLis net.Listener
 	http    *http.Server
+	authz   *authorizer
 	authn   *auth.Authenticator // TLS and authentication (tls.go)
 	local   *localConn          // in-process listener and connection (console)
 	console io.Closer           // the web console, nil without HTTP
@@ -568,6 +585,7 @@ func (s *Server) newGRPCServer() *grpc.Server {
 		s.opts.Logger.ErrorContext(ctx, "panic in handler", "panic", fmt.Sprint(p))
 		return status.Errorf(codes.Internal, "server: internal error (panic: %v)", p)
 	})}
+	s.authz = s.newAuthorizer()
 	g := grpc.NewServer(
 		s.grpcCreds(),
 		grpc.MaxRecvMsgSize(s.opts.MaxRecvMsgBytes),
@@ -578,12 +596,14 @@ func (s *Server) newGRPCServer() *grpc.Server {
 			recovery.UnaryServerInterceptor(recoverOpts...),
 			s.authn.UnaryServerInterceptor(),
 			s.broker.metrics.unaryInterceptor,
+			s.authorizeUnary,
 			validateUnary,
 		),
 		grpc.ChainStreamInterceptor(
 			logging.StreamServerInterceptor(logger, logOpts...),
 			recovery.StreamServerInterceptor(recoverOpts...),
 			s.authn.StreamServerInterceptor(),
+			s.authorizeStream,
 		),
 	)
 	g.RegisterService(&produceServiceDesc, &produceService{b: s.broker})
