@@ -28,7 +28,8 @@ const (
 
 // fetchService implements fjord.v1.FetchService.
 type fetchService struct {
-	b *broker
+	b     *broker
+	trace *tracing // nil: tracing off
 }
 
 var _ fetchServer = (*fetchService)(nil)
@@ -123,7 +124,9 @@ func (s *fetchService) fetch(ctx context.Context, req *fjordv1.FetchRequest) (*w
 		}
 	}()
 	for {
+		span := s.trace.startRead(ctx, req)
 		resp, parts, total, failed := s.readAll(req, maxBytes)
+		endRead(span, total, failed)
 		if total >= minBytes || failed || wait == 0 {
 			return resp, nil
 		}

@@ -14,6 +14,7 @@ import (
 // other path.
 func (s *Server) httpHandler() http.Handler {
 	mux := http.NewServeMux()
+	s.registerLogLevel(mux) // GET and PUT /admin/log-level
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprintln(w, "ok")
 	})

@@ -38,6 +38,7 @@ type metrics struct {
 	registryHTTP    metric.Float64Histogram
 	isrShrinks      metric.Int64Counter
 	isrExpands      metric.Int64Counter
+	leaderElections metric.Int64Counter
 
 	// topicAttrs and apiAttrs cache the attribute option of each topic and
 	// API so the produce and fetch paths do not build an attribute set per
@@ -58,13 +59,13 @@ const lagScrapeTimeout = 2 * time.Second
 
 // newMetrics builds the instruments of broker b and registers the gauges
 // that read its state on scrape.
-func newMetrics(b *broker, perPartition bool) (*metrics, error) {
+func newMetrics(b *broker, perPartition bool, extra ...sdkmetric.Option) (*metrics, error) {
 	reg := prometheus.NewRegistry()
 	exp, err := otelprom.New(otelprom.WithRegisterer(reg), otelprom.WithoutScopeInfo(), otelprom.WithoutTargetInfo())
 	if err != nil {
 		return nil, fmt.Errorf("server: prometheus exporter: %w", err)
 	}
-	mp := sdkmetric.NewMeterProvider(sdkmetric.WithReader(exp))
+	mp := sdkmetric.NewMeterProvider(append([]sdkmetric.Option{sdkmetric.WithReader(exp)}, extra...)...)
 	m := &metrics{provider: mp, registry: reg, perPartition: perPartition}
 	meter := mp.Meter("github.com/fjordlog/fjord/server")
 	var errs []error
@@ -77,6 +78,7 @@ func newMetrics(b *broker, perPartition bool) (*metrics, error) {
 	m.recordsIn = counter("fjord.broker.topic.records_in", "{record}", "Records appended by producers, per topic.")
 	m.bytesOut = counter("fjord.broker.topic.bytes_out", "By", "Record batch bytes returned to consumer fetches, per topic (replication excluded).")
 	m.isrShrinks = counter("fjord.broker.isr.shrinks", "{change}", "ISR shrinks of partitions this broker leads, accepted by the controller.")
+	m.leaderElections = counter("fjord.broker.partition.leader_elections", "{election}", "Times this broker took the leadership of a partition (a leader epoch naming it leader), startup included.")
 	m.isrExpands = counter("fjord.broker.isr.expands", "{change}", "ISR expansions of partitions this broker leads, accepted by the controller.")
 	m.requestDuration, err = meter.Float64Histogram("fjord.broker.request.duration", metric.WithUnit("s"),
 		metric.WithDescription("Duration of unary gRPC requests, by API (Produce, Fetch, ListOffsets, ...)."),
@@ -187,8 +189,21 @@ func (m *metrics) handler() http.Handler {
 	return promhttp.HandlerFor(m.registry, promhttp.HandlerOpts{})
 }
 
-// close stops the meter provider.
-func (m *metrics) close() error { return m.provider.Shutdown(context.Background()) }
+// close stops the meter provider, flushing a push (OTLP) exporter for at
+// most telemetryShutdownTimeout.
+func (m *metrics) close() error {
+	ctx, cancel := context.WithTimeout(context.Background(), telemetryShutdownTimeout)
+	defer cancel()
+	return m.provider.Shutdown(ctx)
+}
+
+// leaderElected counts a partition leadership this broker took.
+func (m *metrics) leaderElected() {
+	if m == nil {
+		return
+	}
+	m.leaderElections.Add(context.Background(), 1)
+}
 
 func (m *metrics) topic(t string) metric.MeasurementOption {
 	return cachedAttr(&m.topicAttrs, "topic", t)

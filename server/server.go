@@ -19,6 +19,7 @@ import (
 
 	"github.com/grpc-ecosystem/go-grpc-middleware/v2/interceptors/logging"
 	"github.com/grpc-ecosystem/go-grpc-middleware/v2/interceptors/recovery"
+	"go.opentelemetry.io/otel/trace"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/health"
@@ -52,8 +53,21 @@ type Options struct {
 	// AdvertisedAddr is the address clients are told to use (default: the
 	// bound ListenAddr).
 	AdvertisedAddr string
-	// Logger receives broker logs (default discards).
+	// Logger receives broker logs (default discards). The broker wraps its
+	// handler to add request_id, trace_id/span_id and principal from each
+	// call's context and to filter by LogLevel.
 	Logger *slog.Logger
+	// LogLevel is the minimum level logged, changeable at runtime through
+	// PUT /admin/log-level on the HTTP listener (default: a new LevelVar
+	// at info). Logger's handler must pass the levels it should allow.
+	LogLevel *slog.LevelVar
+	// TracerProvider traces the broker's RPCs (otelgrpc) and its produce
+	// and fetch work (append, replicate, read spans). Default: the OTLP
+	// pipeline when OTLP.Endpoint is set, else none (tracing off, no cost).
+	TracerProvider trace.TracerProvider
+	// OTLP pushes metrics and traces to an OpenTelemetry collector when
+	// its Endpoint is set (default: off).
+	OTLP OTLPOptions
 	// Clock stamps LogAppendTime and drives retention (default system clock).
 	Clock storage.Clock
 	// DefaultPartitions is used when a topic is created without a partition
@@ -185,6 +199,9 @@ func (o Options) EnsureDefaults() Options {
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
+	if o.LogLevel == nil {
+		o.LogLevel = new(slog.LevelVar)
+	}
 	if o.Clock == nil {
 		o.Clock = storage.SystemClock{}
 	}
@@ -248,6 +265,9 @@ func (o Options) EnsureDefaults() Options {
 
 // Validate checks options after EnsureDefaults.
 func (o Options) Validate() error {
+	if err := o.OTLP.validate(); err != nil {
+		return err
+	}
 	switch {
 	case o.NodeID < 0:
 		return fmt.Errorf("server: node id %d is negative", o.NodeID)
@@ -359,6 +379,10 @@ type Server struct {
 	local   *localConn          // in-process listener and connection (console)
 	console io.Closer           // the web console, nil without HTTP
 
+	level *slog.LevelVar // Options.LogLevel
+	trace *tracing       // nil: tracing off
+	otlp  *otlp          // nil: no OTLP export
+
 	shutdownOnce sync.Once
 	shutdownErr  error
 	done         chan struct{}
@@ -379,6 +403,10 @@ func New(opts Options) (*Server, error) {
 		return nil, fmt.Errorf("server: listen on %s: %w", opts.ListenAddr, err)
 	}
 	s := &Server{opts: opts, lis: lis, done: make(chan struct{})}
+	if err := s.setupTelemetry(); err != nil {
+		lis.Close()
+		return nil, err
+	}
 	if opts.AdvertisedAddr == "" {
 		s.opts.AdvertisedAddr = lis.Addr().String()
 	}
@@ -398,11 +426,12 @@ func New(opts Options) (*Server, error) {
 	}
 	if err := s.openBroker(); err != nil {
 		s.closeListeners()
+		_ = s.otlp.shutdownTraces()
 		return nil, err
 	}
 	s.grpc = s.newGRPCServer()
 	if s.httpLis != nil {
-		s.http = &http.Server{Handler: s.httpHandler(), ReadHeaderTimeout: 10 * time.Second}
+		s.http = &http.Server{Handler: s.withHTTPRequestID(s.httpHandler()), ReadHeaderTimeout: 10 * time.Second}
 	}
 	return s, nil
 }
@@ -459,6 +488,7 @@ func (s *Server) openBroker() error {
 		return fmt.Errorf("server: start controller: %w", err)
 	}
 	s.ctl = &control{ctrl: ctrl, self: o.NodeID, peers: newPeerPool(o.MaxRecvMsgBytes, s.authn.DialOptions())}
+	s.ctl.peers.opts = append(s.ctl.peers.opts, s.trace.dialOptions()...) // trace calls to other brokers
 	base := storage.Options{Clock: o.Clock, Logger: o.Logger, Files: storage.NewFileCache(o.MaxOpenFiles), ProducerIDExpiration: o.ProducerIDExpiration}
 	repl := replicaOptions{lagTimeMax: o.ReplicaLagTimeMax, fetchWait: o.ReplicaFetchWait, fetchBytes: 16 << 20}
 	s.broker = newBroker(o.NodeID, o.DataDir, s.ctl, base, repl, o.Logger)
@@ -470,7 +500,7 @@ func (s *Server) openBroker() error {
 		return err
 	}
 	s.broker.registry = reg
-	if s.broker.metrics, err = newMetrics(s.broker, o.PerPartitionMetrics); err != nil {
+	if s.broker.metrics, err = newMetrics(s.broker, o.PerPartitionMetrics, s.otlp.meterOptions()...); err != nil {
 		reg.Close()
 		s.broker.close()
 		ctrl.Close()
@@ -586,12 +616,13 @@ func (s *Server) newGRPCServer() *grpc.Server {
 		return status.Errorf(codes.Internal, "server: internal error (panic: %v)", p)
 	})}
 	s.authz = s.newAuthorizer()
-	g := grpc.NewServer(
+	g := grpc.NewServer(append(s.trace.serverOptions(),
 		s.grpcCreds(),
 		grpc.MaxRecvMsgSize(s.opts.MaxRecvMsgBytes),
 		grpc.MaxConcurrentStreams(s.opts.MaxConcurrentStreams),
 		grpc.KeepaliveEnforcementPolicy(keepalive.EnforcementPolicy{MinTime: 10 * time.Second, PermitWithoutStream: true}),
 		grpc.ChainUnaryInterceptor(
+			requestIDUnary,
 			logging.UnaryServerInterceptor(logger, logOpts...),
 			recovery.UnaryServerInterceptor(recoverOpts...),
 			s.authn.UnaryServerInterceptor(),
@@ -600,14 +631,15 @@ func (s *Server) newGRPCServer() *grpc.Server {
 			validateUnary,
 		),
 		grpc.ChainStreamInterceptor(
+			requestIDStream,
 			logging.StreamServerInterceptor(logger, logOpts...),
 			recovery.StreamServerInterceptor(recoverOpts...),
 			s.authn.StreamServerInterceptor(),
 			s.authorizeStream,
 		),
-	)
-	g.RegisterService(&produceServiceDesc, &produceService{b: s.broker})
-	g.RegisterService(&fetchServiceDesc, &fetchService{b: s.broker})
+	)...)
+	g.RegisterService(&produceServiceDesc, &produceService{b: s.broker, trace: s.trace})
+	g.RegisterService(&fetchServiceDesc, &fetchService{b: s.broker, trace: s.trace})
 	fjordv1.RegisterMetadataServiceServer(g, &metadataService{b: s.broker, opts: &s.opts})
 	fjordv1.RegisterAdminServiceServer(g, &adminService{b: s.broker, opts: &s.opts})
 	fjordv1.RegisterGroupServiceServer(g, &groupService{b: s.broker, opts: &s.opts})
@@ -700,6 +732,9 @@ func (s *Server) Shutdown(ctx context.Context) error {
 			s.shutdownErr = errors.Join(s.shutdownErr, fmt.Errorf("server: close controller: %w", err))
 		}
 		s.ctl.peers.close()
+		if err := s.otlp.shutdownTraces(); err != nil {
+			s.opts.Logger.Warn("flushing traces to the otlp collector failed", "err", err)
+		}
 		if s.shutdownErr == nil {
 			if err := endRun(filepath.Join(s.opts.DataDir, metaDirName)); err != nil {
 				s.shutdownErr = err

@@ -100,6 +100,7 @@ func NewClient(ctx context.Context, opts ...Opt) (*Client, error) {
 			c.noteReach(cc.Target(), err)
 			return cs, err
 		}))
+	c.cfg.dialOpts = append(c.cfg.dialOpts, c.cfg.tracingDialOptions()...)
 	// Fail fast on an unusable address (grpc.NewClient parses it).
 	for _, s := range c.cfg.seeds {
 		if _, err := c.conn(s); err != nil {

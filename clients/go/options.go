@@ -5,6 +5,8 @@ import (
 	"time"
 
 	fjordv1 "github.com/fjordlog/fjord/gen/go/fjord/v1"
+	"go.opentelemetry.io/otel/propagation"
+	"go.opentelemetry.io/otel/trace"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials/insecure"
 )
@@ -55,6 +57,8 @@ type cfg struct {
 	backoff        func(attempt int) time.Duration
 	maxRetries     int // <0: unlimited
 	metadataMaxAge time.Duration
+	tracerProvider trace.TracerProvider          // nil: tracing off (tracing.go)
+	propagator     propagation.TextMapPropagator // nil: W3C trace context
 
 	// producer
 	acks                fjordv1.Acks
