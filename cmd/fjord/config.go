@@ -59,6 +59,10 @@ type serveConfig struct {
 	GroupHeartbeatInterval        time.Duration
 	OffsetsRetention              time.Duration
 	MetricsPerPartition           bool
+	Authorizer                    string
+	SuperUsers                    string
+
+	Security securityConfig // TLS and authentication (serve.go)
 }
 
 const configFlag = "config"
@@ -105,6 +109,9 @@ func (c *serveConfig) register(fs *pflag.FlagSet) {
 	fs.DurationVar(&c.GroupHeartbeatInterval, "group-heartbeat-interval", 5*time.Second, "how often group members heartbeat (at most a third of their session timeout)")
 	fs.DurationVar(&c.OffsetsRetention, "offsets-retention", 168*time.Hour, "drop an empty group's committed offsets this long after its last commit")
 	fs.BoolVar(&c.MetricsPerPartition, "metrics-per-partition", false, "add per-partition series (log size, consumer group lag) to /metrics")
+	fs.StringVar(&c.Authorizer, "authorizer", "off", `"off" (everyone may do everything) or "acl" (check every call against the cluster's ACLs; deny by default)`)
+	fs.StringVar(&c.SuperUsers, "super-users", "", "comma-separated principals that bypass ACLs, e.g. User:admin")
+	c.Security.register(fs)
 }
 
 // serveValidators check the semantics of a setting after it parsed.
@@ -310,7 +317,7 @@ func resolveServeConfig(fs *pflag.FlagSet, env *cliEnv) error {
 		if err := scratch.Lookup(key).Value.Set(value); err != nil {
 			return &settingError{key: key, source: source, value: value, err: parseErrorReason(scratch.Lookup(key), err)}
 		}
-		if validate := serveValidators[key]; validate != nil {
+		if validate := validatorFor(key); validate != nil {
 			if err := validate(scratch.Lookup(key).Value.String()); err != nil {
 				return &settingError{key: key, source: source, value: value, err: err}
 			}
@@ -338,7 +345,7 @@ func resolveServeConfig(fs *pflag.FlagSet, env *cliEnv) error {
 			}
 		}
 		if f.Changed {
-			if validate := serveValidators[f.Name]; validate != nil {
+			if validate := validatorFor(f.Name); validate != nil {
 				if err := validate(f.Value.String()); err != nil {
 					firstErr = &settingError{key: f.Name, source: "--" + f.Name, value: f.Value.String(), err: err}
 				}
