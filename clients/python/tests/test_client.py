@@ -213,7 +213,10 @@ def test_avro_round_trip(cluster: Cluster, topic_name: str) -> None:
     sid = int.from_bytes(got[0].value[1:5], "big")
     assert json.loads(SchemaRegistryClient(cluster.registry_url).get_schema(sid))["name"] == "User"
     with pytest.raises(SchemaError):
-        AvroSerializer(reg, topic_name + "-x", '{"type": "record", "name": "X"}')  # bad schema (no fields)
+        AvroSerializer(reg, topic_name + "-x", '{"type": "nosuchtype"}')  # bad schema, refused locally
+    with pytest.raises(SchemaError) as reg_err:
+        reg.register(topic_name + "-x", '{"type": "record", "name": "X"}')  # bad schema, refused by the registry
+    assert reg_err.value.metadata["http_status"] == "422"
     with pytest.raises(SchemaError):
         ser({"name": "ann"})  # value does not match
     incompatible = json.dumps({"type": "record", "name": "User", "fields": [{"name": "name", "type": "int"}]})
