@@ -49,6 +49,8 @@ type broker struct {
 	// acksInFlight (appended acks=all batches not yet answered) drains.
 	draining     atomic.Bool
 	acksInFlight atomic.Int64
+	// quotas enforces client byte-rate quotas (quota.go).
+	quotas quotaManager
 
 	// reconcileMu serializes reconcile; it is taken before mu.
 	reconcileMu sync.Mutex
@@ -287,7 +289,6 @@ func (b *broker) applyRole(p *partition, pm cluster.PartitionMeta, cfg topicConf
 			p.ldr, p.ldrCfg = ldr, lc
 			if old.Leader != b.id || old.LeaderEpoch != pm.LeaderEpoch {
 				b.logger.Info("leading partition", "partition", p.tp.String(), "leader_epoch", pm.LeaderEpoch, "isr", fmt.Sprint(pm.ISR))
-				b.metrics.leaderElected()
 			}
 		} else {
 			err = fmt.Errorf("server: lead %s: %w", p.tp, err)
@@ -558,7 +559,7 @@ func (b *broker) close() error {
 	b.fetchers.close()
 	b.wg.Wait()
 	if b.metrics != nil {
-		_ = b.metrics.close() // flushes the OTLP exporter, if any
+		_ = b.metrics.close() // a pull exporter: nothing to flush
 	}
 	var errs []error
 	for _, p := range b.snapshot() {

@@ -28,8 +28,7 @@ const (
 
 // fetchService implements fjord.v1.FetchService.
 type fetchService struct {
-	b     *broker
-	trace *tracing // nil: tracing off
+	b *broker
 }
 
 var _ fetchServer = (*fetchService)(nil)
@@ -105,11 +104,16 @@ func validateFetch(req *fjordv1.FetchRequest) (wait time.Duration, minBytes, max
 // fetch reads every requested partition; if fewer than min_bytes are
 // available it parks until an append moves a high watermark or max_wait_ms
 // passes, then reads again.
-func (s *fetchService) fetch(ctx context.Context, req *fjordv1.FetchRequest) (*wirev1.FetchResponse, error) {
+func (s *fetchService) fetch(ctx context.Context, req *fjordv1.FetchRequest) (resp *wirev1.FetchResponse, err error) {
 	wait, minBytes, maxBytes, err := validateFetch(req)
 	if err != nil {
 		return nil, toStatus(err)
 	}
+	quota, err := s.b.admitFetch(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer func() { s.b.fetchDone(quota, resp) }()
 	var deadline <-chan time.Time
 	if wait > 0 {
 		t := time.NewTimer(wait)
@@ -124,9 +128,7 @@ func (s *fetchService) fetch(ctx context.Context, req *fjordv1.FetchRequest) (*w
 		}
 	}()
 	for {
-		span := s.trace.startRead(ctx, req)
 		resp, parts, total, failed := s.readAll(req, maxBytes)
-		endRead(span, total, failed)
 		if total >= minBytes || failed || wait == 0 {
 			return resp, nil
 		}
@@ -353,6 +355,9 @@ func (s *fetchService) subscribe(stream grpc.ServerStream) error {
 					recordsCredit -= int64(h.RecordCount)
 					pos = h.NextOffset()
 					n++
+				}
+				if err := s.b.throttleSubscribe(ctx, tp.topic, batchesSize(rr.Batches[:n])); err != nil {
+					return err
 				}
 				msg := &wirev1.SubscribeResponse{Batches: rr.Batches[:n], HighWatermark: hw, LogStartOffset: p.log.LogStartOffset(), NextOffset: pos}
 				if err := stream.SendMsg(msg); err != nil {

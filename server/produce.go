@@ -7,7 +7,6 @@ import (
 	"strconv"
 	"time"
 
-	"go.opentelemetry.io/otel/trace"
 	"google.golang.org/grpc"
 
 	fjordv1 "github.com/fjordlog/fjord/gen/go/fjord/v1"
@@ -25,8 +24,7 @@ const (
 
 // produceService implements fjord.v1.ProduceService.
 type produceService struct {
-	b     *broker
-	trace *tracing // nil: tracing off
+	b *broker
 }
 
 var _ produceServer = (*produceService)(nil)
@@ -38,7 +36,6 @@ type pendingAck struct {
 	epoch  int32 // leader epoch the batch was appended in
 	until  int64 // high watermark to reach (last offset + 1)
 	result *fjordv1.ProducePartitionResponse
-	span   trace.Span // the "replicate" span, nil when tracing is off
 }
 
 // appendRequest validates and appends every partition's batches and returns
@@ -50,15 +47,12 @@ func (s *produceService) appendRequest(ctx context.Context, acks fjordv1.Acks, t
 		tr := &fjordv1.ProduceTopicResponse{Topic: td.GetTopic(), Partitions: make([]*fjordv1.ProducePartitionResponse, 0, len(td.GetPartitions()))}
 		for _, pd := range td.GetPartitions() {
 			tp := topicPartition{td.GetTopic(), pd.GetPartition()}
-			actx, span := s.trace.startAppend(ctx, tp, pd.GetBatches())
-			res, p, err := s.appendPartition(actx, acks, tp, pd.GetBatches())
-			endAppend(span, res, err)
+			res, p, err := s.appendPartition(ctx, acks, tp, pd.GetBatches())
 			if err != nil {
 				res.Error = toProto(err)
 			} else if acks == fjordv1.Acks_ACKS_ALL {
 				s.b.acksInFlight.Add(1)
-				pending = append(pending, pendingAck{b: s.b, p: p, epoch: res.LeaderEpoch, until: res.LastOffset + 1, result: res,
-					span: s.trace.startReplicate(ctx, p, res.LastOffset+1)})
+				pending = append(pending, pendingAck{b: s.b, p: p, epoch: res.LeaderEpoch, until: res.LastOffset + 1, result: res})
 			}
 			tr.Partitions = append(tr.Partitions, res)
 		}
@@ -139,7 +133,6 @@ func awaitAcks(ctx context.Context, pending []pendingAck, timeout time.Duration)
 	for _, pa := range pending {
 		err := pa.p.waitAck(ctx, pa.b, pa.epoch, pa.until, time.Until(deadline))
 		pa.b.acksInFlight.Add(-1)
-		endSpan(pa.span, err)
 		if err != nil {
 			e := asError(err)
 			e.Indefinite = true // the batch is in the leader's log and may yet commit
@@ -181,6 +174,9 @@ func (s *produceService) produce(ctx context.Context, req *wirev1.ProduceRequest
 	if err != nil {
 		return nil, toStatus(err)
 	}
+	if err := s.b.throttleProduceStatus(ctx, req.GetTopics()); err != nil {
+		return nil, err
+	}
 	topics, pending := s.appendRequest(ctx, acks, req.GetTopics())
 	awaitAcks(ctx, pending, timeout)
 	if acks == fjordv1.Acks_ACKS_NONE {
@@ -194,8 +190,7 @@ type streamAck struct {
 	resp    *fjordv1.ProduceStreamResponse
 	pending []pendingAck
 	timeout time.Duration
-	start   time.Time  // when the request was received, for the latency metric
-	span    trace.Span // the request's span, nil when tracing is off
+	start   time.Time // when the request was received, for the latency metric
 }
 
 // produceStream appends requests as they arrive and answers them in order
@@ -255,11 +250,23 @@ func (s *produceService) recvProduce(ctx context.Context, stream grpc.ServerStre
 			// A malformed request ends the stream: later requests may depend on it.
 			return toStatus(asError(err).with("correlation_id", strconv.FormatUint(req.GetCorrelationId(), 10)))
 		}
-		var rctx context.Context
-		rctx, ack.span = s.trace.startRequest(ctx, "produce", req.GetCorrelationId())
-		ack.resp.Topics, ack.pending = s.appendRequest(rctx, mode, req.GetTopics())
+		throttled, err := s.b.throttleProduceStream(ctx, mode, req.GetTopics())
+		if err != nil {
+			return err
+		}
+		if throttled != nil {
+			// Over its quota: nothing appended; each partition says when
+			// to retry, in order with the other answers.
+			ack.resp.Topics = throttled
+			select {
+			case acks <- ack:
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+			continue
+		}
+		ack.resp.Topics, ack.pending = s.appendRequest(ctx, mode, req.GetTopics())
 		if mode == fjordv1.Acks_ACKS_NONE {
-			endSpan(ack.span, nil)
 			s.b.metrics.requestDone(apiProduceStream, ack.start)
 			continue
 		}
@@ -289,9 +296,7 @@ func (s *produceService) sendAcks(ctx context.Context, stream grpc.ServerStream,
 					return nil
 				}
 				awaitAcks(ctx, ack.pending, ack.timeout)
-				err := stream.SendMsg(ack.resp)
-				endSpan(ack.span, err)
-				if err != nil {
+				if err := stream.SendMsg(ack.resp); err != nil {
 					return err
 				}
 			}
@@ -301,7 +306,6 @@ func (s *produceService) sendAcks(ctx context.Context, stream grpc.ServerStream,
 		}
 		awaitAcks(ctx, ack.pending, ack.timeout)
 		err := stream.SendMsg(ack.resp)
-		endSpan(ack.span, err)
 		s.b.metrics.requestDone(apiProduceStream, ack.start)
 		if err != nil {
 			// Drain so the receiver never blocks on a dead stream.

@@ -40,7 +40,10 @@ type Consumer struct {
 	stop context.CancelFunc
 	wg   sync.WaitGroup
 
-	pollMu sync.Mutex // serializes Poll; guards pending
+	pollMu sync.Mutex // serializes Poll; guards pending and throttle
+	// throttle is the delay a fetch refused by a quota asked for, waited
+	// before the next fetch instead of the backoff.
+	throttle time.Duration
 	// pending holds the one in-flight prefetch per leader broker. Its
 	// goroutines deliver on prefetched (unbuffered: an undelivered
 	// result is the buffer) or exit when their context ends.
@@ -235,7 +238,7 @@ func (c *Consumer) Poll(ctx context.Context) ([]*Record, error) {
 				return recs, errors.Join(errs...)
 			}
 			if retry {
-				if err := sleepCtx(ctx, c.cfg.backoff(attempt)); err != nil {
+				if err := sleepCtx(ctx, c.retryDelay(attempt)); err != nil {
 					return nil, err
 				}
 				attempt++
@@ -252,7 +255,7 @@ func (c *Consumer) Poll(ctx context.Context) ([]*Record, error) {
 			// until leaders are known again.
 			var wait <-chan time.Time
 			if retry {
-				t := time.NewTimer(c.cfg.backoff(attempt))
+				t := time.NewTimer(c.retryDelay(attempt))
 				defer t.Stop()
 				attempt++
 				wait = t.C
@@ -277,7 +280,7 @@ func (c *Consumer) Poll(ctx context.Context) ([]*Record, error) {
 			return nil, ctx.Err()
 		}
 		if retry {
-			if err := sleepCtx(ctx, c.cfg.backoff(attempt)); err != nil {
+			if err := sleepCtx(ctx, c.retryDelay(attempt)); err != nil {
 				return nil, err
 			}
 			attempt++
@@ -285,6 +288,16 @@ func (c *Consumer) Poll(ctx context.Context) ([]*Record, error) {
 			attempt = 1
 		}
 	}
+}
+
+// retryDelay is how long Poll waits before fetching again: the delay a
+// throttled fetch asked for, else the backoff. Called under pollMu.
+func (c *Consumer) retryDelay(attempt int) time.Duration {
+	if d := c.throttle; d > 0 {
+		c.throttle = 0
+		return d
+	}
+	return c.cfg.backoff(attempt)
 }
 
 // resolve turns a partition's start Offset into a position.
@@ -383,6 +396,11 @@ func (c *Consumer) handle(ctx context.Context, res fetchResult) ([]*Record, []er
 			return nil, nil, false // cancelled by us or the caller
 		}
 		err := errorFromRPC(ctx, res.err, false)
+		if fe := (*Error)(nil); errors.As(err, &fe) && fe.Reason == ReasonThrottlingQuotaExceeded {
+			// Over the fetch quota: nothing was read; wait as told.
+			c.throttle = max(c.throttle, fe.RetryAfter)
+			return nil, nil, true
+		}
 		if IsRetriable(err) {
 			// The leader may be gone: look its partitions up again.
 			for _, fp := range res.parts {

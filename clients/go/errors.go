@@ -83,6 +83,10 @@ const (
 	// ReasonUnavailable is used for transport failures that carry no reason
 	// (gRPC UNAVAILABLE without details): the broker could not be reached.
 	ReasonUnavailable = "UNAVAILABLE"
+	// ReasonThrottlingQuotaExceeded: the client is over its byte-rate
+	// quota; nothing was written or read. Retriable after RetryAfter, which
+	// the producer and consumer wait instead of their backoff.
+	ReasonThrottlingQuotaExceeded = "THROTTLING_QUOTA_EXCEEDED"
 )
 
 // Sentinels for errors.Is. Each is an *Error with only Reason set and
@@ -113,6 +117,7 @@ var (
 	ErrOutOfOrderSequenceNumber     = &Error{Reason: ReasonOutOfOrderSequenceNumber}
 	ErrUnknownProducerID            = &Error{Reason: ReasonUnknownProducerID}
 	ErrUnavailable                  = &Error{Reason: ReasonUnavailable}
+	ErrThrottled                    = &Error{Reason: ReasonThrottlingQuotaExceeded}
 )
 
 // Client-side errors.
@@ -172,6 +177,20 @@ var reasonInfo = map[string]struct{ retriable, indefinite bool }{
 	ReasonFencedLeaderEpoch:            {true, false},
 	ReasonUnknownLeaderEpoch:           {true, false},
 	ReasonUnavailable:                  {true, false},
+	ReasonThrottlingQuotaExceeded:      {true, false},
+}
+
+// throttleDelay reports whether err is a quota throttle of b (counting it
+// in b.throttles) and the delay the broker asked for: the producer waits
+// exactly that, not its backoff, and a throttle is not a retry for
+// MaxRetries (nothing was written; the broker only said when).
+func throttleDelay(b *producerBatch, err error) (time.Duration, bool) {
+	var fe *Error
+	if !errors.As(err, &fe) || fe.Reason != ReasonThrottlingQuotaExceeded {
+		return 0, false
+	}
+	b.throttles++
+	return fe.RetryAfter, true
 }
 
 // Error implements error.

@@ -158,6 +158,9 @@ func (p *Producer) failedIdempotent(b *producerBatch, err error, hint leaderHint
 	if fe != nil {
 		backoff = max(backoff, fe.RetryAfter)
 	}
+	if d, ok := throttleDelay(b, err); ok {
+		backoff = d
+	}
 	var final error
 	switch {
 	case p.fatal != nil:
@@ -180,7 +183,7 @@ func (p *Producer) failedIdempotent(b *producerBatch, err error, hint leaderHint
 		return
 	case !retriable:
 		final = err
-	case p.cfg.maxRetries >= 0 && b.attempts-b.seqErrs > p.cfg.maxRetries:
+	case p.cfg.maxRetries >= 0 && b.attempts-b.seqErrs-b.throttles > p.cfg.maxRetries:
 		final = err
 	}
 	if final == nil {

@@ -146,6 +146,7 @@ type producerBatch struct {
 	stamp        stamp // set when first sent; changed only by a sequence restart
 	maybeWritten error // the first indefinite failure: the records may be in the log
 	seqErrs      int   // sequence errors among attempts (not retries for MaxRetries)
+	throttles    int   // quota throttles among attempts (not retries for MaxRetries)
 	done         bool  // resolved; its promises wait for earlier batches' (doneErr, doneResp)
 	doneErr      error
 	doneResp     *fjordv1.ProducePartitionResponse
@@ -234,7 +235,6 @@ func NewProducer(c *Client, opts ...ProducerOpt) (*Producer, error) {
 // lookup the first time a topic is seen. If r.Context is nil it is set to
 // ctx; if that ends before the record is first sent, the record fails with
 // its error. A zero r.Timestamp is set to time.Now(). promise may be nil.
-// With TracerProvider, ctx's trace context is added to r.Headers.
 func (p *Producer) Produce(ctx context.Context, r *Record, promise func(*Record, error)) {
 	if promise == nil {
 		promise = func(*Record, error) {}
@@ -245,7 +245,6 @@ func (p *Producer) Produce(ctx context.Context, r *Record, promise func(*Record,
 	if r.Timestamp.IsZero() {
 		r.Timestamp = time.Now()
 	}
-	p.cfg.injectTrace(ctx, r)
 	size := r.size()
 	if size > p.cfg.maxBufferedBytes {
 		promise(r, ErrRecordTooLarge)
@@ -636,6 +635,9 @@ func (p *Producer) failed(b *producerBatch, err error, hint leaderHint) {
 	if fe != nil {
 		backoff = max(backoff, fe.RetryAfter)
 	}
+	if d, ok := throttleDelay(b, err); ok {
+		backoff = d
+	}
 	if errors.Is(err, ErrMessageTooLarge) && len(b.recs) > 1 && !p.stopped {
 		// The batch exceeds the topic's max.message.bytes (which BatchBytes
 		// does not know) but its records may fit alone: nothing was
@@ -653,7 +655,7 @@ func (p *Producer) failed(b *producerBatch, err error, hint leaderHint) {
 		final = err
 	case p.stopped:
 		final = errors.Join(ErrClosed, err)
-	case p.cfg.maxRetries >= 0 && b.attempts > p.cfg.maxRetries:
+	case p.cfg.maxRetries >= 0 && b.attempts-b.throttles > p.cfg.maxRetries:
 		final = err
 	case time.Since(b.created)+backoff > p.cfg.deliveryTimeout:
 		final = fmt.Errorf("%w: %w", ErrDeliveryTimeout, err)
@@ -720,7 +722,7 @@ func (p *Producer) splitLocked(pp *producerPart, b *producerBatch) {
 	var halves [2]*producerBatch
 	for i, recs := range [2][]promised{b.recs[:half:half], b.recs[half:]} {
 		h := &producerBatch{tp: b.tp, order: b.order, recs: recs, created: b.created, attempts: b.attempts, lastErr: b.lastErr,
-			maybeWritten: b.maybeWritten, seqErrs: b.seqErrs}
+			maybeWritten: b.maybeWritten, seqErrs: b.seqErrs, throttles: b.throttles}
 		for _, r := range recs {
 			h.bytes += r.size
 		}
