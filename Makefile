@@ -114,3 +114,15 @@ bench:
 
 clean:
 	rm -rf bin .bin
+
+## test-ui: the web console in headless Chromium against a running broker
+## (installs Debian's chromium if absent and the pinned playwright-core);
+## the test's screenshot goes to $(UI_SHOT_DIR).
+UI_E2E := server/console/e2e/testdata
+UI_SHOT_DIR ?= $(CURDIR)/bin/ui
+.PHONY: test-ui
+test-ui:
+	command -v chromium >/dev/null || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium)
+	cd $(UI_E2E) && npm ci --no-audit --no-fund
+	mkdir -p $(UI_SHOT_DIR)
+	FJORD_UI_TEST=1 FJORD_UI_SHOT_DIR=$(UI_SHOT_DIR) $(GO) test -count=1 -v -run TestConsoleInBrowser ./server/console/e2e/
