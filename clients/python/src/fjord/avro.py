@@ -14,6 +14,7 @@ import json
 import struct
 import threading
 import urllib.error
+import urllib.parse
 import urllib.request
 from typing import Any
 
@@ -60,7 +61,7 @@ class SchemaRegistryClient:
         with self._lock:
             if key in self._ids:
                 return self._ids[key]
-        resp = self._request("POST", f"/subjects/{urllib.request.quote(subject, safe='')}/versions",
+        resp = self._request("POST", f"/subjects/{urllib.parse.quote(subject, safe='')}/versions",
                              {"schema": schema})
         sid = int(resp["id"])
         with self._lock:
@@ -80,7 +81,7 @@ class SchemaRegistryClient:
 
     def latest(self, subject: str) -> tuple[int, int, str]:
         """(id, version, schema) of the subject's latest version."""
-        r = self._request("GET", f"/subjects/{urllib.request.quote(subject, safe='')}/versions/latest")
+        r = self._request("GET", f"/subjects/{urllib.parse.quote(subject, safe='')}/versions/latest")
         return int(r["id"]), int(r["version"]), str(r["schema"])
 
 

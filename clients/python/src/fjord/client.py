@@ -189,7 +189,7 @@ class Client:
     # -- retries -----------------------------------------------------------------------------
     def backoff(self, attempt: int) -> float:
         d = min(self.cfg.retry_backoff * (2 ** max(0, attempt - 1)), self.cfg.retry_backoff_max)
-        return d * (0.8 + 0.4 * random.random())
+        return float(d * (0.8 + 0.4 * random.random()))
 
     def retry(self, fn: Callable[[], T], *, write: bool = False, timeout: float | None = None,
               on_retry: Callable[[FjordError], None] | None = None) -> T:

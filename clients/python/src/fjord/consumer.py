@@ -123,7 +123,7 @@ class Consumer:
     def seek_to_end(self, tps: Iterable[TopicPartition] | None = None) -> None:
         self._seek_spec(tps, fetch_pb2.OFFSET_SPEC_LATEST)
 
-    def _seek_spec(self, tps: Iterable[TopicPartition] | None, spec: int) -> None:
+    def _seek_spec(self, tps: Iterable[TopicPartition] | None, spec: fetch_pb2.OffsetSpec) -> None:
         tps = set(self._positions if tps is None else tps)
         for tp, off in self._list_offsets(tps, spec).items():
             self.seek(tp, off)
@@ -138,11 +138,12 @@ class Consumer:
     def paused(self) -> set[TopicPartition]:
         return set(self._paused)
 
-    def _list_offsets(self, tps: Iterable[TopicPartition], spec: int) -> dict[TopicPartition, int]:
+    def _list_offsets(self, tps: Iterable[TopicPartition], spec: fetch_pb2.OffsetSpec) -> dict[TopicPartition, int]:
         by_leader: dict[int, list[TopicPartition]] = {}
         for tp in tps:
-            by_leader.setdefault(self._client.retry(lambda tp=tp: self._client.leader(tp.topic, tp.partition)).leader_id,
-                                 []).append(tp)
+            def lead(tp: TopicPartition = tp) -> int:
+                return self._client.leader(tp.topic, tp.partition).leader_id
+            by_leader.setdefault(self._client.retry(lead), []).append(tp)
         out: dict[TopicPartition, int] = {}
         for leader, group in by_leader.items():
             def call(group: list[TopicPartition] = group) -> fetch_pb2.ListOffsetsResponse:
@@ -315,7 +316,7 @@ class Consumer:
                 ch = self._client.broker_channel(leader)
             except FjordError:
                 continue
-            asked = {tp: self._positions[tp] for tp in group}
+            asked = {tp: self._positions[tp] or 0 for tp in group}
             topics: dict[str, list[fetch_pb2.FetchPartition]] = {}
             for tp, off in asked.items():
                 topics.setdefault(tp.topic, []).append(fetch_pb2.FetchPartition(
@@ -343,8 +344,9 @@ class Consumer:
                     tp = TopicPartition(t.topic, p.partition)
                     if tp not in asked or self._positions.get(tp) != asked[tp]:
                         continue  # seeked, revoked or unassigned meanwhile
-                    err = from_proto(p.error, t.topic, p.partition) if p.HasField("error") else None
-                    if err is not None:
+                    perr = from_proto(p.error, t.topic, p.partition) if p.HasField("error") else None
+                    if perr is not None:
+                        err = perr
                         if err.reason == REASON_OFFSET_OUT_OF_RANGE:
                             self._positions[tp] = None
                             self._positions.update(self._list_offsets([tp], self._reset))

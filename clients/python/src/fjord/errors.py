@@ -224,7 +224,8 @@ def from_rpc(err: grpc.RpcError, write: bool = False) -> FjordError:
 
     code = err.code() if isinstance(err, grpc.Call) else grpc.StatusCode.UNKNOWN
     message = err.details() if isinstance(err, grpc.Call) else str(err)
-    reason, metadata, retry_after, has_retry = "", {}, 0.0, False
+    reason, retry_after, has_retry = "", 0.0, False
+    metadata: dict[str, str] = {}
     try:
         st = rpc_status.from_call(err) if isinstance(err, grpc.Call) else None
     except ValueError:

@@ -371,7 +371,7 @@ class Producer:
                                        metadata=self._client.call_metadata)
             call.add_done_callback(lambda f, bs=batches: self._on_response(f, bs))
 
-    def _on_response(self, call: grpc.Future, batches: list[_Batch]) -> None:
+    def _on_response(self, call: "grpc.Future[produce_pb2.ProduceResponse]", batches: list[_Batch]) -> None:
         try:
             resp: produce_pb2.ProduceResponse = call.result()
         except grpc.RpcError as e:
@@ -393,8 +393,8 @@ class Producer:
                     self._finish(b, None, FjordError("no result for partition", reason="INVALID_REQUEST",
                                                      topic=b.tp.topic, partition=b.tp.partition), retry=False)
                 continue
-            err = from_proto(pr.error, b.tp.topic, b.tp.partition) if pr.HasField("error") else None
-            self._finish(b, pr.base_offset, err, retry=True, log_append_time=pr.log_append_time)
+            perr = from_proto(pr.error, b.tp.topic, b.tp.partition) if pr.HasField("error") else None
+            self._finish(b, pr.base_offset, perr, retry=True, log_append_time=pr.log_append_time)
 
     def _finish(self, b: _Batch, base_offset: int | None, err: FjordError | None, *, retry: bool,
                 log_append_time: int = 0) -> None:
