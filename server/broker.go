@@ -289,6 +289,7 @@ func (b *broker) applyRole(p *partition, pm cluster.PartitionMeta, cfg topicConf
 			p.ldr, p.ldrCfg = ldr, lc
 			if old.Leader != b.id || old.LeaderEpoch != pm.LeaderEpoch {
 				b.logger.Info("leading partition", "partition", p.tp.String(), "leader_epoch", pm.LeaderEpoch, "isr", fmt.Sprint(pm.ISR))
+				b.metrics.leaderElected()
 			}
 		} else {
 			err = fmt.Errorf("server: lead %s: %w", p.tp, err)
@@ -559,7 +560,7 @@ func (b *broker) close() error {
 	b.fetchers.close()
 	b.wg.Wait()
 	if b.metrics != nil {
-		_ = b.metrics.close() // a pull exporter: nothing to flush
+		_ = b.metrics.close() // flushes the OTLP exporter, if any
 	}
 	var errs []error
 	for _, p := range b.snapshot() {

@@ -28,7 +28,8 @@ const (
 
 // fetchService implements fjord.v1.FetchService.
 type fetchService struct {
-	b *broker
+	b     *broker
+	trace *tracing // nil: tracing off
 }
 
 var _ fetchServer = (*fetchService)(nil)
@@ -128,7 +129,9 @@ func (s *fetchService) fetch(ctx context.Context, req *fjordv1.FetchRequest) (re
 		}
 	}()
 	for {
+		span := s.trace.startRead(ctx, req)
 		resp, parts, total, failed := s.readAll(req, maxBytes)
+		endRead(span, total, failed)
 		if total >= minBytes || failed || wait == 0 {
 			return resp, nil
 		}

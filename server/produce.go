@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"time"
 
+	"go.opentelemetry.io/otel/trace"
 	"google.golang.org/grpc"
 
 	fjordv1 "github.com/fjordlog/fjord/gen/go/fjord/v1"
@@ -24,7 +25,8 @@ const (
 
 // produceService implements fjord.v1.ProduceService.
 type produceService struct {
-	b *broker
+	b     *broker
+	trace *tracing // nil: tracing off
 }
 
 var _ produceServer = (*produceService)(nil)
@@ -36,6 +38,7 @@ type pendingAck struct {
 	epoch  int32 // leader epoch the batch was appended in
 	until  int64 // high watermark to reach (last offset + 1)
 	result *fjordv1.ProducePartitionResponse
+	span   trace.Span // the "replicate" span, nil when tracing is off
 }
 
 // appendRequest validates and appends every partition's batches and returns
@@ -47,12 +50,15 @@ func (s *produceService) appendRequest(ctx context.Context, acks fjordv1.Acks, t
 		tr := &fjordv1.ProduceTopicResponse{Topic: td.GetTopic(), Partitions: make([]*fjordv1.ProducePartitionResponse, 0, len(td.GetPartitions()))}
 		for _, pd := range td.GetPartitions() {
 			tp := topicPartition{td.GetTopic(), pd.GetPartition()}
-			res, p, err := s.appendPartition(ctx, acks, tp, pd.GetBatches())
+			actx, span := s.trace.startAppend(ctx, tp, pd.GetBatches())
+			res, p, err := s.appendPartition(actx, acks, tp, pd.GetBatches())
+			endAppend(span, res, err)
 			if err != nil {
 				res.Error = toProto(err)
 			} else if acks == fjordv1.Acks_ACKS_ALL {
 				s.b.acksInFlight.Add(1)
-				pending = append(pending, pendingAck{b: s.b, p: p, epoch: res.LeaderEpoch, until: res.LastOffset + 1, result: res})
+				pending = append(pending, pendingAck{b: s.b, p: p, epoch: res.LeaderEpoch, until: res.LastOffset + 1, result: res,
+					span: s.trace.startReplicate(ctx, p, res.LastOffset+1)})
 			}
 			tr.Partitions = append(tr.Partitions, res)
 		}
@@ -133,6 +139,7 @@ func awaitAcks(ctx context.Context, pending []pendingAck, timeout time.Duration)
 	for _, pa := range pending {
 		err := pa.p.waitAck(ctx, pa.b, pa.epoch, pa.until, time.Until(deadline))
 		pa.b.acksInFlight.Add(-1)
+		endSpan(pa.span, err)
 		if err != nil {
 			e := asError(err)
 			e.Indefinite = true // the batch is in the leader's log and may yet commit
@@ -190,7 +197,8 @@ type streamAck struct {
 	resp    *fjordv1.ProduceStreamResponse
 	pending []pendingAck
 	timeout time.Duration
-	start   time.Time // when the request was received, for the latency metric
+	start   time.Time  // when the request was received, for the latency metric
+	span    trace.Span // the request's span, nil when tracing is off
 }
 
 // produceStream appends requests as they arrive and answers them in order
@@ -265,8 +273,11 @@ func (s *produceService) recvProduce(ctx context.Context, stream grpc.ServerStre
 			}
 			continue
 		}
-		ack.resp.Topics, ack.pending = s.appendRequest(ctx, mode, req.GetTopics())
+		var rctx context.Context
+		rctx, ack.span = s.trace.startRequest(ctx, "produce", req.GetCorrelationId())
+		ack.resp.Topics, ack.pending = s.appendRequest(rctx, mode, req.GetTopics())
 		if mode == fjordv1.Acks_ACKS_NONE {
+			endSpan(ack.span, nil)
 			s.b.metrics.requestDone(apiProduceStream, ack.start)
 			continue
 		}
@@ -296,7 +307,9 @@ func (s *produceService) sendAcks(ctx context.Context, stream grpc.ServerStream,
 					return nil
 				}
 				awaitAcks(ctx, ack.pending, ack.timeout)
-				if err := stream.SendMsg(ack.resp); err != nil {
+				err := stream.SendMsg(ack.resp)
+				endSpan(ack.span, err)
+				if err != nil {
 					return err
 				}
 			}
@@ -306,6 +319,7 @@ func (s *produceService) sendAcks(ctx context.Context, stream grpc.ServerStream,
 		}
 		awaitAcks(ctx, ack.pending, ack.timeout)
 		err := stream.SendMsg(ack.resp)
+		endSpan(ack.span, err)
 		s.b.metrics.requestDone(apiProduceStream, ack.start)
 		if err != nil {
 			// Drain so the receiver never blocks on a dead stream.

@@ -235,6 +235,7 @@ func NewProducer(c *Client, opts ...ProducerOpt) (*Producer, error) {
 // lookup the first time a topic is seen. If r.Context is nil it is set to
 // ctx; if that ends before the record is first sent, the record fails with
 // its error. A zero r.Timestamp is set to time.Now(). promise may be nil.
+// With TracerProvider, ctx's trace context is added to r.Headers.
 func (p *Producer) Produce(ctx context.Context, r *Record, promise func(*Record, error)) {
 	if promise == nil {
 		promise = func(*Record, error) {}
@@ -245,6 +246,7 @@ func (p *Producer) Produce(ctx context.Context, r *Record, promise func(*Record,
 	if r.Timestamp.IsZero() {
 		r.Timestamp = time.Now()
 	}
+	p.cfg.injectTrace(ctx, r)
 	size := r.size()
 	if size > p.cfg.maxBufferedBytes {
 		promise(r, ErrRecordTooLarge)
