@@ -120,6 +120,7 @@ class Producer:
         self._cond = threading.Condition()  # guards every field below
         self._parts: dict[TopicPartition, _Part] = {}
         self._sticky: dict[str, tuple[int, _Batch | None]] = {}
+        self._nparts: dict[str, tuple[float, int]] = {}  # topic -> (when, partition count), send() thread cache
         self._buffered = 0
         self._pending = 0  # records accepted and not yet resolved
         self._flushing = 0
@@ -158,13 +159,13 @@ class Producer:
             if size > self._max_request:
                 raise make_error(f"record of {size} bytes is larger than max_request_bytes {self._max_request}",
                                  reason=REASON_RECORD_TOO_LARGE, topic=topic)
-            n = len(self._client.retry(lambda: self._client.topic(topic), timeout=min(self._delivery_timeout, 10.0)).partitions)
-            if partition is None:
+            n = self._num_partitions(topic)
+            if partition is None and (key is not None or self._partitioner is not None):
                 partition = self._choose(topic, key, n)
-            elif not 0 <= partition < n:
+            elif partition is not None and not 0 <= partition < n:
                 raise make_error(f"partition {partition} out of range [0, {n})", reason="UNKNOWN_TOPIC_OR_PARTITION",
                                  topic=topic, partition=partition)
-            self._append(TopicPartition(topic, partition), rec, fut, size)
+            self._append(topic, partition, n, rec, fut, size)
         except FjordError as e:
             fut.set_exception(e)
         return fut
@@ -206,34 +207,45 @@ class Producer:
         self.close()
 
     # -- accumulation -----------------------------------------------------------------------
+    def _num_partitions(self, topic: str) -> int:
+        hit = self._nparts.get(topic)
+        now = time.monotonic()
+        if hit is not None and now - hit[0] < 5.0:
+            return hit[1]
+        n = len(self._client.retry(lambda: self._client.topic(topic), timeout=min(self._delivery_timeout, 10.0)).partitions)
+        self._nparts[topic] = (now, n)
+        return n
+
+    def _sticky_partition(self, topic: str, n: int) -> int:
+        # Keyless records fill one partition's batch, then move on (called with the lock held).
+        cur = self._sticky.get(topic)
+        if cur is not None and cur[0] < n:
+            part = self._parts.get(TopicPartition(topic, cur[0]))
+            if cur[1] is None or (part is not None and part.open is cur[1]):
+                return cur[0]
+        p = random.randrange(n)
+        if cur is not None and n > 1 and p == cur[0]:
+            p = (p + 1) % n
+        self._sticky[topic] = (p, None)
+        return p
+
     def _choose(self, topic: str, key: bytes | None, n: int) -> int:
         if self._partitioner is not None:
             p = self._partitioner(topic, key, n)
             if not 0 <= p < n:
                 raise ValueError(f"fjord: partitioner returned {p} for {n} partitions")
             return p
-        if key is not None:
-            return key_partition(key, n)
-        # Sticky: keyless records fill one partition's batch, then move on.
-        with self._cond:
-            cur = self._sticky.get(topic)
-            if cur is not None and cur[0] < n:
-                part = self._parts.get(TopicPartition(topic, cur[0]))
-                if cur[1] is None or (part is not None and part.open is cur[1]):
-                    return cur[0]
-            p = random.randrange(n)
-            if cur is not None and n > 1 and p == cur[0]:
-                p = (p + 1) % n
-            self._sticky[topic] = (p, None)
-            return p
+        assert key is not None
+        return key_partition(key, n)
 
-    def _append(self, tp: TopicPartition, rec: Record, fut: Future[RecordMetadata], size: int) -> None:
-        deadline = time.monotonic() + self._delivery_timeout
+    def _append(self, topic: str, partition: int | None, n: int, rec: Record, fut: Future[RecordMetadata],
+                size: int) -> None:
         with self._cond:
-            while self._buffered + size > self._max_buffered and self._buffered > 0 and not self._closing:
-                if not self._cond.wait(deadline - time.monotonic()):
-                    raise make_error("buffer full for delivery_timeout", reason=REASON_REQUEST_TIMED_OUT,
-                                     retriable=True, topic=tp.topic, partition=tp.partition)
+            if partition is None:
+                partition = self._sticky_partition(topic, n)
+            tp = TopicPartition(topic, partition)
+            if self._buffered + size > self._max_buffered:
+                self._wait_buffer(tp, size)
             if self._closing:
                 raise ClosedError("producer closed", reason=REASON_CLOSED)
             if self._fatal is not None:
@@ -249,10 +261,7 @@ class Producer:
             if b is None:
                 now = time.monotonic()
                 b = part.open = _Batch(tp, created=now, deadline=now + self._delivery_timeout)
-                if self._linger <= 0:
-                    self._cond.notify_all()
-                else:
-                    self._cond.notify_all() if not any(p.open for p in self._parts.values() if p is not part) else None
+                self._cond.notify_all()  # the sender's linger timer starts
             b.records.append(rec)
             b.futures.append(fut)
             b.size += size
@@ -265,6 +274,13 @@ class Producer:
                 part.queue.append(b)
                 part.open = None
                 self._cond.notify_all()
+
+    def _wait_buffer(self, tp: TopicPartition, size: int) -> None:
+        deadline = time.monotonic() + self._delivery_timeout
+        while self._buffered + size > self._max_buffered and self._buffered > 0 and not self._closing:
+            if not self._cond.wait(deadline - time.monotonic()):
+                raise make_error("buffer full for delivery_timeout", reason=REASON_REQUEST_TIMED_OUT,
+                                 retriable=True, topic=tp.topic, partition=tp.partition)
 
     # -- sender --------------------------------------------------------------------------------
     def _run(self) -> None:
