@@ -38,6 +38,7 @@ def test_round_trip_keys_headers(cluster: Cluster, topic_name: str, compression:
         null = p.send(topic_name, None, None, partition=1).result(10)
         mds = [f.result(10) for f in futs]
     assert len(delivered) == 300
+    assert all(md.timestamp_ms > 1_700_000_000_000 for md in mds)
     got = consume_all(cluster.bootstrap, topic_name, 301)
     assert len(got) == 301
     by_val = {r.value: r for r in got}

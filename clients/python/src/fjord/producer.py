@@ -448,7 +448,7 @@ class Producer:
                 f.set_exception(err)
             else:
                 off = -1 if base_offset is None or base_offset < 0 else base_offset + i
-                f.set_result(RecordMetadata(b.tp.topic, b.tp.partition, off, log_append_time or r.timestamp_ms))
+                f.set_result(RecordMetadata(b.tp.topic, b.tp.partition, off, log_append_time if log_append_time > 0 else r.timestamp_ms))
 
     def _fail_all(self, err: FjordError) -> None:
         with self._cond:
