@@ -37,6 +37,7 @@ func newClusterCmd(env *cliEnv) *cobra.Command {
 		},
 	})
 	cmd.AddCommand(newClusterStatusCmd(env, cf))
+	cmd.AddCommand(newClusterLogLevelCmd(env))
 	return cmd
 }
 

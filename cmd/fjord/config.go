@@ -36,6 +36,9 @@ type serveConfig struct {
 	ShutdownTimeout          time.Duration
 	LogLevel                 string
 	LogFormat                string
+	OTLPEndpoint             string
+	OTLPProtocol             string
+	OTLPInsecure             bool
 
 	Raft              string
 	RaftAdvertise     string
@@ -87,6 +90,9 @@ func (c *serveConfig) register(fs *pflag.FlagSet) {
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", 30*time.Second, "how long a graceful shutdown may take")
 	fs.StringVar(&c.LogLevel, "log-level", "info", "debug, info, warn or error")
 	fs.StringVar(&c.LogFormat, "log-format", "text", "text or json (written to stderr)")
+	fs.StringVar(&c.OTLPEndpoint, "otlp-endpoint", "", "OpenTelemetry collector HOST:PORT or URL receiving metrics and traces (default: OTEL_EXPORTER_OTLP_ENDPOINT, else no export)")
+	fs.StringVar(&c.OTLPProtocol, "otlp-protocol", "grpc", "OTLP protocol: grpc or http (protobuf)")
+	fs.BoolVar(&c.OTLPInsecure, "otlp-insecure", false, "talk to the OTLP collector without TLS (implied by an http:// endpoint)")
 	fs.StringVar(&c.Raft, "raft", "", "controller quorum (raft) listen address HOST:PORT; empty runs a single node")
 	fs.StringVar(&c.RaftAdvertise, "raft-advertise", "", "raft address peers dial when it differs from --raft (e.g. --raft 0.0.0.0:9093)")
 	fs.StringVar(&c.Peers, "peers", "", "static controller quorum including this node: ID@HOST:PORT,... (raft addresses)")
@@ -178,6 +184,7 @@ var serveValidators = map[string]func(v string) error{
 	"producer-id-expiration": positive,
 	"log-level":              oneOf("debug", "info", "warn", "error"),
 	"log-format":             oneOf("text", "json"),
+	"otlp-protocol":          oneOf("grpc", "http"),
 
 	"offsets-topic-partitions":         inRange(1, 10000),
 	"offsets-topic-replication-factor": atLeast(0),

@@ -48,15 +48,32 @@ SIGINT or SIGTERM shuts the broker down gracefully (bounded by
 	return cmd
 }
 
-// newLogger builds the broker's slog logger on w.
-func newLogger(w io.Writer, level, format string) *slog.Logger {
-	var lvl slog.Level
+// newLogger builds the broker's slog logger on w and the level it logs at,
+// which the broker can change at runtime (PUT /admin/log-level).
+func newLogger(w io.Writer, level, format string) (*slog.Logger, *slog.LevelVar) {
+	lvl := new(slog.LevelVar)
 	_ = lvl.UnmarshalText([]byte(strings.ToUpper(level))) // validated already
 	opts := &slog.HandlerOptions{Level: lvl}
 	if format == "json" {
-		return slog.New(slog.NewJSONHandler(w, opts))
+		return slog.New(slog.NewJSONHandler(w, opts)), lvl
 	}
-	return slog.New(slog.NewTextHandler(w, opts))
+	return slog.New(slog.NewTextHandler(w, opts)), lvl
+}
+
+// otlpOptions maps the OTLP settings; without --otlp-endpoint the standard
+// OTEL_EXPORTER_OTLP_ENDPOINT (and OTEL_EXPORTER_OTLP_PROTOCOL) turn export
+// on. The exporters read the other OTEL_EXPORTER_OTLP_* variables.
+func (c *serveConfig) otlpOptions(env *cliEnv) server.OTLPOptions {
+	o := server.OTLPOptions{Endpoint: c.OTLPEndpoint, Protocol: c.OTLPProtocol, Insecure: c.OTLPInsecure}
+	if o.Endpoint == "" {
+		if v, ok := env.getenv("OTEL_EXPORTER_OTLP_ENDPOINT"); ok {
+			o.Endpoint = v
+			if p, ok := env.getenv("OTEL_EXPORTER_OTLP_PROTOCOL"); ok && strings.HasPrefix(p, "http") {
+				o.Protocol = "http"
+			}
+		}
+	}
+	return o
 }
 
 // serverOptions maps the resolved configuration onto server.Options.
@@ -108,7 +125,7 @@ func (c *serveConfig) serverOptions(logger *slog.Logger) server.Options {
 
 // serve runs the broker until it fails or a signal asks it to stop.
 func serve(ctx context.Context, cfg *serveConfig, env *cliEnv) error {
-	logger := newLogger(env.stderr, cfg.LogLevel, cfg.LogFormat)
+	logger, level := newLogger(env.stderr, cfg.LogLevel, cfg.LogFormat)
 
 	// Listen for signals before binding, so none is missed in between.
 	sigs := make(chan os.Signal, 2)
@@ -118,7 +135,9 @@ func serve(ctx context.Context, cfg *serveConfig, env *cliEnv) error {
 	}
 	defer stopSignals()
 
-	srv, err := server.New(cfg.serverOptions(logger))
+	opts := cfg.serverOptions(logger)
+	opts.LogLevel, opts.OTLP = level, cfg.otlpOptions(env)
+	srv, err := server.New(opts)
 	if err != nil {
 		return fmt.Errorf("cannot start broker: %w", err)
 	}
