@@ -4,14 +4,18 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
 	fjord "github.com/fjordlog/fjord/clients/go"
+	"github.com/fjordlog/fjord/server/auth"
 )
 
 const defaultBrokers = "127.0.0.1:9092"
@@ -20,12 +24,16 @@ const defaultBrokers = "127.0.0.1:9092"
 type clientFlags struct {
 	brokers []string
 	timeout time.Duration
+	sec     securityFlags
+
+	security []fjord.Opt // TLS and token options, set by resolve
 }
 
 func addClientFlags(cmd *cobra.Command, f *clientFlags) {
 	pf := cmd.PersistentFlags()
 	pf.StringSliceVar(&f.brokers, "brokers", []string{defaultBrokers}, "seed brokers HOST:PORT[,HOST:PORT...] (env FJORD_BROKERS)")
 	pf.DurationVar(&f.timeout, "timeout", 10*time.Second, "how long to wait for a broker to answer a request (env FJORD_TIMEOUT)")
+	f.sec.register(pf)
 }
 
 // resolve applies FJORD_BROKERS and FJORD_TIMEOUT unless the flags were given.
@@ -61,6 +69,11 @@ func (f *clientFlags) resolve(cmd *cobra.Command, env *cliEnv) error {
 	if f.timeout <= 0 {
 		return usageErrorf(cmd, "--timeout must be positive")
 	}
+	sec, err := f.sec.resolve(cmd, env, brokers)
+	if err != nil {
+		return err
+	}
+	f.security = sec
 	return nil
 }
 
@@ -74,11 +87,11 @@ func (f *clientFlags) connect(ctx context.Context, cmd *cobra.Command, env *cliE
 	if err := f.probe(ctx); err != nil {
 		return nil, err
 	}
-	cl, err := fjord.NewClient(ctx,
+	cl, err := fjord.NewClient(ctx, append([]fjord.Opt{
 		fjord.SeedBrokers(f.brokers...),
 		fjord.ClientID("fjord-cli"),
 		fjord.RequestTimeout(f.timeout),
-	)
+	}, f.security...)...)
 	if err != nil {
 		return nil, f.unreachable(err)
 	}
@@ -95,7 +108,7 @@ func (f *clientFlags) probe(ctx context.Context) error {
 	done := make(chan int, len(f.brokers))
 	for i, b := range f.brokers {
 		go func() {
-			errs[i] = probeBroker(pctx, b, f.timeout)
+			errs[i] = probeBroker(pctx, b, f.timeout, f.security)
 			done <- i
 		}()
 	}
@@ -124,13 +137,13 @@ func (f *clientFlags) probe(ctx context.Context) error {
 }
 
 // probeBroker makes one metadata request to addr.
-func probeBroker(ctx context.Context, addr string, timeout time.Duration) error {
-	cl, err := fjord.NewClient(ctx,
+func probeBroker(ctx context.Context, addr string, timeout time.Duration, security []fjord.Opt) error {
+	cl, err := fjord.NewClient(ctx, append([]fjord.Opt{
 		fjord.SeedBrokers(addr),
 		fjord.ClientID("fjord-cli"),
 		fjord.RequestTimeout(timeout),
 		fjord.MaxRetries(0),
-	)
+	}, security...)...)
 	if err != nil {
 		return err
 	}
@@ -241,4 +254,81 @@ func protoError(code int32, reason, message string) error {
 		return errors.New(reason)
 	}
 	return fmt.Errorf("error code %d", code)
+}
+
+// securityFlags are the TLS and authentication flags of the operator
+// commands.
+type securityFlags struct {
+	tls                                bool
+	caFile, certFile, keyFile, svrName string
+	token                              string
+}
+
+func (s *securityFlags) register(pf *pflag.FlagSet) {
+	pf.BoolVar(&s.tls, "tls", false, "connect over TLS, verifying brokers with the system roots (env FJORD_TLS)")
+	pf.StringVar(&s.caFile, "tls-ca", "", "PEM CA certificate(s) verifying the brokers; implies --tls (env FJORD_TLS_CA)")
+	pf.StringVar(&s.certFile, "tls-cert", "", "PEM client certificate for mutual TLS; implies --tls (env FJORD_TLS_CERT)")
+	pf.StringVar(&s.keyFile, "tls-key", "", "PEM private key of --tls-cert (env FJORD_TLS_KEY)")
+	pf.StringVar(&s.svrName, "tls-server-name", "", "name to verify in the brokers' certificates instead of the dialed host (env FJORD_TLS_SERVER_NAME)")
+	pf.StringVar(&s.token, "token", "", "bearer token (static token or JWT) sent with every request; prefer the env FJORD_TOKEN, which ps does not show")
+}
+
+// resolve applies the FJORD_TLS* and FJORD_TOKEN environment variables to
+// flags not given and returns the client options they call for.
+func (s *securityFlags) resolve(cmd *cobra.Command, env *cliEnv, brokers []string) ([]fjord.Opt, error) {
+	for _, v := range []struct {
+		flag, env string
+		dst       *string
+	}{
+		{"tls-ca", "FJORD_TLS_CA", &s.caFile}, {"tls-cert", "FJORD_TLS_CERT", &s.certFile}, {"tls-key", "FJORD_TLS_KEY", &s.keyFile},
+		{"tls-server-name", "FJORD_TLS_SERVER_NAME", &s.svrName}, {"token", "FJORD_TOKEN", &s.token},
+	} {
+		if e, ok := env.getenv(v.env); ok && !cmd.Flags().Changed(v.flag) {
+			*v.dst = e
+		}
+	}
+	if e, ok := env.getenv("FJORD_TLS"); ok && !cmd.Flags().Changed("tls") {
+		b, err := strconv.ParseBool(e)
+		if err != nil {
+			return nil, fmt.Errorf("FJORD_TLS: invalid value %q: want true or false", e)
+		}
+		s.tls = b
+	}
+	var opts []fjord.Opt
+	useTLS := s.tls || s.caFile != "" || s.certFile != "" || s.svrName != ""
+	if useTLS {
+		cfg, err := auth.ClientTLSConfig(s.caFile, s.certFile, s.keyFile, s.svrName)
+		if err != nil {
+			return nil, usageErrorf(cmd, "%s", strings.TrimPrefix(err.Error(), "auth: "))
+		}
+		opts = append(opts, fjord.TLS(cfg))
+	} else if s.keyFile != "" {
+		return nil, usageErrorf(cmd, "--tls-key needs --tls-cert")
+	}
+	if s.token != "" {
+		switch {
+		case useTLS:
+			opts = append(opts, fjord.BearerToken(s.token))
+		case allLoopback(brokers):
+			opts = append(opts, fjord.InsecureBearerToken(s.token))
+		default:
+			return nil, usageErrorf(cmd, "--token needs TLS (--tls or --tls-ca) to reach a broker that is not on this machine")
+		}
+	}
+	return opts, nil
+}
+
+// allLoopback reports whether every address is on the loopback interface,
+// where a token may travel without TLS.
+func allLoopback(addrs []string) bool {
+	for _, a := range addrs {
+		host, _, err := net.SplitHostPort(a)
+		if err != nil {
+			return false
+		}
+		if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
+			return false
+		}
+	}
+	return true
 }
