@@ -101,7 +101,24 @@ breaking: tools
 	$(BIN)/buf breaking --against '.git#branch=main'
 
 ## test: everything CI runs
-test: checkgen lint test-go
+test: checkgen lint test-go test-sdks test-interop test-ui
+
+# SDKs with their own suites (clients/<lang>/Makefile: setup, test, bench,
+# interop-ready); each suite starts real `fjord serve` processes from bin/fjord.
+SDKS := python
+INTEROP_SDKS := go,$(subst $(space),$(comma),$(SDKS))
+space := $(subst ,, )
+comma := ,
+
+## test-sdks: every SDK's suite against the broker binary
+.PHONY: test-sdks test-interop
+test-sdks: build
+	@for l in $(SDKS); do echo "== clients/$$l"; $(MAKE) --no-print-directory -C clients/$$l test FJORD_BIN=$(CURDIR)/bin/fjord || exit 1; done
+
+## test-interop: records and Avro values across every SDK (internal/interop)
+test-interop: build
+	@for l in $(SDKS); do $(MAKE) --no-print-directory -C clients/$$l interop-ready || exit 1; done
+	FJORD_INTEROP=$(INTEROP_SDKS) $(GO) test -count=1 ./internal/interop/
 
 test-go: tools
 	$(GO) test -race -count=1 $(RACE_PKGS)
