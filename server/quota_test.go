@@ -189,6 +189,10 @@ func TestQuotaThrottlesUnaryCalls(t *testing.T) {
 		t.Fatalf("produce after the retry delay: %v", err)
 	}
 
+	if v, ok := sample(scrape(t, tb), "fjord_broker_throttle_time_seconds_total", `kind="produce"`); !ok || v < delay.Seconds()-0.001 {
+		t.Fatalf("fjord_broker_throttle_time_seconds_total{kind=produce} = %v (%v), want at least %v", v, ok, delay.Seconds())
+	}
+
 	// Fetch: the first read (all three batches) is served, the next refused.
 	if _, err := tb.fetch.Fetch(slow, fetchReq("q", 0, 0)); err != nil {
 		t.Fatalf("first fetch: %v", err)
