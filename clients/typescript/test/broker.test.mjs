@@ -1,0 +1,164 @@
+// Against one real `fjord serve`: produce/consume round trip with keys and
+// headers, compression, assign/seek/pause, admin, Avro through the
+// registry, and the documented error of every bad input.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { startBroker, waitFor } from "./harness.mjs";
+import { Producer, Consumer, Admin, RegistryClient, AvroSerializer, AvroDeserializer, UnknownTopicError, RecordTooLargeError, SchemaError, FjordError, InvalidRequestError } from "../dist/index.js";
+
+let broker, admin;
+before(async () => {
+  broker = await startBroker();
+  admin = new Admin({ bootstrap: broker.bootstrap });
+});
+after(async () => {
+  await admin?.close();
+  await broker?.stop();
+});
+
+const dec = new TextDecoder();
+/** use closes obj when the test ends. */
+const use = (t, obj) => {
+  t.after(() => obj.close());
+  return obj;
+};
+const str = (b) => (b === null ? null : dec.decode(b));
+
+async function readN(consumer, n, ms = 15000) {
+  const out = [];
+  const end = Date.now() + ms;
+  while (out.length < n && Date.now() < end) out.push(...(await consumer.poll(n - out.length, 500)));
+  return out;
+}
+
+test("produce and consume round trip with keys, null keys, headers and tombstones", async (t) => {
+  await admin.createTopic("roundtrip", 3, 1);
+  const producer = use(t, new Producer({ bootstrap: broker.bootstrap, clientId: "ts-test" }));
+  const sent = [];
+  for (let i = 0; i < 30; i++) {
+    sent.push(producer.send({ topic: "roundtrip", key: i % 3 === 0 ? null : `k${i % 5}`, value: i === 29 ? null : `v${i}`, headers: [{ key: "h", value: `x${i}` }, { key: "h", value: "" }], timestampMs: 1700000000000 + i }));
+  }
+  const mds = await Promise.all(sent);
+  // Same key, same partition (murmur2); offsets dense per partition.
+  const byKey = new Map();
+  mds.forEach((m, i) => {
+    if (i % 3 !== 0) {
+      const k = `k${i % 5}`;
+      if (byKey.has(k)) assert.equal(byKey.get(k), m.partition);
+      byKey.set(k, m.partition);
+    }
+  });
+  const consumer = use(t, new Consumer({ bootstrap: broker.bootstrap }));
+  consumer.assign([0, 1, 2].map((p) => ({ topic: "roundtrip", partition: p, offset: "earliest" })));
+  const got = await readN(consumer, 30);
+  assert.equal(got.length, 30);
+  for (const r of got) {
+    const i = Number(r.headers[0] && str(r.headers[0].value).slice(1));
+    assert.equal(r.offset, mds[i].offset);
+    assert.equal(r.partition, mds[i].partition);
+    assert.equal(str(r.key), i % 3 === 0 ? null : `k${i % 5}`);
+    assert.equal(str(r.value), i === 29 ? null : `v${i}`);
+    assert.equal(r.timestampMs, 1700000000000 + i);
+    assert.deepEqual(r.headers.map((h) => [h.key, str(h.value)]), [["h", `x${i}`], ["h", ""]]);
+  }
+});
+
+test("gzip and zstd batches round trip; for-await iteration; seek, pause and resume", async (t) => {
+  await admin.createTopic("compressed", 1, 1);
+  for (const compression of ["gzip", "zstd"]) {
+    const producer = use(t, new Producer({ bootstrap: broker.bootstrap, compression, lingerMs: 20 }));
+    await producer.sendAll(Array.from({ length: 50 }, (_, i) => ({ topic: "compressed", key: `${compression}${i}`, value: "x".repeat(200) })));
+  }
+  const consumer = use(t, new Consumer({ bootstrap: broker.bootstrap }));
+  consumer.assign([{ topic: "compressed", partition: 0, offset: "earliest" }]);
+  const keys = [];
+  for await (const r of consumer) {
+    keys.push(str(r.key));
+    if (keys.length === 100) break;
+  }
+  assert.deepEqual(keys, [...Array.from({ length: 50 }, (_, i) => `gzip${i}`), ...Array.from({ length: 50 }, (_, i) => `zstd${i}`)]);
+  consumer.seek("compressed", 0, 97);
+  assert.deepEqual((await readN(consumer, 3)).map((r) => r.offset), [97, 98, 99]);
+  consumer.seek("compressed", 0, 10);
+  consumer.pause([{ topic: "compressed", partition: 0 }]);
+  assert.deepEqual(await consumer.poll(10, 300), []);
+  consumer.resume([{ topic: "compressed", partition: 0 }]);
+  assert.equal((await readN(consumer, 1))[0].offset, 10);
+});
+
+test("admin: topics, configs, partitions, offsets", async (t) => {
+  await admin.createTopic("admin-t", 2, 1, { "retention.ms": "3600000" });
+  assert.ok((await admin.listTopics()).some((t) => t.name === "admin-t" && t.partitions === 2));
+  await assert.rejects(admin.createTopic("admin-t", 2, 1), (e) => e instanceof InvalidRequestError && e.reason === "TOPIC_ALREADY_EXISTS");
+  assert.equal((await admin.describeTopicConfigs("admin-t"))["retention.ms"], "3600000");
+  await admin.alterTopicConfigs("admin-t", { "retention.ms": "7200000" });
+  assert.equal((await admin.describeTopicConfigs("admin-t"))["retention.ms"], "7200000");
+  await admin.createPartitions("admin-t", 4);
+  const [d] = await admin.describeTopics(["admin-t"]);
+  assert.equal(d.partitions.length, 4);
+  const producer = use(t, new Producer({ bootstrap: broker.bootstrap }));
+  await producer.sendAll([1, 2, 3].map((i) => ({ topic: "admin-t", partition: 1, value: `v${i}` })));
+  assert.equal((await admin.listOffsets("admin-t", "latest")).get(1), 3);
+  await admin.deleteRecords("admin-t", { 1: 2 });
+  assert.equal((await admin.listOffsets("admin-t", "earliest")).get(1), 2);
+  assert.ok((await admin.describeCluster()).brokers.length === 1);
+  await admin.deleteTopics(["admin-t"]);
+  await waitFor(async () => !(await admin.listTopics()).some((t) => t.name === "admin-t"), 10000, "topic deleted");
+});
+
+test("Avro round trip through the registry (Confluent wire format, cached ids)", async (t) => {
+  await admin.createTopic("users", 1, 1);
+  const registry = new RegistryClient({ url: broker.registry });
+  const schema = { type: "record", name: "User", namespace: "com.example", fields: [{ name: "name", type: "string" }, { name: "age", type: "int" }, { name: "email", type: ["null", "string"], default: null }] };
+  const ser = new AvroSerializer(registry, schema);
+  const de = new AvroDeserializer(registry);
+  const producer = use(t, new Producer({ bootstrap: broker.bootstrap }));
+  const users = [{ name: "ada", age: 36, email: "ada@example.com" }, { name: "bob", age: 7, email: null }];
+  for (const u of users) await producer.send({ topic: "users", key: u.name, value: await ser.serialize("users", u) });
+  const id = await registry.register("users-value", JSON.stringify(schema));
+  assert.ok(id > 0);
+  assert.deepEqual(await registry.subjects(), ["users-value"]);
+  const consumer = use(t, new Consumer({ bootstrap: broker.bootstrap }));
+  consumer.assign([{ topic: "users", partition: 0, offset: "earliest" }]);
+  const recs = await readN(consumer, 2);
+  assert.equal(AvroDeserializer.schemaId(recs[0].value), id);
+  const values = await Promise.all(recs.map((r) => de.deserialize(r.value)));
+  assert.deepEqual(values.map((v) => ({ ...v })), users);
+  // A reader schema with a new defaulted field resolves old data.
+  const reader = new AvroDeserializer(registry, { ...schema, fields: [...schema.fields, { name: "tier", type: "string", default: "free" }] });
+  assert.equal((await reader.deserialize(recs[0].value)).tier, "free");
+});
+
+test("bad inputs give the documented errors", async (t) => {
+  await admin.createTopic("limits", 1, 1, { "max.message.bytes": "10000" });
+  const producer = use(t, new Producer({ bootstrap: broker.bootstrap, maxBatchBytes: 1 << 20, deliveryTimeoutMs: 10000 }));
+  await t.test("unknown topic: UnknownTopicError UNKNOWN_TOPIC_OR_PARTITION, not retriable", async () => {
+    await assert.rejects(producer.send({ topic: "no-such-topic", value: "x" }), (e) => e instanceof UnknownTopicError && e.reason === "UNKNOWN_TOPIC_OR_PARTITION" && !e.retriable && e.topic === "no-such-topic");
+    await assert.rejects(producer.send({ topic: "limits", partition: 7, value: "x" }), (e) => e instanceof UnknownTopicError);
+    await assert.rejects(admin.describeTopics(["no-such-topic"]), (e) => e.reason === "UNKNOWN_TOPIC_OR_PARTITION");
+    const c = use(t, new Consumer({ bootstrap: broker.bootstrap }));
+    c.assign([{ topic: "no-such-topic", partition: 0, offset: 0 }]);
+    await assert.rejects(waitFor(async () => { await c.poll(1, 200); return false; }, 10000), (e) => e instanceof UnknownTopicError);
+  });
+  await t.test("oversized record: RecordTooLargeError (broker MESSAGE_TOO_LARGE, client RECORD_TOO_LARGE)", async () => {
+    await assert.rejects(producer.send({ topic: "limits", value: new Uint8Array(20000) }), (e) => e instanceof RecordTooLargeError && e.reason === "MESSAGE_TOO_LARGE" && !e.retriable);
+    await assert.rejects(producer.send({ topic: "limits", value: new Uint8Array(2 << 20) }), (e) => e instanceof RecordTooLargeError && e.reason === "RECORD_TOO_LARGE");
+    // The producer keeps working after a refused batch (sequences roll back).
+    const md = await producer.send({ topic: "limits", value: "small" });
+    assert.equal(md.offset, 0);
+  });
+  await t.test("bad schema: SchemaError INVALID_SCHEMA (client-side parse and registry)", async () => {
+    const registry = new RegistryClient({ url: broker.registry });
+    assert.throws(() => new AvroSerializer(registry, '{"type":"record","name":"X"}'), (e) => e instanceof SchemaError && e.reason === "INVALID_SCHEMA");
+    await assert.rejects(registry.register("bad-value", '{"type":"nope"}'), (e) => e instanceof SchemaError && e.reason === "INVALID_SCHEMA");
+    const ser = new AvroSerializer(registry, '"long"');
+    await assert.rejects(ser.serialize("t", "not a long"), (e) => e instanceof SchemaError && e.reason === "SERIALIZATION");
+    await assert.rejects(new AvroDeserializer(registry).deserialize(new Uint8Array([0, 0, 0, 0x7f, 0x7f, 2])), (e) => e instanceof SchemaError && e.reason === "SCHEMA_NOT_FOUND");
+    await assert.rejects(new AvroDeserializer(registry).deserialize(new Uint8Array([1, 2])), (e) => e.reason === "SERIALIZATION");
+  });
+  await t.test("closed producer: ClosedError", async () => {
+    const p = new Producer({ bootstrap: broker.bootstrap });
+    await p.close();
+    await assert.rejects(p.send({ topic: "limits", value: "x" }), (e) => e instanceof FjordError && e.reason === "CLOSED");
+  });
+});
