@@ -552,7 +552,7 @@ export class Consumer implements AsyncDisposable, AsyncIterable<ConsumerRecord> 
   async close(): Promise<void> {
     if (this.closed) return;
     if (this.autoCommitTimer) clearInterval(this.autoCommitTimer);
-    if (this.autoCommit && this.parts.size > 0) await this.commit().catch(() => undefined);
+    if (this.autoCommit && this.parts.size > 0) await this.commit().catch((e) => { if (process.env.FJORD_DEBUG) console.error("close commit", e); });
     if (this.group) await this.group.leave();
     this.closed = true;
     this.abort.abort();
