@@ -8,7 +8,7 @@ they travel; clients/testdata/batches.json pins the bytes.
 from __future__ import annotations
 
 import gzip
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Sequence
 
 import google_crc32c
@@ -79,6 +79,16 @@ def _varint(v: int) -> bytes:
     return bytes(out)
 
 
+# Varints of small numbers, precomputed: the produce path writes several per record.
+_SMALL = 1 << 14
+_VARINTS = [_varint(i) for i in range(_SMALL)]
+
+
+def uvarint(v: int) -> bytes:
+    """The protobuf varint of v (two's complement for negative numbers)."""
+    return _VARINTS[v] if 0 <= v < _SMALL else _varint(v)
+
+
 def _vfield(num: int, v: int) -> bytes:
     return b"" if v == 0 else _varint(num << 3) + _varint(v)
 
@@ -95,18 +105,54 @@ class Header:
     value: bytes = b""
 
 
-@dataclass
 class Record:
     """A record as produced or consumed. key/value None means null."""
 
-    value: bytes | None
-    key: bytes | None = None
-    headers: list[Header] = field(default_factory=list)
-    timestamp_ms: int = 0
-    topic: str = ""
-    partition: int = -1
-    offset: int = -1
-    leader_epoch: int = -1
+    __slots__ = ("value", "key", "headers", "timestamp_ms", "topic", "partition", "offset", "leader_epoch")
+
+    def __init__(self, value: bytes | None, key: bytes | None = None, headers: list[Header] | None = None,
+                 timestamp_ms: int = 0, topic: str = "", partition: int = -1, offset: int = -1,
+                 leader_epoch: int = -1) -> None:
+        self.value = value
+        self.key = key
+        self.headers: list[Header] = [] if headers is None else headers
+        self.timestamp_ms = timestamp_ms
+        self.topic = topic
+        self.partition = partition
+        self.offset = offset
+        self.leader_epoch = leader_epoch
+
+    def _fields(self) -> tuple[object, ...]:
+        return tuple(getattr(self, f) for f in self.__slots__)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Record) and self._fields() == other._fields()
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, like the dataclass it replaces
+
+    def __repr__(self) -> str:
+        return "Record(" + ", ".join(f"{f}={getattr(self, f)!r}" for f in self.__slots__) + ")"
+
+
+def record_tail(key: bytes | None, value: bytes | None, headers: Sequence[Header] = ()) -> bytes:
+    """The key, value and headers fields (3, 4, 5) of a serialized fjord.v1.Record."""
+    out = b"" if key is None else b"\x1a" + uvarint(len(key)) + key
+    if value is not None:
+        out += b"\x22" + uvarint(len(value)) + value
+    for h in headers:
+        hb = h.key.encode()
+        body = (b"\x0a" + uvarint(len(hb)) + hb if hb else b"") + \
+            (b"\x12" + uvarint(len(h.value)) + h.value if h.value else b"")
+        out += b"\x2a" + uvarint(len(body)) + body
+    return out
+
+
+def record_entry(offset_delta: int, timestamp_delta: int, tail: bytes) -> bytes:
+    """One element of Records.records (field 1), serialized exactly like the deterministic protobuf
+    encoding: the entries of a batch concatenated are its serialized Records payload."""
+    body = (b"\x08" + uvarint(offset_delta) if offset_delta else b"") + \
+        (b"\x10" + uvarint(timestamp_delta) if timestamp_delta else b"") + tail
+    return b"\x0a" + uvarint(len(body)) + body
 
 
 def compress(codec: int, raw: bytes) -> bytes:
@@ -133,18 +179,9 @@ def decompress(codec: int, data: bytes) -> bytes:
 
 
 def encode_records(records: Sequence[Record], first_ts: int) -> bytes:
-    """Serializes records as a fjord.v1.Records message."""
-    msg = record_pb2.Records()
-    add = msg.records.add
-    for i, r in enumerate(records):
-        rec = add(offset_delta=i, timestamp_delta=r.timestamp_ms - first_ts)
-        if r.key is not None:
-            rec.key = r.key
-        if r.value is not None:
-            rec.value = r.value
-        for h in r.headers:
-            rec.headers.add(key=h.key, value=h.value)
-    return msg.SerializeToString(deterministic=True)
+    """Serializes records as a fjord.v1.Records message (byte-exact with the protobuf encoding)."""
+    return b"".join(record_entry(i, r.timestamp_ms - first_ts, record_tail(r.key, r.value, r.headers))
+                    for i, r in enumerate(records))
 
 
 def encode_batch(records: Sequence[Record], codec: int = COMPRESSION_NONE, producer_id: int = 0,
@@ -192,16 +229,20 @@ def decode_batch(batch: record_pb2.RecordBatch, topic: str, partition: int, from
         return []
     base, first, epoch = batch.base_offset, batch.first_timestamp, batch.leader_epoch
     log_append = batch.timestamp_type == record_pb2.TIMESTAMP_TYPE_LOG_APPEND_TIME
+    max_ts = batch.max_timestamp
     out: list[Record] = []
+    append = out.append
+    skip = from_offset - base
     for r in recs:
-        off = base + r.offset_delta
-        if off < from_offset:
+        od = r.offset_delta
+        if od < skip:
             continue
-        out.append(Record(
-            value=r.value if r.HasField("value") else None,
-            key=r.key if r.HasField("key") else None,
-            headers=[Header(h.key, h.value) for h in r.headers],
-            timestamp_ms=batch.max_timestamp if log_append else first + r.timestamp_delta,
-            topic=topic, partition=partition, offset=off, leader_epoch=epoch,
+        hs = r.headers
+        append(Record(
+            r.value if r.HasField("value") else None,
+            r.key if r.HasField("key") else None,
+            [Header(h.key, h.value) for h in hs] if hs else None,
+            max_ts if log_append else first + r.timestamp_delta,
+            topic, partition, base + od, epoch,
         ))
     return out

@@ -17,17 +17,21 @@ import random
 import threading
 import time
 from concurrent.futures import Future
-from dataclasses import dataclass, field
-from typing import Callable, Iterable, Protocol, Sequence
+from concurrent.futures import TimeoutError as FutureTimeoutError
+from dataclasses import dataclass
+from typing import Any, Callable, Iterable, Protocol, Sequence
 
 import grpc
 
-from fjord._codec import Header, Record, codec_from_name, encode_batch, key_partition
+from fjord._codec import _VARINTS, Header, Record, codec_from_name, finish_batch, key_partition, record_tail, uvarint
 from fjord.client import Client, ClientConfig, TopicPartition
 from fjord.errors import (REASON_CLOSED, REASON_INVALID_PRODUCER_EPOCH, REASON_OUT_OF_ORDER_SEQUENCE,
                           REASON_RECORD_TOO_LARGE, REASON_REQUEST_TIMED_OUT, REASON_UNKNOWN_PRODUCER_ID, ClosedError,
                           FjordError, from_proto, from_rpc, make_error)
-from fjord.v1 import produce_pb2, produce_pb2_grpc
+from fjord.v1 import produce_pb2, produce_pb2_grpc, record_pb2
+
+_time_ns = time.time_ns
+_monotonic = time.monotonic
 
 _ACKS = {"all": produce_pb2.ACKS_ALL, "leader": produce_pb2.ACKS_LEADER, "1": produce_pb2.ACKS_LEADER,
          "none": produce_pb2.ACKS_NONE, "0": produce_pb2.ACKS_NONE, "-1": produce_pb2.ACKS_ALL}
@@ -60,27 +64,170 @@ class RecordMetadata:
 DeliveryCallback = Callable[[FjordError | None, RecordMetadata | None], None]
 
 
-@dataclass
 class _Batch:
-    tp: TopicPartition
-    records: list[Record] = field(default_factory=list)
-    futures: list[Future[RecordMetadata]] = field(default_factory=list)
-    size: int = 0
-    created: float = 0.0
-    deadline: float = 0.0
-    attempts: int = 0
-    retry_at: float = 0.0
-    base_seq: int = -1
-    pid: tuple[int, int] = (0, 0)
-    encoded: bytes = b""
+    """An open or closed batch of one partition: its records as serialized Records entries."""
+
+    __slots__ = ("part", "buf", "n", "first_ts", "max_ts", "size", "created", "deadline", "attempts", "retry_at",
+                 "base_seq", "pid", "encoded", "maybe_written", "seq_errs", "done", "err", "base_offset",
+                 "log_append", "cond", "cbs", "watched")
+
+    def __init__(self, part: _Part, first_ts: int, now: float, deadline: float) -> None:
+        self.part = part
+        self.buf = bytearray()
+        self.n = 0
+        self.first_ts = first_ts
+        self.max_ts = first_ts
+        self.size = 0
+        self.created = now
+        self.deadline = deadline
+        self.attempts = 0
+        self.retry_at = 0.0
+        self.base_seq = -1  # stamped on the first send, kept through retries
+        self.pid = (0, 0)
+        self.encoded = b""
+        self.maybe_written: FjordError | None = None  # an attempt's outcome was unknown
+        self.seq_errs = 0
+        self.done = False
+        self.err: BaseException | None = None
+        self.base_offset = -1
+        self.log_append = 0
+        self.cond = threading.Condition()  # reentrant: concurrent.futures.wait acquires each future's
+        self.cbs: list[tuple[_RecordFuture, Callable[[Future[RecordMetadata]], object]]] = []
+        self.watched: list[_RecordFuture] = []  # futures with concurrent.futures waiters
+
+    def resolve(self, base_offset: int, err: BaseException | None, log_append: int) -> None:
+        with self.cond:
+            self.base_offset, self.err, self.log_append = base_offset, err, log_append
+            self.done = True
+            self.cond.notify_all()
+            cbs, watched = self.cbs, self.watched
+            self.cbs, self.watched = [], []
+        for f in watched:
+            for w in f._wl:
+                if err is None:
+                    w.add_result(f)
+                else:
+                    w.add_exception(f)
+        for f, fn in cbs:
+            try:
+                fn(f)
+            except Exception:  # like concurrent.futures: a callback's failure does not stop the others
+                pass
+
+    def records(self) -> list[Record]:
+        """The batch's records decoded again (for on_possible_duplicates)."""
+        tp = self.part.tp
+        return [Record(r.value if r.HasField("value") else None, r.key if r.HasField("key") else None,
+                       [Header(h.key, h.value) for h in r.headers], self.first_ts + r.timestamp_delta,
+                       tp.topic, tp.partition)
+                for r in record_pb2.Records.FromString(bytes(self.buf)).records]
 
 
-@dataclass
+class _RecordFuture(Future):  # type: ignore[type-arg]
+    """The Future send() returns: a light handle on its batch's outcome (no lock of its own).
+
+    Behaves as a concurrent.futures.Future (result, exception, done, add_done_callback,
+    concurrent.futures.wait/as_completed, asyncio.wrap_future); it cannot be cancelled.
+    """
+
+    def __init__(self, batch: _Batch, index: int, timestamp_ms: int) -> None:  # no Future.__init__: no lock
+        self._b = batch
+        self._i = index
+        self._ts = timestamp_ms
+
+    # The internals concurrent.futures.wait and as_completed use.
+    @property
+    def _condition(self) -> threading.Condition:  # type: ignore[override]
+        return self._b.cond
+
+    @property
+    def _state(self) -> str:  # type: ignore[override]
+        return "FINISHED" if self._b.done else "PENDING"
+
+    @property
+    def _waiters(self) -> list[Any]:  # type: ignore[override]
+        wl = self.__dict__.get("_wl")
+        if wl is None:
+            wl = self.__dict__["_wl"] = []
+            self._b.watched.append(self)
+        return wl
+
+    def __repr__(self) -> str:
+        b = self._b
+        return f"<RecordFuture {b.part.tp.topic}-{b.part.tp.partition} #{self._i} {'done' if b.done else 'pending'}>"
+
+    def cancel(self) -> bool:
+        return False
+
+    def cancelled(self) -> bool:
+        return False
+
+    def running(self) -> bool:
+        return not self._b.done
+
+    def done(self) -> bool:
+        return self._b.done
+
+    def set_running_or_notify_cancel(self) -> bool:
+        return True
+
+    def _wait(self, timeout: float | None) -> _Batch:
+        b = self._b
+        if not b.done:
+            with b.cond:
+                if not b.cond.wait_for(lambda: b.done, timeout):
+                    raise FutureTimeoutError()
+        return b
+
+    def result(self, timeout: float | None = None) -> RecordMetadata:
+        b = self._wait(timeout)
+        if b.err is not None:
+            raise b.err
+        tp = b.part.tp
+        return RecordMetadata(tp.topic, tp.partition, -1 if b.base_offset < 0 else b.base_offset + self._i,
+                              b.log_append if b.log_append > 0 else self._ts)
+
+    def exception(self, timeout: float | None = None) -> BaseException | None:
+        return self._wait(timeout).err
+
+    def add_done_callback(self, fn: Callable[[Future[RecordMetadata]], object]) -> None:
+        b = self._b
+        with b.cond:
+            if not b.done:
+                b.cbs.append((self, fn))
+                return
+        fn(self)
+
+    def set_result(self, result: object) -> None:
+        raise RuntimeError("fjord: a producer future is resolved by the producer")
+
+    def set_exception(self, exception: BaseException | None) -> None:
+        raise RuntimeError("fjord: a producer future is resolved by the producer")
+
+
 class _Part:
-    open: _Batch | None = None
-    queue: collections.deque[_Batch] = field(default_factory=collections.deque)
-    inflight: bool = False
-    next_seq: int = 0
+    __slots__ = ("tp", "open", "queue", "inflight", "pid", "seq", "rewrite")
+
+    def __init__(self, tp: TopicPartition) -> None:
+        self.tp = tp
+        self.open: _Batch | None = None
+        self.queue: collections.deque[_Batch] = collections.deque()
+        self.inflight = False
+        self.pid: tuple[int, int] | None = None  # the epoch this partition's sequence runs under
+        self.seq = 0
+        self.rewrite = False  # the sequence restarts under a new epoch (after a sequence error)
+
+
+class _Topic:
+    __slots__ = ("name", "n", "checked", "parts", "sticky", "sticky_batch")
+
+    def __init__(self, name: str, n: int, now: float) -> None:
+        self.name = name
+        self.n = n
+        self.checked = now
+        self.parts: list[_Part | None] = [None] * n
+        self.sticky = -1
+        self.sticky_batch: _Batch | None = None
 
 
 class Producer:
@@ -94,6 +241,9 @@ class Producer:
         partitioner: a :class:`Partitioner` for records without an explicit partition
             [murmur2 of the key; keyless records stick to one partition per batch].
         idempotence: stamp producer id/epoch/sequence so retries never duplicate [True].
+        on_possible_duplicates: called (on the sender thread) with the records of a batch
+            sent again under a new epoch after an attempt whose outcome was unknown: the
+            only records an idempotent producer may write twice [None].
         delivery_timeout: seconds a record may take, retries included [120].
         max_buffered_bytes: send() blocks while this much is unsent [64 MiB].
         max_request_bytes: larger records fail with RecordTooLargeError at once [16 MiB].
@@ -102,6 +252,7 @@ class Producer:
     def __init__(self, bootstrap: str | Sequence[str], *, client_id: str = "", acks: str = "all",
                  linger_ms: float = 5.0, batch_bytes: int = 1 << 20, compression: str = "none",
                  partitioner: Partitioner | None = None, idempotence: bool = True,
+                 on_possible_duplicates: Callable[[list[Record]], None] | None = None,
                  delivery_timeout: float = 120.0, request_timeout: float = 30.0, retry_backoff: float = 0.1,
                  max_buffered_bytes: int = 64 << 20, max_request_bytes: int = 16 << 20) -> None:
         if acks not in _ACKS:
@@ -114,19 +265,20 @@ class Producer:
         self._codec = codec_from_name(compression)
         self._partitioner = partitioner
         self._idempotent = idempotence and self._acks == produce_pb2.ACKS_ALL
+        self._on_dups = on_possible_duplicates
         self._delivery_timeout = delivery_timeout
         self._max_buffered = max_buffered_bytes
         self._max_request = max_request_bytes
-        self._cond = threading.Condition()  # guards every field below
+        self._lock = threading.Lock()  # guards every field below
+        self._cond = threading.Condition(self._lock)
         self._parts: dict[TopicPartition, _Part] = {}
-        self._sticky: dict[str, tuple[int, _Batch | None]] = {}
-        self._nparts: dict[str, tuple[float, int]] = {}  # topic -> (when, partition count), send() thread cache
+        self._topics: dict[str, _Topic] = {}
         self._buffered = 0
-        self._pending = 0  # records accepted and not yet resolved
+        self._pending = 0  # batches closed or open and not yet resolved, in records
         self._flushing = 0
         self._closing = False
         self._pid: tuple[int, int] | None = None
-        self._need_bump = False
+        self._bump_from: tuple[int, int] | None = None  # a new epoch of this pid is wanted
         self._fatal: FjordError | None = None
         self._sender = threading.Thread(target=self._run, name="fjord-producer-sender", daemon=True)
         self._sender.start()
@@ -140,7 +292,82 @@ class Producer:
         The future fails with a FjordError subclass (UnknownTopicError, RecordTooLargeError, ...).
         callback(err, metadata), if given, runs once the outcome is known, on a client thread.
         """
-        fut: Future[RecordMetadata] = Future()
+        ts = _time_ns() // 1_000_000 if timestamp_ms is None else timestamp_ms
+        if headers:
+            tail = record_tail(key, value, [h if isinstance(h, Header) else Header(h[0], bytes(h[1]))
+                                            for h in headers])
+        else:
+            # record_tail inlined: this is the hot path.
+            tail = b"" if key is None else b"\x1a" + uvarint(len(key)) + key
+            if value is not None:
+                n = len(value)
+                tail += b"\x22" + (_VARINTS[n] if n < 16384 else uvarint(n)) + value
+        size = _RECORD_OVERHEAD + len(tail)
+        try:
+            if size > self._max_request:
+                raise make_error(f"record of {size} bytes is larger than max_request_bytes {self._max_request}",
+                                 reason=REASON_RECORD_TOO_LARGE, topic=topic)
+            t = self._topics.get(topic)
+            if t is None or _monotonic() - t.checked >= 5.0:
+                t = self._topic(topic)
+            n = t.n
+            if partition is None:
+                if key is not None or self._partitioner is not None:
+                    partition = self._choose(topic, key, n)
+            elif not 0 <= partition < n:
+                raise make_error(f"partition {partition} out of range [0, {n})", reason="UNKNOWN_TOPIC_OR_PARTITION",
+                                 topic=topic, partition=partition)
+            with self._lock:
+                if partition is None:  # sticky: keyless records fill one partition's batch, then move on
+                    partition = t.sticky
+                    if partition < 0 or partition >= n or (
+                            t.sticky_batch is not None and (t.parts[partition] or _NOPART).open is not t.sticky_batch):
+                        partition = self._new_sticky(t)
+                    sticky = True
+                else:
+                    sticky = False
+                part = t.parts[partition]
+                if part is None:
+                    part = t.parts[partition] = self._parts[TopicPartition(topic, partition)] = \
+                        _Part(TopicPartition(topic, partition))
+                if self._buffered + size > self._max_buffered:
+                    self._wait_buffer(part.tp, size)
+                if self._closing:
+                    raise ClosedError("producer closed", reason=REASON_CLOSED)
+                if self._fatal is not None:
+                    raise self._fatal
+                b = part.open
+                if b is not None and b.size + size > self._batch_bytes and b.n:
+                    part.queue.append(b)
+                    b = None
+                    self._cond.notify()
+                if b is None:
+                    now = _monotonic()
+                    b = part.open = _Batch(part, ts, now, now + self._delivery_timeout)
+                    self._cond.notify()  # the sender's linger timer starts
+                i = b.n
+                d = ts - b.first_ts
+                if d > 0 and ts > b.max_ts:
+                    b.max_ts = ts
+                body = (b"\x08" + _VARINTS[i] if 0 < i < 16384 else b"\x08" + uvarint(i) if i else b"") + \
+                    (b"\x10" + _VARINTS[d] if 0 < d < 16384 else b"\x10" + uvarint(d) if d else b"") + tail
+                ln = len(body)
+                b.buf += (b"\x0a" + _VARINTS[ln] + body) if ln < 16384 else (b"\x0a" + uvarint(ln) + body)
+                b.n = i + 1
+                b.size += size
+                self._buffered += size
+                self._pending += 1
+                if sticky:
+                    t.sticky_batch = b
+                if b.size >= self._batch_bytes:
+                    part.queue.append(b)
+                    part.open = None
+                    self._cond.notify()
+                fut = _RecordFuture(b, i, ts)
+        except FjordError as e:
+            f: Future[RecordMetadata] = Future()
+            f.set_exception(e)
+            fut = f
         if callback is not None:
             cb = callback
 
@@ -151,23 +378,6 @@ class Producer:
                 else:
                     cb(e if isinstance(e, FjordError) else FjordError(str(e)), None)
             fut.add_done_callback(done)
-        hdrs = [h if isinstance(h, Header) else Header(h[0], bytes(h[1])) for h in headers or ()]
-        rec = Record(value=value, key=key, headers=hdrs,
-                     timestamp_ms=int(time.time() * 1000) if timestamp_ms is None else timestamp_ms, topic=topic)
-        size = _RECORD_OVERHEAD + len(key or b"") + len(value or b"") + sum(len(h.key) + len(h.value) + 4 for h in hdrs)
-        try:
-            if size > self._max_request:
-                raise make_error(f"record of {size} bytes is larger than max_request_bytes {self._max_request}",
-                                 reason=REASON_RECORD_TOO_LARGE, topic=topic)
-            n = self._num_partitions(topic)
-            if partition is None and (key is not None or self._partitioner is not None):
-                partition = self._choose(topic, key, n)
-            elif partition is not None and not 0 <= partition < n:
-                raise make_error(f"partition {partition} out of range [0, {n})", reason="UNKNOWN_TOPIC_OR_PARTITION",
-                                 topic=topic, partition=partition)
-            self._append(topic, partition, n, rec, fut, size)
-        except FjordError as e:
-            fut.set_exception(e)
         return fut
 
     def produce(self, topic: str, value: bytes | None, key: bytes | None = None, **kw: object) -> RecordMetadata:
@@ -207,26 +417,26 @@ class Producer:
         self.close()
 
     # -- accumulation -----------------------------------------------------------------------
-    def _num_partitions(self, topic: str) -> int:
-        hit = self._nparts.get(topic)
-        now = time.monotonic()
-        if hit is not None and now - hit[0] < 5.0:
-            return hit[1]
+    def _topic(self, topic: str) -> _Topic:
+        """The topic's accumulation state, its partition count refreshed every 5 s."""
         n = len(self._client.retry(lambda: self._client.topic(topic), timeout=min(self._delivery_timeout, 10.0)).partitions)
-        self._nparts[topic] = (now, n)
-        return n
+        with self._lock:
+            t = self._topics.get(topic)
+            now = _monotonic()
+            if t is None:
+                t = self._topics[topic] = _Topic(topic, n, now)
+            else:
+                if n > t.n:
+                    t.parts.extend([None] * (n - t.n))
+                    t.n = n
+                t.checked = now
+            return t
 
-    def _sticky_partition(self, topic: str, n: int) -> int:
-        # Keyless records fill one partition's batch, then move on (called with the lock held).
-        cur = self._sticky.get(topic)
-        if cur is not None and cur[0] < n:
-            part = self._parts.get(TopicPartition(topic, cur[0]))
-            if cur[1] is None or (part is not None and part.open is cur[1]):
-                return cur[0]
-        p = random.randrange(n)
-        if cur is not None and n > 1 and p == cur[0]:
-            p = (p + 1) % n
-        self._sticky[topic] = (p, None)
+    def _new_sticky(self, t: _Topic) -> int:
+        p = random.randrange(t.n)
+        if t.n > 1 and p == t.sticky:
+            p = (p + 1) % t.n
+        t.sticky, t.sticky_batch = p, None
         return p
 
     def _choose(self, topic: str, key: bytes | None, n: int) -> int:
@@ -237,43 +447,6 @@ class Producer:
             return p
         assert key is not None
         return key_partition(key, n)
-
-    def _append(self, topic: str, partition: int | None, n: int, rec: Record, fut: Future[RecordMetadata],
-                size: int) -> None:
-        with self._cond:
-            if partition is None:
-                partition = self._sticky_partition(topic, n)
-            tp = TopicPartition(topic, partition)
-            if self._buffered + size > self._max_buffered:
-                self._wait_buffer(tp, size)
-            if self._closing:
-                raise ClosedError("producer closed", reason=REASON_CLOSED)
-            if self._fatal is not None:
-                raise self._fatal
-            part = self._parts.get(tp)
-            if part is None:
-                part = self._parts[tp] = _Part()
-            b = part.open
-            if b is not None and b.size + size > self._batch_bytes and b.records:
-                part.queue.append(b)
-                b = None
-                self._cond.notify_all()
-            if b is None:
-                now = time.monotonic()
-                b = part.open = _Batch(tp, created=now, deadline=now + self._delivery_timeout)
-                self._cond.notify_all()  # the sender's linger timer starts
-            b.records.append(rec)
-            b.futures.append(fut)
-            b.size += size
-            self._buffered += size
-            self._pending += 1
-            st = self._sticky.get(tp.topic)
-            if st is not None and st[0] == tp.partition and st[1] is None:
-                self._sticky[tp.topic] = (tp.partition, b)
-            if b.size >= self._batch_bytes:
-                part.queue.append(b)
-                part.open = None
-                self._cond.notify_all()
 
     def _wait_buffer(self, tp: TopicPartition, size: int) -> None:
         deadline = time.monotonic() + self._delivery_timeout
@@ -329,10 +502,11 @@ class Producer:
         return out
 
     def _ensure_pid(self) -> None:
+        """Gets the producer id, or a new epoch when a partition's sequence must restart."""
         if not self._idempotent:
             return
         with self._cond:
-            if self._pid is not None and not self._need_bump:
+            if self._pid is not None and (self._bump_from is None or self._bump_from != self._pid):
                 return
             cur = self._pid
         req = produce_pb2.InitProducerIdRequest()
@@ -342,28 +516,45 @@ class Producer:
             produce_pb2_grpc.ProduceServiceStub(self._client.any_channel()).InitProducerId, req))
         with self._cond:
             self._pid = (resp.producer_id, resp.producer_epoch)
-            self._need_bump = False
-            for part in self._parts.values():
-                part.next_seq = 0
-                for b in part.queue:
-                    b.base_seq = -1
+            self._bump_from = None
 
     def _stamp(self, b: _Batch) -> bytes:
+        """b's encoded batch: stamped with its partition's next sequence numbers when first sent, and
+        kept through retries. Only a sequence restart (a sequence error on the partition's first
+        unresolved batch, once the new epoch is there) stamps it again, from 0."""
+        risky = False
         with self._cond:
             pid = self._pid or (0, 0)
-            if self._idempotent and (b.base_seq < 0 or b.pid != pid):
-                part = self._parts[b.tp]
-                b.base_seq, b.pid, b.encoded = part.next_seq, pid, b""
-                part.next_seq = (part.next_seq + len(b.records)) & 0x7FFFFFFF
+            part = b.part
+            if self._idempotent:
+                if b.base_seq < 0:
+                    if part.pid != pid:  # nothing of the partition is unresolved: move to the new epoch
+                        part.pid, part.seq, part.rewrite = pid, 0, False
+                    b.base_seq, b.pid, b.encoded = part.seq, pid, b""
+                    part.seq = (part.seq + b.n) & 0x7FFFFFFF
+                elif part.rewrite and part.pid != pid:
+                    part.pid, part.rewrite = pid, False
+                    b.base_seq, b.pid, b.encoded = 0, pid, b""
+                    part.seq = b.n & 0x7FFFFFFF
+                    risky = b.maybe_written is not None
+        if risky and self._on_dups is not None:
+            try:
+                self._on_dups(b.records())
+            except Exception:
+                pass
         if not b.encoded:
-            b.encoded = encode_batch(b.records, self._codec, b.pid[0], b.pid[1], max(b.base_seq, 0))
+            b.encoded = finish_batch(bytes(b.buf), b.n, b.first_ts, b.max_ts, self._codec, b.pid[0], b.pid[1],
+                                     max(b.base_seq, 0))
         return b.encoded
 
     def _dispatch(self, ready: list[_Batch]) -> None:
         by_leader: dict[int, list[_Batch]] = {}
         for b in ready:
             try:
-                leader = self._client.leader(b.tp.topic, b.tp.partition).leader_id
+                if b.part.rewrite and self._pid == b.part.pid:
+                    raise make_error("waiting for a new producer epoch", reason=REASON_UNKNOWN_PRODUCER_ID,
+                                     retriable=True)  # the bump failed: try again
+                leader = self._client.leader(b.part.tp.topic, b.part.tp.partition).leader_id
                 by_leader.setdefault(leader, []).append(b)
             except FjordError as e:
                 self._finish(b, None, e, retry=True)
@@ -374,17 +565,23 @@ class Producer:
                 for b in batches:
                     self._finish(b, None, e, retry=True)
                 continue
-            topics: dict[str, list[produce_pb2.ProducePartitionData]] = {}
+            # The request is written by hand around the encoded batches (no parse and re-serialize).
+            topics: dict[str, list[bytes]] = {}
             for b in batches:
-                pd = produce_pb2.ProducePartitionData(partition=b.tp.partition)
-                pd.batches.add().MergeFromString(self._stamp(b))
-                topics.setdefault(b.tp.topic, []).append(pd)
-            req = produce_pb2.ProduceRequest(acks=self._acks, timeout_ms=int(self._client.cfg.request_timeout * 1000),
-                                             topics=[produce_pb2.ProduceTopicData(topic=t, partitions=ps)
-                                                     for t, ps in topics.items()])
-            stub = produce_pb2_grpc.ProduceServiceStub(ch)
-            call = stub.Produce.future(req, timeout=self._client.cfg.request_timeout + 5,
-                                       metadata=self._client.call_metadata)
+                tp = b.part.tp
+                enc = self._stamp(b)
+                pd = (b"\x08" + uvarint(tp.partition) if tp.partition else b"") + b"\x12" + uvarint(len(enc)) + enc
+                topics.setdefault(tp.topic, []).append(b"\x12" + uvarint(len(pd)) + pd)
+            timeout_ms = int(self._client.cfg.request_timeout * 1000)
+            req = bytearray((b"\x08" + uvarint(self._acks) if self._acks else b"") +
+                            (b"\x10" + uvarint(timeout_ms) if timeout_ms else b""))
+            for t, pds in topics.items():
+                tb = t.encode()
+                body = b"".join([b"\x0a" + uvarint(len(tb)) + tb, *pds])
+                req += b"\x1a" + uvarint(len(body)) + body
+            call = ch.unary_unary(_PRODUCE_METHOD, request_serializer=bytes,
+                                  response_deserializer=produce_pb2.ProduceResponse.FromString).future(
+                req, timeout=self._client.cfg.request_timeout + 5, metadata=self._client.call_metadata)
             call.add_done_callback(lambda f, bs=batches: self._on_response(f, bs))
 
     def _on_response(self, call: "grpc.Future[produce_pb2.ProduceResponse]", batches: list[_Batch]) -> None:
@@ -401,54 +598,69 @@ class Producer:
             return
         results = {(t.topic, p.partition): p for t in resp.topics for p in t.partitions}
         for b in batches:
-            pr = results.get((b.tp.topic, b.tp.partition))
+            tp = b.part.tp
+            pr = results.get((tp.topic, tp.partition))
             if pr is None:
                 if self._acks == produce_pb2.ACKS_NONE:
                     self._finish(b, -1, None, retry=False)
                 else:
                     self._finish(b, None, FjordError("no result for partition", reason="INVALID_REQUEST",
-                                                     topic=b.tp.topic, partition=b.tp.partition), retry=False)
+                                                     topic=tp.topic, partition=tp.partition), retry=False)
                 continue
-            perr = from_proto(pr.error, b.tp.topic, b.tp.partition) if pr.HasField("error") else None
+            perr = from_proto(pr.error, tp.topic, tp.partition) if pr.HasField("error") else None
             self._finish(b, pr.base_offset, perr, retry=True, log_append_time=pr.log_append_time)
 
     def _finish(self, b: _Batch, base_offset: int | None, err: FjordError | None, *, retry: bool,
                 log_append_time: int = 0) -> None:
         now = time.monotonic()
+        part = b.part
         if err is not None:
             b.attempts += 1
-            if err.reason in (REASON_OUT_OF_ORDER_SEQUENCE, REASON_UNKNOWN_PRODUCER_ID) and self._idempotent:
-                # KIP-360: bump the epoch and restart this partition's sequence.
+            if err.indefinite and b.maybe_written is None and b.base_seq >= 0:
+                b.maybe_written = err
+            backoff = max(self._client.backoff(b.attempts - b.seq_errs), err.retry_after)
+            if self._idempotent and err.reason in (REASON_OUT_OF_ORDER_SEQUENCE, REASON_UNKNOWN_PRODUCER_ID):
+                # KIP-360: b is its partition's first unresolved batch (one batch in flight per
+                # partition, in order), so the broker lost the producer's sequence, or a batch before
+                # b failed for good unwritten: restart the sequence under a new epoch. _stamp reports b
+                # to on_possible_duplicates if an earlier attempt of it may have been written.
+                b.seq_errs += 1
                 with self._cond:
-                    self._need_bump = True
-                err.retriable = True
-            if retry and err.retriable and now + self._client.backoff(b.attempts) < b.deadline and not self._closing:
-                self._client.invalidate(b.tp.topic)
+                    part.rewrite = True
+                    if self._pid is not None and self._pid == part.pid:
+                        self._bump_from = self._pid
+                err = make_error(err.message, reason=err.reason, code=err.code, retriable=True,
+                                 indefinite=b.maybe_written is not None, metadata=err.metadata,
+                                 topic=err.topic, partition=err.partition)
+                backoff = 0.0
+            if retry and err.retriable and now + backoff < b.deadline and not self._closing \
+                    and err.reason != REASON_INVALID_PRODUCER_EPOCH:
+                if err.reason not in (REASON_OUT_OF_ORDER_SEQUENCE, REASON_UNKNOWN_PRODUCER_ID):
+                    self._client.invalidate(part.tp.topic)
                 with self._cond:
-                    b.retry_at = now + max(self._client.backoff(b.attempts), err.retry_after)
-                    part = self._parts[b.tp]
+                    b.retry_at = now + backoff
                     part.queue.appendleft(b)
                     part.inflight = False
                     self._cond.notify_all()
                 return
-            if err.reason == REASON_INVALID_PRODUCER_EPOCH:
-                with self._cond:
+            if b.maybe_written is not None and not err.indefinite:
+                # An earlier attempt may have been written: the outcome is unknown, whatever the last error.
+                err = make_error(f"{err.message} (an earlier attempt may have been written: {b.maybe_written})",
+                                 reason=err.reason, code=err.code, retriable=err.retriable, indefinite=True,
+                                 metadata=err.metadata, topic=err.topic, partition=err.partition)
+            with self._cond:
+                if err.reason == REASON_INVALID_PRODUCER_EPOCH:
                     self._fatal = err
-            elif self._idempotent and b.base_seq >= 0:
-                with self._cond:
-                    self._need_bump = True  # the sequence has a hole now
+                elif self._idempotent and b.base_seq >= 0 and not err.indefinite and part.pid == b.pid and \
+                        part.seq == (b.base_seq + b.n) & 0x7FFFFFFF:
+                    part.seq = b.base_seq  # certainly not written, nothing stamped after it: no gap
+                # else, if it was not written after all, the next batch finds the gap (a sequence error).
         with self._cond:
-            part = self._parts[b.tp]
             part.inflight = False
             self._buffered -= b.size
-            self._pending -= len(b.records)
+            self._pending -= b.n
             self._cond.notify_all()
-        for i, (r, f) in enumerate(zip(b.records, b.futures)):
-            if err is not None:
-                f.set_exception(err)
-            else:
-                off = -1 if base_offset is None or base_offset < 0 else base_offset + i
-                f.set_result(RecordMetadata(b.tp.topic, b.tp.partition, off, log_append_time if log_append_time > 0 else r.timestamp_ms))
+        b.resolve(-1 if base_offset is None or base_offset < 0 else base_offset, err, log_append_time)
 
     def _fail_all(self, err: FjordError) -> None:
         with self._cond:
@@ -459,11 +671,14 @@ class Producer:
                 if part.open is not None:
                     left.append(part.open)
                     part.open = None
-        for b in left:
-            with self._cond:
+            for b in left:
                 self._buffered -= b.size
-                self._pending -= len(b.records)
-                self._cond.notify_all()
-            for f in b.futures:
-                if not f.done():
-                    f.set_exception(err)
+                self._pending -= b.n
+            self._cond.notify_all()
+        for b in left:
+            if not b.done:
+                b.resolve(-1, err, 0)
+
+
+_NOPART = _Part(TopicPartition("", -1))
+_PRODUCE_METHOD = "/fjord.v1.ProduceService/Produce"
