@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"net"
 	"net/http"
 	"strconv"
@@ -147,7 +146,8 @@ func (c *Console) messages(w http.ResponseWriter, r *http.Request) {
 	}
 	data["Partition"] = pd
 	// Where to start: an offset, a time, or the last Limit records.
-	var at fjord.Offset
+	var start int64
+	var at *time.Time
 	switch {
 	case bq.Offset != "":
 		n, err := strconv.ParseInt(bq.Offset, 10, 64)
@@ -155,18 +155,18 @@ func (c *Console) messages(w http.ResponseWriter, r *http.Request) {
 			render(status.Errorf(codes.InvalidArgument, "offset %q is not a non-negative integer", bq.Offset))
 			return
 		}
-		at = fjord.AtOffset(max(n, pd.GetLogStartOffset()))
+		start = max(n, pd.GetLogStartOffset())
 	case bq.Timestamp != "":
 		t, err := parseTime(bq.Timestamp)
 		if err != nil {
 			render(err)
 			return
 		}
-		at = fjord.AtTime(t)
+		at = &t
 	default:
-		at = fjord.AtOffset(max(pd.GetHighWatermark()-int64(bq.Limit), pd.GetLogStartOffset()))
+		start = max(pd.GetHighWatermark()-int64(bq.Limit), pd.GetLogStartOffset())
 	}
-	recs, err := c.browse(r, name, bq.Partition, at, bq.Limit, pd.GetHighWatermark())
+	recs, err := c.browse(r, name, bq.Partition, start, at, bq.Limit, pd.GetHighWatermark())
 	data["Records"] = recs
 	render(err)
 }
@@ -185,9 +185,10 @@ func parseTime(s string) (time.Time, error) {
 	return time.Time{}, status.Errorf(codes.InvalidArgument, "timestamp %q is neither RFC 3339 (2006-01-02T15:04:05Z) nor Unix milliseconds", s)
 }
 
-// browse reads up to limit records of one partition from at, stopping at
-// the high watermark hw the page was described with.
-func (c *Console) browse(r *http.Request, topic string, partition int32, at fjord.Offset, limit int, hw int64) ([]shownRecord, error) {
+// browse reads up to limit records of one partition from offset start (or
+// from the first record at or after time at, if set), stopping at the high
+// watermark hw the page was described with.
+func (c *Console) browse(r *http.Request, topic string, partition int32, start int64, at *time.Time, limit int, hw int64) ([]shownRecord, error) {
 	ctx, cancel := context.WithTimeout(r.Context(), browseWait)
 	defer cancel()
 	cl, err := c.sdkClient(ctx, auth.FromContext(r.Context()))
@@ -195,12 +196,20 @@ func (c *Console) browse(r *http.Request, topic string, partition int32, at fjor
 		return nil, err
 	}
 	defer cl.Close()
+	if at != nil {
+		if start, err = fjord.NewAdmin(cl).ListOffset(ctx, topic, partition, fjord.AtTime(*at)); err != nil {
+			return nil, err
+		}
+	}
+	if start >= hw {
+		return nil, nil // nothing there yet: do not wait for it
+	}
 	cons, err := fjord.NewConsumer(cl)
 	if err != nil {
 		return nil, err
 	}
 	defer cons.Close()
-	cons.Assign(topic, partition, at)
+	cons.Assign(topic, partition, fjord.AtOffset(start))
 	deser, err := avro.NewDeserializer(&localRegistry{c: c.registry})
 	if err != nil {
 		return nil, err
@@ -212,9 +221,6 @@ func (c *Console) browse(r *http.Request, topic string, partition int32, at fjor
 		}
 		recs, err := cons.Poll(ctx)
 		if err != nil {
-			if errors.Is(err, context.DeadlineExceeded) && len(out) > 0 {
-				break
-			}
 			return out, err
 		}
 		for _, rec := range recs {
