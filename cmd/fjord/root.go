@@ -148,6 +148,7 @@ Then, in another terminal:                fjord topic create demo
 		newPartitionCmd(env),
 		newConsumerGroupCmd(env),
 		newSchemaCmd(env),
+		newACLCmd(env),
 		newQuotaCmd(env),
 		newBenchCmd(env),
 	)
