@@ -22,6 +22,10 @@ class Admin:
             getattr(admin_pb2_grpc.AdminServiceStub(self._client.any_channel()), method), req))
 
     def _group(self, method: str, req: Any) -> Any:
+        gid = getattr(req, "group_id", "")
+        if gid:  # at the group's coordinator
+            return self._client.group_call(gid, lambda ch: self._client.unary(
+                getattr(group_pb2_grpc.GroupServiceStub(ch), method), req))
         return self._client.retry(lambda: self._client.unary(
             getattr(group_pb2_grpc.GroupServiceStub(self._client.any_channel()), method), req))
 

@@ -10,8 +10,9 @@ from typing import Any, Callable, Iterable, Sequence, TypeVar
 
 import grpc
 
-from fjord.errors import (REASON_LEADER_NOT_AVAILABLE, REASON_UNKNOWN_TOPIC_OR_PARTITION, ClosedError,
-                          FjordError, from_proto, from_rpc, make_error, REASON_CLOSED)
+from fjord.errors import (REASON_CLOSED, REASON_COORDINATOR_NOT_AVAILABLE, REASON_LEADER_NOT_AVAILABLE,
+                          REASON_NOT_COORDINATOR, REASON_UNAVAILABLE, REASON_UNKNOWN_TOPIC_OR_PARTITION, ClosedError,
+                          FjordError, from_proto, from_rpc, make_error)
 from fjord.v1 import metadata_pb2, metadata_pb2_grpc
 
 T = TypeVar("T")
@@ -84,6 +85,7 @@ class Client:
         self._channels: dict[str, grpc.Channel] = {}
         self._brokers: dict[int, str] = {}
         self._topics: dict[str, tuple[float, TopicInfo]] = {}
+        self._coordinators: dict[str, str] = {}  # group id -> coordinator address
         self._closed = False
 
     # -- connections -------------------------------------------------------------------------
@@ -185,6 +187,48 @@ class Client:
             raise make_error("no leader", reason=REASON_LEADER_NOT_AVAILABLE, retriable=True, topic=topic,
                              partition=partition)
         return p
+
+    # -- group coordinators ---------------------------------------------------------------------
+    def coordinator(self, group_id: str, refresh: bool = False) -> str:
+        """The address of the group's coordinator: the one a NOT_COORDINATOR named, else FindCoordinator's."""
+        with self._lock:
+            addr = self._coordinators.get(group_id)
+        if addr and not refresh:
+            return addr
+        from fjord.v1 import group_pb2, group_pb2_grpc
+        stub = group_pb2_grpc.GroupServiceStub(self.any_channel())
+        resp = self.unary(stub.FindCoordinator, group_pb2.FindCoordinatorRequest(group_id=group_id), timeout=10.0)
+        addr = str(resp.coordinator.address)
+        with self._lock:
+            self._coordinators[group_id] = addr
+        return addr
+
+    def coordinator_failed(self, group_id: str, err: FjordError) -> None:
+        """Follows a coordinator error: a NOT_COORDINATOR naming the coordinator (coordinator_address,
+        or coordinator_id of a known broker) is used at once; otherwise FindCoordinator is asked again."""
+        md = err.metadata
+        addr = md.get("coordinator_address", "") if err.reason == REASON_NOT_COORDINATOR else ""
+        with self._lock:
+            if not addr and err.reason == REASON_NOT_COORDINATOR and md.get("coordinator_id", "").isdigit():
+                addr = self._brokers.get(int(md["coordinator_id"]), "")
+            if addr:
+                self._coordinators[group_id] = addr
+            elif err.reason in (REASON_NOT_COORDINATOR, REASON_COORDINATOR_NOT_AVAILABLE) or \
+                    err.reason == REASON_UNAVAILABLE:
+                self._coordinators.pop(group_id, None)
+
+    def group_call(self, group_id: str, fn: Callable[[grpc.Channel], T], *, timeout: float | None = None) -> T:
+        """Calls fn with a channel to the group's coordinator, following NOT_COORDINATOR, with retries."""
+        def call() -> T:
+            try:
+                return fn(self.channel(self.coordinator(group_id)))
+            except grpc.RpcError as e:
+                err = from_rpc(e)
+            except FjordError as e:
+                err = e
+            self.coordinator_failed(group_id, err)
+            raise err
+        return self.retry(call, timeout=timeout)
 
     # -- retries -----------------------------------------------------------------------------
     def backoff(self, attempt: int) -> float:

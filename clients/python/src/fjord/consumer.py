@@ -186,8 +186,8 @@ class Consumer:
             raise ValueError("fjord: committed() needs a group_id")
         gid = self.group_id
         req = group_pb2.FetchOffsetsRequest(group_id=gid, topics=_tps_wire(tps))
-        resp = self._client.retry(lambda: self._client.unary(
-            group_pb2_grpc.GroupServiceStub(self._client.any_channel()).FetchOffsets, req))
+        resp = self._client.group_call(gid, lambda ch: self._client.unary(
+            group_pb2_grpc.GroupServiceStub(ch).FetchOffsets, req))
         return {TopicPartition(t.topic, p.partition): p.offset for t in resp.topics for p in t.partitions}
 
     def commit(self, offsets: dict[TopicPartition, int] | None = None) -> None:
@@ -211,14 +211,14 @@ class Consumer:
                                              topics=[group_pb2.CommitOffsetsTopic(topic=t, partitions=ps)
                                                      for t, ps in topics.items()])
 
-        def call() -> None:
-            resp = self._client.unary(group_pb2_grpc.GroupServiceStub(self._client.any_channel()).CommitOffsets, req)
+        def call(ch: grpc.Channel) -> None:
+            resp = self._client.unary(group_pb2_grpc.GroupServiceStub(ch).CommitOffsets, req)
             for t in resp.topics:
                 for p in t.partitions:
                     err = from_proto(p.error, t.topic, p.partition) if p.HasField("error") else None
                     if err is not None:
                         raise err
-        self._client.retry(call)
+        self._client.group_call(self.group_id, call)
         self._committed_pos.update(offsets)
 
     # -- group reconciliation ---------------------------------------------------------------------

@@ -122,12 +122,8 @@ class Member:
                 pass
 
     def _find_coordinator(self) -> str:
-        def call() -> str:
-            stub = group_pb2_grpc.GroupServiceStub(self.client.any_channel())
-            resp = self.client.unary(stub.FindCoordinator, group_pb2.FindCoordinatorRequest(group_id=self.group_id),
-                                     timeout=10.0)
-            return str(resp.coordinator.address)
-        return self.client.retry(call)
+        # The coordinator a NOT_COORDINATOR named if one did, else FindCoordinator's answer.
+        return self.client.retry(lambda: self.client.coordinator(self.group_id))
 
     def _session(self) -> tuple[bool, FjordError | None]:
         try:
@@ -180,8 +176,10 @@ class Member:
                     if time.monotonic() - last_heard > _SILENT_INTERVALS * interval:
                         if leaving:
                             return healthy, None
-                        return healthy, make_error("the group coordinator stopped answering heartbeats",
-                                                   reason=REASON_UNAVAILABLE, retriable=True)
+                        err = make_error("the group coordinator stopped answering heartbeats",
+                                         reason=REASON_UNAVAILABLE, retriable=True)
+                        self.client.coordinator_failed(self.group_id, err)
+                        return healthy, err
                     if healthy and not leaving:
                         with self.lock:
                             epoch = self.epoch
@@ -205,13 +203,16 @@ class Member:
                 if kind == "eof":
                     if leaving:
                         return healthy, None
-                    return healthy, make_error("membership stream ended", reason=REASON_UNAVAILABLE, retriable=True)
+                    err = make_error("membership stream ended", reason=REASON_UNAVAILABLE, retriable=True)
+                    self.client.coordinator_failed(self.group_id, err)
+                    return healthy, err
                 if kind == "err":
                     if leaving:
                         return healthy, None
                     err = from_rpc(val)
                     if err.reason in ("NOT_COORDINATOR", "COORDINATOR_NOT_AVAILABLE", "COORDINATOR_LOAD_IN_PROGRESS"):
                         err.retriable = True
+                    self.client.coordinator_failed(self.group_id, err)
                     return healthy, err
                 resp: group_pb2.MembershipResponse = val
                 last_heard = time.monotonic()
