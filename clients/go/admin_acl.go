@@ -299,8 +299,9 @@ func (a *Admin) DescribeACLs(ctx context.Context, filter ACLFilter) ([]ACLBindin
 }
 
 // DeleteACLs deletes every binding matching any of filters and returns
-// those deleted. Beware: the zero ACLFilter matches every binding. At least
-// one filter is needed. Needs ALTER on the cluster.
+// those deleted (when a retry follows a lost answer, those the retry
+// deleted). Beware: the zero ACLFilter matches every binding. At least one
+// filter is needed. Needs ALTER on the cluster.
 func (a *Admin) DeleteACLs(ctx context.Context, filters ...ACLFilter) ([]ACLBinding, error) {
 	if len(filters) == 0 {
 		return nil, invalidACL("delete ACLs needs at least one filter (the zero filter matches every binding)")
@@ -319,15 +320,16 @@ func (a *Admin) DeleteACLs(ctx context.Context, filters ...ACLFilter) ([]ACLBind
 		if err != nil {
 			return err
 		}
-		// A retry after a lost answer deletes nothing more; keep what an
-		// earlier attempt reported.
+		// After a lost answer the retry's list lacks what the lost attempt
+		// deleted: out is what this broker reports, not a ledger.
+		out = out[:0]
 		for _, b := range resp.GetDeleted() {
 			out = append(out, aclBindingFromProto(b))
 		}
 		return nil
 	})
 	if err != nil {
-		return out, err
+		return nil, err
 	}
 	return out, nil
 }
