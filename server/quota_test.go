@@ -231,3 +231,41 @@ func TestQuotasReplicated(t *testing.T) {
 		t.Fatalf("unknown key: %v %v, want INVALID_CONFIG", err, resp.GetError())
 	}
 }
+
+// TestQuotaDelaysSubscribe: a subscription over its fetch quota is not
+// refused but waits before sending: three ~10 KB batches at 20 KB/s (one
+// message each) take at least 0.75 s less scheduling slack, where without
+// the quota they take milliseconds.
+func TestQuotaDelaysSubscribe(t *testing.T) {
+	tb := startBroker(t, "")
+	tb.createTopic("s", 1, nil)
+	setQuota(t, tb, &fjordv1.QuotaEntity{ClientId: "reader"}, cluster.QuotaConsumerByteRate, 20000)
+	for range 3 {
+		tb.produceOne("s", 0, fjordv1.Acks_ACKS_ALL, batch(string(make([]byte, 5000))))
+	}
+	stream, err := tb.fetch.Subscribe(metadata.AppendToOutgoingContext(ctx(t), clientIDHeader, "reader"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	if err := stream.Send(&fjordv1.SubscribeRequest{Kind: &fjordv1.SubscribeRequest_Start{Start: &fjordv1.SubscribeStart{
+		Topic: "s", Spec: fjordv1.OffsetSpec_OFFSET_SPEC_EARLIEST, Credit: &fjordv1.FlowControl{Bytes: 1 << 20, Records: 1}}}}); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 3 {
+		resp, err := stream.Recv()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(resp.GetBatches()) != 1 || resp.GetNextOffset() != int64(i+1) {
+			t.Fatalf("message %d: %d batches, next offset %d", i, len(resp.GetBatches()), resp.GetNextOffset())
+		}
+		if err := stream.Send(&fjordv1.SubscribeRequest{Kind: &fjordv1.SubscribeRequest_Credit{Credit: &fjordv1.FlowControl{Records: 1}}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if el := time.Since(start); el < 700*time.Millisecond {
+		t.Fatalf("three 10 KB messages at 20 KB/s took %v, want at least ~0.75 s", el)
+	}
+	stream.CloseSend()
+}
