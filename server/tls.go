@@ -2,6 +2,7 @@ package server
 
 import (
 	"crypto/tls"
+	"errors"
 
 	"google.golang.org/grpc"
 
@@ -15,6 +16,10 @@ func (s *Server) setupSecurity() error {
 	a, err := auth.New(s.opts.Auth)
 	if err != nil {
 		return err
+	}
+	if s.opts.clustered() && !a.AllowsAnonymous() && !a.AuthenticatesToPeers() {
+		return errors.New("server: brokers require credentials but this one has none to present to the others: " +
+			"use mutual TLS (--tls-client-ca) or --inter-broker-token-file")
 	}
 	s.authn = a
 	if cfg := a.ServerTLSConfig(); cfg != nil && s.httpLis != nil {

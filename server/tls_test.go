@@ -216,6 +216,67 @@ func TestTLSClusterReplicates(t *testing.T) {
 	for _, b := range bs {
 		cs = append(cs, b.withConn(t, tlsDial(ca.ClientConfig(t, "alice"))))
 	}
+	produceReplicated(t, bs, cs)
+
+	// The raft port speaks TLS and lets in brokers only: a valid client
+	// certificate of a user is refused.
+	raftHandshake := func(cfg *tls.Config) error {
+		cfg.ServerName = "127.0.0.1"
+		conn, err := tls.Dial("tcp", bs[0].srv.opts.RaftAddr, cfg)
+		if err != nil {
+			return err
+		}
+		defer conn.Close()
+		conn.SetReadDeadline(time.Now().Add(300 * time.Millisecond))
+		_, err = conn.Read(make([]byte, 1))
+		if ne, ok := err.(net.Error); ok && ne.Timeout() {
+			return nil // handshake done; raft waits for a request
+		}
+		return err
+	}
+	if err := raftHandshake(ca.ClientConfig(t, "alice")); err == nil {
+		t.Fatal("raft accepted a user's certificate")
+	}
+	brokerCert, err := tls.LoadX509KeyPair(cert, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bcfg := ca.ClientConfig(t, "")
+	bcfg.Certificates = []tls.Certificate{brokerCert}
+	if err := raftHandshake(bcfg); err != nil {
+		t.Fatalf("raft refused the broker certificate: %v", err)
+	}
+}
+
+// TestTokenClusterReplicates runs three brokers that authenticate callers
+// by token only; they call each other with the inter-broker token.
+func TestTokenClusterReplicates(t *testing.T) {
+	tokens := writeTestFile(t, "tokens", "broker-secret User:broker\nalice-secret User:alice\n")
+	if _, err := tryStartBroker(t, "", func(o *Options) {
+		o.RaftAddr, o.Bootstrap, o.Auth = freeAddr(t), true, auth.Options{TokenFile: tokens}
+	}); err == nil || !strings.Contains(err.Error(), "--inter-broker-token-file") {
+		t.Fatalf("a clustered broker without credentials for its peers started: %v", err)
+	}
+	brokerToken := writeTestFile(t, "broker-token", "broker-secret\n")
+	bs := startCluster(t, 3, func(o *Options) {
+		o.Auth = auth.Options{TokenFile: tokens, InterBrokerTokenFile: brokerToken}
+	})
+	if got := bs[0].srv.BrokerPrincipals(); len(got) != 1 || got[0] != auth.User("broker") {
+		t.Fatalf("broker principals %v", got)
+	}
+	var cs []*testBroker
+	for _, b := range bs {
+		cs = append(cs, b.withConn(t, grpc.WithTransportCredentials(insecure.NewCredentials()),
+			grpc.WithPerRPCCredentials(auth.BearerCredentials{Token: "alice-secret", Insecure: true})))
+	}
+	produceReplicated(t, bs, cs)
+}
+
+// produceReplicated creates r (one partition on all three brokers,
+// min.insync.replicas 3) through cs, produces five records with acks=all
+// and checks every broker's replica holds them.
+func produceReplicated(t *testing.T, bs, cs []*testBroker) {
+	t.Helper()
 	resp, err := cs[0].admin.CreateTopics(ctx(t), &fjordv1.CreateTopicsRequest{Topics: []*fjordv1.NewTopic{{Name: "r", Partitions: 1, ReplicationFactor: 3,
 		Configs: map[string]string{"min.insync.replicas": "3"}}}})
 	if err != nil || resp.GetResults()[0].GetError() != nil {
@@ -247,35 +308,6 @@ func TestTLSClusterReplicates(t *testing.T) {
 			t.Fatalf("produce v%d: offset %d, %v", i, r.GetBaseOffset(), r.GetError())
 		}
 	}
-	// The raft port speaks TLS and lets in brokers only: a valid client
-	// certificate of a user is refused.
-	raftHandshake := func(cfg *tls.Config) error {
-		cfg.ServerName = "127.0.0.1"
-		conn, err := tls.Dial("tcp", bs[0].srv.opts.RaftAddr, cfg)
-		if err != nil {
-			return err
-		}
-		defer conn.Close()
-		conn.SetReadDeadline(time.Now().Add(300 * time.Millisecond))
-		_, err = conn.Read(make([]byte, 1))
-		if ne, ok := err.(net.Error); ok && ne.Timeout() {
-			return nil // handshake done; raft waits for a request
-		}
-		return err
-	}
-	if err := raftHandshake(ca.ClientConfig(t, "alice")); err == nil {
-		t.Fatal("raft accepted a user's certificate")
-	}
-	brokerCert, err := tls.LoadX509KeyPair(cert, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	bcfg := ca.ClientConfig(t, "")
-	bcfg.Certificates = []tls.Certificate{brokerCert}
-	if err := raftHandshake(bcfg); err != nil {
-		t.Fatalf("raft refused the broker certificate: %v", err)
-	}
-
 	// Every replica holds the records: read them from each broker's log.
 	for _, b := range bs {
 		p, err := b.srv.broker.lookup(topicPartition{"r", 0})

@@ -287,6 +287,13 @@ func (a *Authenticator) DialOptions() []grpc.DialOption {
 	return opts
 }
 
+// AuthenticatesToPeers reports whether other brokers requiring
+// credentials can authenticate this one: by its certificate (mutual TLS)
+// or by its inter-broker token.
+func (a *Authenticator) AuthenticatesToPeers() bool {
+	return a.brokerToken != "" || (a.clientTLS != nil && a.opts.ClientCAFile != "")
+}
+
 // AllowsAnonymous reports whether callers without credentials get in.
 func (a *Authenticator) AllowsAnonymous() bool { return a.allowAnonymous }
 
