@@ -54,8 +54,9 @@ class AsyncConsumer:
         self._lock = asyncio.Lock()
         self._closed = False
 
-    def subscribe(self, topics: Sequence[str], **callbacks: Any) -> None:
-        self.consumer.subscribe(topics, **callbacks)
+    def subscribe(self, topics: Sequence[str] = (), **kw: Any) -> None:
+        """Consumer.subscribe: topics or topic_pattern=..., and the rebalance callbacks."""
+        self.consumer.subscribe(topics, **kw)
 
     def assign_topic(self, topic: str) -> None:
         self.consumer.assign_topic(topic)

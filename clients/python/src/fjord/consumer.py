@@ -36,15 +36,23 @@ class Consumer:
         partition_max_bytes [1 MiB].
         session_timeout_ms, rebalance_timeout_ms: 0 for the broker's defaults.
         assignor: "" (uniform), "sticky", "range", "roundrobin"; instance_id for static membership.
+        max_poll_interval: seconds between two poll() calls after which a group member leaves the
+            group so that its partitions move; the next poll() reports them lost and rejoins [300].
     """
 
     def __init__(self, bootstrap: str | Sequence[str], *, group_id: str | None = None, client_id: str = "",
                  auto_offset_reset: str = "earliest", enable_auto_commit: bool = True,
                  auto_commit_interval: float = 5.0, fetch_max_wait_ms: int = 500, fetch_max_bytes: int = 50 << 20,
                  partition_max_bytes: int = 1 << 20, session_timeout_ms: int = 0, rebalance_timeout_ms: int = 0,
-                 assignor: str = "", instance_id: str = "", request_timeout: float = 30.0) -> None:
+                 assignor: str = "", instance_id: str = "", request_timeout: float = 30.0,
+                 max_poll_interval: float = 300.0) -> None:
         if auto_offset_reset not in ("earliest", "latest"):
             raise ValueError("fjord: auto_offset_reset must be 'earliest' or 'latest'")
+        if max_poll_interval <= 0:
+            raise ValueError("fjord: max_poll_interval must be positive")
+        self._max_poll_interval = max_poll_interval
+        self._last_poll = time.monotonic()
+        self._polling = False
         self._client = Client(ClientConfig(bootstrap, client_id=client_id, request_timeout=request_timeout))
         self.group_id = group_id
         self._reset = fetch_pb2.OFFSET_SPEC_EARLIEST if auto_offset_reset == "earliest" else fetch_pb2.OFFSET_SPEC_LATEST
@@ -86,18 +94,37 @@ class Consumer:
         n = len(self._client.retry(lambda: self._client.topic(topic)).partitions)
         self.assign(TopicPartition(topic, p) for p in range(n))
 
-    def subscribe(self, topics: Sequence[str], *, on_assigned: RebalanceCallback | None = None,
-                  on_revoked: RebalanceCallback | None = None, on_lost: RebalanceCallback | None = None) -> None:
-        """Joins group_id consuming topics; partitions come and go (cooperatively) through poll()."""
+    def subscribe(self, topics: Sequence[str] = (), *, topic_pattern: str | None = None,
+                  on_assigned: RebalanceCallback | None = None, on_revoked: RebalanceCallback | None = None,
+                  on_lost: RebalanceCallback | None = None) -> None:
+        """Joins group_id consuming topics, or every topic whose whole name matches topic_pattern (an
+        RE2 regular expression matched by the coordinator, which also follows topics created later);
+        partitions come and go (cooperatively) through poll().
+
+        Called again on a subscribed consumer, it replaces the subscription on the running member:
+        the group rebalances and poll() revokes what no longer matches (callbacks given again
+        replace the old ones)."""
         if self.group_id is None:
             raise ValueError("fjord: subscribe() needs a group_id")
+        if isinstance(topics, str):
+            raise TypeError("fjord: subscribe() takes a list of topics (or topic_pattern=...)")
+        if bool(topics) == (topic_pattern is not None):
+            raise ValueError("fjord: subscribe() needs topics or topic_pattern (not both)")
+        sub = group_pb2.Subscription(topics=list(topics)) if topics else group_pb2.Subscription(pattern=topic_pattern)
+        if on_assigned is not None or on_revoked is not None or on_lost is not None or self._member is None:
+            self._on_assigned, self._on_revoked, self._on_lost = on_assigned, on_revoked, on_lost
         if self._member is not None:
-            raise ValueError("fjord: already subscribed")
+            self._member.resubscribe(sub)
+            return
         self._positions.clear()
-        self._on_assigned, self._on_revoked, self._on_lost = on_assigned, on_revoked, on_lost
-        self._member = Member(self._client, self.group_id, list(topics), instance_id=self._instance_id,
+        self._member = Member(self._client, self.group_id, sub, instance_id=self._instance_id,
                               assignor=self._assignor, session_timeout_ms=self._session_timeout,
-                              rebalance_timeout_ms=self._rebalance_timeout)
+                              rebalance_timeout_ms=self._rebalance_timeout, poll_expired=self._poll_expired,
+                              max_poll_interval=self._max_poll_interval)
+
+    def _poll_expired(self) -> bool:
+        return not self._polling and not self._closed and \
+            time.monotonic() - self._last_poll > self._max_poll_interval
 
     def assignment(self) -> set[TopicPartition]:
         return set(self._positions)
@@ -230,12 +257,15 @@ class Consumer:
             target, lost, fatal = m.target, m.lost, m.fatal
             m.lost = False
             m.wake.clear()
-        if lost and self._positions:
+        if lost:
             owned = set(self._positions)
             self._positions.clear()
             self._paused.clear()
-            if self._on_lost:
-                self._on_lost(owned)
+            try:
+                if owned and self._on_lost:
+                    self._on_lost(owned)
+            finally:
+                m.rejoin()
         if fatal is not None:
             raise fatal
         if target.seq == self._applied_seq or target.epoch == 0:
@@ -272,6 +302,14 @@ class Consumer:
         """Returns the records available within timeout seconds (maybe none), advancing positions."""
         if self._closed:
             raise FjordError("consumer closed", reason="CLOSED")
+        self._polling = True
+        try:
+            return self._poll(timeout)
+        finally:
+            self._last_poll = time.monotonic()
+            self._polling = False
+
+    def _poll(self, timeout: float) -> list[Record]:
         deadline = time.monotonic() + timeout
         while True:
             self._reconcile()

@@ -15,7 +15,7 @@ import threading
 import time
 import uuid
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 import grpc
 
@@ -25,6 +25,12 @@ from fjord.errors import (REASON_FENCED_MEMBER_EPOCH, REASON_UNAVAILABLE, REASON
 from fjord.v1 import group_pb2, group_pb2_grpc
 
 _SILENT_INTERVALS = 2
+REASON_POLL_EXPIRED = "MAX_POLL_INTERVAL_EXCEEDED"
+
+
+def _poll_expired() -> FjordError:
+    return make_error("left the group: no poll() within max_poll_interval", reason=REASON_POLL_EXPIRED)
+
 _FATAL_REASONS = {"FENCED_INSTANCE_ID", "INVALID_GROUP_ID", "INVALID_REQUEST", "INCONSISTENT_GROUP_PROTOCOL",
                   "UNSUPPORTED_ASSIGNOR"}
 
@@ -53,12 +59,16 @@ class Target:
 class Member:
     """The membership thread of one group consumer."""
 
-    def __init__(self, client: Client, group_id: str, topics: list[str], *, instance_id: str = "",
-                 assignor: str = "", session_timeout_ms: int = 0, rebalance_timeout_ms: int = 0) -> None:
+    def __init__(self, client: Client, group_id: str, subscription: group_pb2.Subscription, *, instance_id: str = "",
+                 assignor: str = "", session_timeout_ms: int = 0, rebalance_timeout_ms: int = 0,
+                 poll_expired: Callable[[], bool] | None = None, max_poll_interval: float = 300.0) -> None:
         self.client = client
         self.group_id = group_id
         self.member_id = str(uuid.uuid4())
-        self.topics = topics
+        self.subscription = subscription  # replaced by resubscribe(), under lock
+        self.poll_expired = poll_expired or (lambda: False)
+        self.poll_tick = max(0.01, min(1.0, max_poll_interval / 10))
+        self._rejoin = threading.Event()
         self.instance_id = instance_id
         self.assignor = assignor
         self.session_timeout_ms = session_timeout_ms
@@ -83,6 +93,16 @@ class Member:
             self.owned = target.assigned
         self._events.put(("ack", target.gen, target))
 
+    def resubscribe(self, subscription: group_pb2.Subscription) -> None:
+        """Replaces the subscription (sent on the open stream, and in every later join)."""
+        with self.lock:
+            self.subscription = subscription
+        self._events.put(("subscribe", 0, subscription))
+
+    def rejoin(self) -> None:
+        """The consumer dropped what it lost: the member may join again."""
+        self._rejoin.set()
+
     def leave(self, timeout: float = 5.0) -> None:
         """Leaves the group (the coordinator moves the partitions at once) and stops the thread."""
         self._events.put(("leave", 0, None))
@@ -99,12 +119,22 @@ class Member:
                 return  # left
             if healthy:
                 attempt = 0
-            if err.reason in (REASON_UNKNOWN_MEMBER_ID, REASON_FENCED_MEMBER_EPOCH):
+            if err.reason in (REASON_UNKNOWN_MEMBER_ID, REASON_FENCED_MEMBER_EPOCH, REASON_POLL_EXPIRED):
+                # The coordinator no longer counts this member (its session expired, or it left
+                # because the application stopped polling): what it owned is lost, and it joins
+                # again once poll() has dropped that, so that it takes no partitions it won't consume.
+                self._rejoin.clear()
                 with self.lock:
                     self.epoch = 0
                     self.lost = True
                     self.target = Target(self.target.seq + 1, self.gen)
                 self.wake.set()
+                while not self._stop.is_set() and not self._rejoin.wait(0.05):
+                    try:
+                        if self._events.get_nowait()[0] == "leave":
+                            return  # not in the group: nothing to leave
+                    except queue.Empty:
+                        pass
                 continue
             if err.reason in _FATAL_REASONS or (not err.reason and err.code in (
                     grpc.StatusCode.UNIMPLEMENTED, grpc.StatusCode.PERMISSION_DENIED,
@@ -135,7 +165,7 @@ class Member:
             gen = self.gen
             join = group_pb2.JoinGroup(
                 group_id=self.group_id, member_id=self.member_id, instance_id=self.instance_id,
-                client_id=self.client.cfg.client_id, subscription=group_pb2.Subscription(topics=self.topics),
+                client_id=self.client.cfg.client_id, subscription=self.subscription,
                 assignor=self.assignor, rebalance_timeout_ms=self.rebalance_timeout_ms,
                 session_timeout_ms=self.session_timeout_ms, member_epoch=self.epoch)
             if self.epoch > 0:
@@ -163,16 +193,28 @@ class Member:
         threading.Thread(target=reader, name="fjord-group-reader", daemon=True).start()
         requests.put(group_pb2.MembershipRequest(join=join))
         interval = 3.0 if self.session_timeout_ms <= 0 else min(3.0, self.session_timeout_ms / 3000.0)
-        healthy, leaving = False, False
+        healthy, leaving, poll_left = False, False, False
         last_heard = time.monotonic()
         next_hb = last_heard + interval
         try:
             while True:
+                if healthy and not leaving and self.poll_expired():
+                    # The application stopped polling for max_poll_interval: leave, so that the
+                    # partitions move (a static member leaves temporarily); poll() rejoins.
+                    leaving = poll_left = True
+                    requests.put(group_pb2.MembershipRequest(leave=group_pb2.LeaveGroup(
+                        temporary=self.instance_id != "")))
+                    last_heard, next_hb = time.monotonic(), time.monotonic() + interval
                 try:
-                    kind, egen, val = self._events.get(timeout=max(0.0, next_hb - time.monotonic()))
+                    kind, egen, val = self._events.get(
+                        timeout=max(0.0, min(next_hb - time.monotonic(), self.poll_tick)))
                 except queue.Empty:
                     if self._stop.is_set():
                         return healthy, None
+                    if time.monotonic() < next_hb:
+                        continue
+                    if poll_left:
+                        return healthy, _poll_expired()  # the leave was not answered
                     if time.monotonic() - last_heard > _SILENT_INTERVALS * interval:
                         if leaving:
                             return healthy, None
@@ -186,7 +228,13 @@ class Member:
                         requests.put(group_pb2.MembershipRequest(heartbeat=group_pb2.Heartbeat(member_epoch=epoch)))
                     next_hb = time.monotonic() + interval
                     continue
+                if kind == "subscribe":
+                    if not leaving:
+                        requests.put(group_pb2.MembershipRequest(subscribe=val))
+                    continue
                 if kind == "leave":
+                    if poll_left:
+                        return healthy, None  # already left
                     leaving = True
                     requests.put(group_pb2.MembershipRequest(leave=group_pb2.LeaveGroup(
                         temporary=self.instance_id != "")))
@@ -200,6 +248,8 @@ class Member:
                     continue
                 if egen != gen:
                     continue  # from an older stream
+                if kind in ("eof", "err") and poll_left:
+                    return healthy, _poll_expired()
                 if kind == "eof":
                     if leaving:
                         return healthy, None

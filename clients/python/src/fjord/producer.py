@@ -13,6 +13,7 @@ write twice.
 from __future__ import annotations
 
 import collections
+import functools
 import random
 import threading
 import time
@@ -103,7 +104,7 @@ class _Batch:
             cbs, watched = self.cbs, self.watched
             self.cbs, self.watched = [], []
         for f in watched:
-            for w in f._wl:
+            for w in f.__dict__["_wl"]:
                 if err is None:
                     w.add_result(f)
                 else:
@@ -363,7 +364,7 @@ class Producer:
                     part.queue.append(b)
                     part.open = None
                     self._cond.notify()
-                fut = _RecordFuture(b, i, ts)
+                fut: Future[RecordMetadata] = _RecordFuture(b, i, ts)
         except FjordError as e:
             f: Future[RecordMetadata] = Future()
             f.set_exception(e)
@@ -582,9 +583,9 @@ class Producer:
             call = ch.unary_unary(_PRODUCE_METHOD, request_serializer=bytes,
                                   response_deserializer=produce_pb2.ProduceResponse.FromString).future(
                 req, timeout=self._client.cfg.request_timeout + 5, metadata=self._client.call_metadata)
-            call.add_done_callback(lambda f, bs=batches: self._on_response(f, bs))
+            call.add_done_callback(functools.partial(self._on_response, batches=batches))
 
-    def _on_response(self, call: "grpc.Future[produce_pb2.ProduceResponse]", batches: list[_Batch]) -> None:
+    def _on_response(self, call: Any, batches: list[_Batch]) -> None:
         try:
             resp: produce_pb2.ProduceResponse = call.result()
         except grpc.RpcError as e:
