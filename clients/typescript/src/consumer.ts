@@ -445,7 +445,7 @@ export class Consumer implements AsyncDisposable, AsyncIterable<ConsumerRecord> 
       if (left <= 0) return [];
       await new Promise<void>((resolve) => {
         this.dataWaiters.push(resolve);
-        setTimeout(resolve, left).unref();
+        setTimeout(resolve, left);
       });
     }
     const n = Math.min(maxRecords, this.buffered());

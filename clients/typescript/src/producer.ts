@@ -92,6 +92,7 @@ interface PartState {
 }
 
 const enc = new TextEncoder();
+const debug = !!process.env.FJORD_DEBUG;
 const EMPTY = new Uint8Array(0);
 
 /** toBytes turns a string into its UTF-8 bytes. */
@@ -124,6 +125,7 @@ export class Producer implements AsyncDisposable {
   private readonly maxRequestBytes: number;
   private readonly parts = new Map<string, PartState>();
   private buffered = 0;
+  private keepAlive: NodeJS.Timeout | undefined;
   private outstanding = 0;
   private roomWaiters: (() => void)[] = [];
   private idleWaiters: (() => void)[] = [];
@@ -186,6 +188,9 @@ export class Producer implements AsyncDisposable {
       throw makeError({ reason: Reason.RecordTooLarge, message: `record of about ${size} bytes is larger than maxBatchBytes ${this.maxBatchBytes}`, topic: record.topic });
     }
     this.outstanding++;
+    // A pending delivery keeps the process alive (the HTTP/2 sessions are
+    // unreferenced between calls, and RPC deadlines use unreferenced timers).
+    this.keepAlive ??= setInterval(() => undefined, 1 << 30);
     try {
       while (this.buffered + size > this.maxBuffered && this.buffered > 0) {
         await new Promise<void>((r) => this.roomWaiters.push(r));
@@ -208,7 +213,11 @@ export class Producer implements AsyncDisposable {
       throw e instanceof FjordError ? e : errorFromRPC(e, true);
     } finally {
       this.outstanding--;
-      if (this.outstanding === 0) this.notifyIdle();
+      if (this.outstanding === 0) {
+        clearInterval(this.keepAlive);
+        this.keepAlive = undefined;
+        this.notifyIdle();
+      }
     }
   }
 
@@ -394,6 +403,7 @@ export class Producer implements AsyncDisposable {
         err = errorFromRPC(e, true);
       }
       lastErr = err;
+      if (debug) console.error(`fjord producer: ${st.topic}/${st.partition} attempt ${attempt}: ${err.message}`);
       if (err.indefinite || err.reason === Reason.Unavailable || err.reason === Reason.RequestTimedOut) for (const b of batches) b.maybeWritten = true;
       if (this.idempotent && (err.reason === Reason.OutOfOrderSequenceNumber || err.reason === Reason.UnknownProducerId)) {
         // The broker lost or never had this producer's state for the

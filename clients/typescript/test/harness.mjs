@@ -33,7 +33,7 @@ const GROUP_FLAGS = ["--group-min-session-timeout", "1s", "--group-heartbeat-int
 async function waitReady(http, proc, ms = 30000) {
   const end = Date.now() + ms;
   while (Date.now() < end) {
-    if (proc.exitCode !== null) throw new Error(`fjord serve exited with ${proc.exitCode}: ${proc.stderrText}`);
+    if (proc.exitCode !== null || proc.signalCode !== null) throw new Error(`fjord serve exited with ${proc.exitCode}: ${proc.stderrText}`);
     try {
       const r = await fetch(`http://${http}/readyz`);
       if (r.status === 200) return;
@@ -57,7 +57,7 @@ class Node {
     return p;
   }
   kill() {
-    if (this.proc && this.proc.exitCode === null) {
+    if (this.proc && this.proc.exitCode === null && this.proc.signalCode === null) {
       const p = this.proc;
       const gone = new Promise((r) => p.once("exit", r));
       p.kill("SIGKILL");
