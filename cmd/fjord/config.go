@@ -64,6 +64,8 @@ type serveConfig struct {
 	MetricsPerPartition           bool
 	Authorizer                    string
 	SuperUsers                    string
+
+	Security securityConfig // TLS and authentication (serve.go)
 }
 
 const configFlag = "config"
@@ -115,6 +117,7 @@ func (c *serveConfig) register(fs *pflag.FlagSet) {
 	fs.BoolVar(&c.MetricsPerPartition, "metrics-per-partition", false, "add per-partition series (log size, consumer group lag) to /metrics")
 	fs.StringVar(&c.Authorizer, "authorizer", "off", `"off" (everyone may do everything) or "acl" (check every call against the cluster's ACLs; deny by default)`)
 	fs.StringVar(&c.SuperUsers, "super-users", "", "comma-separated principals that bypass ACLs, e.g. User:admin")
+	c.Security.register(fs)
 }
 
 // serveValidators check the semantics of a setting after it parsed.
@@ -321,7 +324,7 @@ func resolveServeConfig(fs *pflag.FlagSet, env *cliEnv) error {
 		if err := scratch.Lookup(key).Value.Set(value); err != nil {
 			return &settingError{key: key, source: source, value: value, err: parseErrorReason(scratch.Lookup(key), err)}
 		}
-		if validate := serveValidators[key]; validate != nil {
+		if validate := validatorFor(key); validate != nil {
 			if err := validate(scratch.Lookup(key).Value.String()); err != nil {
 				return &settingError{key: key, source: source, value: value, err: err}
 			}
@@ -349,7 +352,7 @@ func resolveServeConfig(fs *pflag.FlagSet, env *cliEnv) error {
 			}
 		}
 		if f.Changed {
-			if validate := serveValidators[f.Name]; validate != nil {
+			if validate := validatorFor(f.Name); validate != nil {
 				if err := validate(f.Value.String()); err != nil {
 					firstErr = &settingError{key: f.Name, source: "--" + f.Name, value: f.Value.String(), err: err}
 				}

@@ -8,11 +8,14 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/fjordlog/fjord/server"
+	"github.com/fjordlog/fjord/server/auth"
 )
 
 func newServeCmd(env *cliEnv) *cobra.Command {
@@ -120,6 +123,7 @@ func (c *serveConfig) serverOptions(logger *slog.Logger) server.Options {
 		PerPartitionMetrics:           c.MetricsPerPartition,
 		Authorizer:                    c.Authorizer,
 		SuperUsers:                    splitPrincipals(c.SuperUsers),
+		Auth:                          c.Security.authOptions(),
 	}
 }
 
@@ -207,4 +211,120 @@ func shutdownAsync(srv *server.Server, cfg *serveConfig) chan error {
 		done <- srv.Shutdown(ctx)
 	}()
 	return done
+}
+
+// securityConfig holds the TLS and authentication settings of `fjord
+// serve` (server.Options.Auth).
+type securityConfig struct {
+	TLSCert, TLSKey, TLSClientCA, TLSClientAuth, TLSPrincipal, TLSCA string
+
+	AuthTokenFile, AuthJWKSFile, AuthJWTIssuer, AuthJWTAudience, AuthJWTPrincipalClaim string
+	AuthAllowAnonymous                                                                 autoBool
+	InterBrokerTokenFile, BrokerPrincipals                                             string
+}
+
+func (c *securityConfig) register(fs *pflag.FlagSet) {
+	fs.StringVar(&c.TLSCert, "tls-cert", "", "PEM certificate of the broker: serve TLS on the gRPC and HTTP listeners (needs --tls-key)")
+	fs.StringVar(&c.TLSKey, "tls-key", "", "PEM private key of --tls-cert")
+	fs.StringVar(&c.TLSClientCA, "tls-client-ca", "", "PEM CA certificate(s) verifying client certificates (mutual TLS; a certificate names the caller User:<CN>)")
+	fs.StringVar(&c.TLSClientAuth, "tls-client-auth", "", `with --tls-client-ca: "require" (default: no connection without a valid client certificate) or "request" (verify one if sent; others need a token)`)
+	fs.StringVar(&c.TLSPrincipal, "tls-principal", "", `principal a client certificate names: "cn" (default: User:<subject CN>) or "dn" (User:<RFC 2253 subject>)`)
+	fs.StringVar(&c.TLSCA, "tls-ca", "", "PEM CA certificate(s) verifying other brokers when this one dials them (default --tls-client-ca, else the system roots)")
+	fs.StringVar(&c.AuthTokenFile, "auth-token-file", "", `static bearer tokens, one "TOKEN Type:Name" per line (e.g. "s3cret User:alice"; # comments)`)
+	fs.StringVar(&c.AuthJWKSFile, "auth-jwks-file", "", "JSON Web Key Set whose public keys verify JWT bearer tokens (read once, never fetched)")
+	fs.StringVar(&c.AuthJWTIssuer, "auth-jwt-issuer", "", "required iss claim of JWTs")
+	fs.StringVar(&c.AuthJWTAudience, "auth-jwt-audience", "", "required aud claim of JWTs")
+	fs.StringVar(&c.AuthJWTPrincipalClaim, "auth-jwt-principal-claim", "", `JWT claim naming the principal User:<value> (default "sub")`)
+	fs.Var(&c.AuthAllowAnonymous, "auth-allow-anonymous", `let callers without credentials in as User:ANONYMOUS (default: only when no --tls-client-ca, --auth-token-file or --auth-jwks-file is set)`)
+	fs.Lookup("auth-allow-anonymous").NoOptDefVal = "true"
+	fs.StringVar(&c.InterBrokerTokenFile, "inter-broker-token-file", "", "file holding the bearer token this broker sends to other brokers (one of --auth-token-file's tokens or a JWT)")
+	fs.StringVar(&c.BrokerPrincipals, "broker-principals", "", "other brokers' principals when they differ from this broker's certificate, e.g. User:broker-2,User:broker-3 (super users for ACLs)")
+}
+
+// securityValidators check the security settings' values.
+var securityValidators = map[string]func(string) error{
+	"tls-client-auth":   emptyOr(oneOf("require", "request")),
+	"tls-principal":     emptyOr(oneOf("cn", "dn")),
+	"broker-principals": func(v string) error { _, err := parsePrincipals(v); return err },
+}
+
+func emptyOr(check func(string) error) func(string) error {
+	return func(v string) error {
+		if v == "" {
+			return nil
+		}
+		return check(v)
+	}
+}
+
+func parsePrincipals(v string) ([]auth.Principal, error) {
+	var out []auth.Principal
+	for _, s := range strings.Split(v, ",") {
+		if s = strings.TrimSpace(s); s == "" {
+			continue
+		}
+		p, err := auth.ParsePrincipal(s)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, nil
+}
+
+// authOptions maps the settings onto auth.Options.
+func (c *securityConfig) authOptions() auth.Options {
+	brokers, _ := parsePrincipals(c.BrokerPrincipals) // validated already
+	return auth.Options{
+		CertFile: c.TLSCert, KeyFile: c.TLSKey, ClientCAFile: c.TLSClientCA, ClientAuth: c.TLSClientAuth,
+		PrincipalFrom: c.TLSPrincipal, CAFile: c.TLSCA,
+		TokenFile: c.AuthTokenFile, JWKSFile: c.AuthJWKSFile, JWTIssuer: c.AuthJWTIssuer, JWTAudience: c.AuthJWTAudience,
+		JWTPrincipalClaim: c.AuthJWTPrincipalClaim, AllowAnonymous: c.AuthAllowAnonymous.ptr(),
+		InterBrokerTokenFile: c.InterBrokerTokenFile, BrokerPrincipals: brokers,
+	}
+}
+
+// autoBool is a boolean flag whose default "auto" leaves the choice to
+// the broker.
+type autoBool struct {
+	set, v bool
+}
+
+func (b *autoBool) String() string {
+	if !b.set {
+		return "auto"
+	}
+	return strconv.FormatBool(b.v)
+}
+
+func (b *autoBool) Set(s string) error {
+	if s == "auto" {
+		*b = autoBool{}
+		return nil
+	}
+	v, err := strconv.ParseBool(s)
+	if err != nil {
+		return errors.New("want true, false or auto")
+	}
+	*b = autoBool{set: true, v: v}
+	return nil
+}
+
+func (b *autoBool) Type() string     { return "bool" }
+func (b *autoBool) IsBoolFlag() bool { return true }
+
+func (b *autoBool) ptr() *bool {
+	if !b.set {
+		return nil
+	}
+	v := b.v
+	return &v
+}
+
+// validatorFor returns the check of setting key, if any.
+func validatorFor(key string) func(string) error {
+	if v := serveValidators[key]; v != nil {
+		return v
+	}
+	return securityValidators[key]
 }
