@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"slices"
 	"sort"
 	"strings"
 
@@ -24,7 +25,9 @@ func quotaEntityOf(e *fjordv1.QuotaEntity) cluster.QuotaEntity {
 func (s *adminService) AlterClientQuotas(ctx context.Context, req *fjordv1.AlterClientQuotasRequest) (*fjordv1.AlterClientQuotasResponse, error) {
 	if resp, ok, err := forwardChange(s, ctx, func(c fjordv1.AdminServiceClient) (*fjordv1.AlterClientQuotasResponse, error) {
 		return c.AlterClientQuotas(ctx, req)
-	}, nil); ok {
+	}, func(img *cluster.Image, resp *fjordv1.AlterClientQuotasResponse) bool {
+		return resp.GetError() != nil || req.GetValidateOnly() || quotasApplied(img, req)
+	}); ok {
 		return resp, err
 	}
 	alts := make([]cluster.QuotaAlteration, 0, len(req.GetAlterations()))
@@ -79,4 +82,28 @@ func (s *adminService) DescribeClientQuotas(ctx context.Context, req *fjordv1.De
 		resp.Quotas = append(resp.Quotas, cq)
 	}
 	return resp, nil
+}
+
+// quotasApplied reports whether img shows every alteration of req, so a
+// client's next call to a broker that forwarded the change sees it.
+func quotasApplied(img *cluster.Image, req *fjordv1.AlterClientQuotasRequest) bool {
+	current := map[cluster.QuotaEntity]map[string]float64{}
+	for _, q := range img.ClientQuotas() {
+		current[q.Entity] = q.Values
+	}
+	for _, a := range req.GetAlterations() {
+		vals := current[quotaEntityOf(a.GetEntity())]
+		// Removes apply after sets.
+		for _, v := range a.GetSet() {
+			if got, ok := vals[v.GetKey()]; (!ok || got != v.GetValue()) && !slices.Contains(a.GetRemove(), v.GetKey()) {
+				return false
+			}
+		}
+		for _, k := range a.GetRemove() {
+			if _, ok := vals[k]; ok {
+				return false
+			}
+		}
+	}
+	return true
 }
