@@ -76,6 +76,7 @@ class Consumer:
         self._on_revoked: RebalanceCallback | None = None
         self._on_lost: RebalanceCallback | None = None
         self._closed = False
+        self._ahead: list[tuple[Any, dict[TopicPartition, int]]] = []  # fetches sent ahead (see _fetch)
 
     # -- assignment ------------------------------------------------------------------------------
     def assign(self, partitions: Iterable[TopicPartition]) -> None:
@@ -338,8 +339,8 @@ class Consumer:
         while not self._closed:
             yield from self.poll(1.0)
 
-    def _fetch(self, tps: list[TopicPartition], wait_ms: int) -> list[Record]:
-        self._init_positions(tps)
+    def _issue(self, tps: list[TopicPartition], wait_ms: int) -> list[tuple[Any, dict[TopicPartition, int]]]:
+        """Sends one Fetch per leader for tps at their positions; returns (future, asked offsets)."""
         by_leader: dict[int, list[TopicPartition]] = {}
         for tp in tps:
             try:
@@ -364,24 +365,57 @@ class Consumer:
             fut = fetch_pb2_grpc.FetchServiceStub(ch).Fetch.future(
                 req, timeout=wait_ms / 1000.0 + self._client.cfg.request_timeout, metadata=self._client.call_metadata)
             calls.append((fut, asked))
+        return calls
+
+    def _fetch(self, tps: list[TopicPartition], wait_ms: int) -> list[Record]:
+        """Records from tps: the answers of the fetches sent ahead at the end of the previous call
+        (for partitions whose position has not moved since), and new fetches for the rest. While
+        records flow, the next fetches go out before this call returns, so that the broker's answer
+        travels while the application handles these records."""
+        self._init_positions(tps)
+        want = set(tps)
+        calls = [(f, a) for f, a in self._ahead if any(self._positions.get(tp) == off and tp in want
+                                                        for tp, off in a.items())]
+        for f, a in self._ahead:
+            if (f, a) not in calls:
+                f.cancel()
+        self._ahead = []
+        covered = {tp for _, a in calls for tp, off in a.items() if self._positions.get(tp) == off}
+        ahead = len(calls)
+        calls += self._issue([tp for tp in tps if tp not in covered], wait_ms)
         if not calls:
             time.sleep(min(0.1, wait_ms / 1000.0))
             return []
         out: list[Record] = []
-        for fut, asked in calls:
+        now = time.monotonic()
+        deadline = now + wait_ms / 1000.0 + self._client.cfg.request_timeout
+        ahead_deadline = now + wait_ms / 1000.0 + 0.005  # a fetch sent ahead may long-poll past this poll
+        keep: list[tuple[Any, dict[TopicPartition, int]]] = []
+        for i, (fut, asked) in enumerate(calls):
             try:
-                resp = fut.result()
+                if i < ahead and not fut.done():
+                    try:
+                        fut.result(timeout=max(0.0, ahead_deadline - time.monotonic()))
+                    except grpc.FutureTimeoutError:
+                        keep.append((fut, asked))  # still waiting for data: the next poll takes it
+                        continue
+                resp = fut.result(timeout=max(0.0, deadline - time.monotonic()))
             except grpc.RpcError as e:
                 err = from_rpc(e)
                 if not err.retriable:
                     raise err
                 self._client.invalidate()
                 continue
+            except grpc.FutureTimeoutError:
+                fut.cancel()
+                continue
+            except grpc.FutureCancelledError:
+                continue
             for t in resp.topics:
                 for p in t.partitions:
                     tp = TopicPartition(t.topic, p.partition)
-                    if tp not in asked or self._positions.get(tp) != asked[tp]:
-                        continue  # seeked, revoked or unassigned meanwhile
+                    if tp not in want or tp not in asked or self._positions.get(tp) != asked[tp]:
+                        continue  # seeked, paused, revoked or unassigned meanwhile
                     perr = from_proto(p.error, t.topic, p.partition) if p.HasField("error") else None
                     if perr is not None:
                         err = perr
@@ -390,8 +424,6 @@ class Consumer:
                             self._positions.update(self._list_offsets([tp], self._reset))
                         elif err.retriable:
                             self._client.invalidate(t.topic)
-                        elif err.reason == REASON_UNKNOWN_TOPIC_OR_PARTITION:
-                            raise err
                         else:
                             raise err
                         continue
@@ -404,6 +436,9 @@ class Consumer:
                             self._epochs[tp] = recs[-1].leader_epoch
                         pos = max(pos, b.base_offset + b.last_offset_delta + 1)
                     self._positions[tp] = pos
+        if out and not keep:
+            keep = self._issue(tps, self._max_wait)
+        self._ahead = keep
         return out
 
     def close(self, *, commit: bool = True) -> None:
@@ -422,6 +457,8 @@ class Consumer:
                 self._member.leave()
         finally:
             self._closed = True
+            for f, _ in self._ahead:
+                f.cancel()
             self._client.close()
 
     def __enter__(self) -> Consumer:
