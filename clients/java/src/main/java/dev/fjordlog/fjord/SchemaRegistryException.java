@@ -35,7 +35,8 @@ public class SchemaRegistryException extends FjordException {
     return errorCode;
   }
 
-  SchemaRegistryException withErrorCode(int c) {
+  /** Sets the Confluent error code (for clients of the registry). */
+  public SchemaRegistryException withErrorCode(int c) {
     this.errorCode = c;
     return this;
   }

@@ -1,0 +1,153 @@
+package dev.fjordlog.fjord;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fjordlog.fjord.avro.AvroDeserializer;
+import dev.fjordlog.fjord.avro.AvroJson;
+import dev.fjordlog.fjord.avro.AvroSerializer;
+import dev.fjordlog.fjord.v1.RecordBatch;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import org.apache.avro.Schema;
+import org.apache.kafka.common.utils.Utils;
+import org.junit.jupiter.api.Test;
+
+/** The shared cross-language vectors in clients/testdata. */
+class VectorsTest {
+  static final ObjectMapper JSON = new ObjectMapper();
+  static final HexFormat HEX = HexFormat.of();
+
+  static JsonNode vectors(String name) throws Exception {
+    Path p = Path.of("..", "testdata", name);
+    return JSON.readTree(Files.readString(p)).get("cases");
+  }
+
+  @Test
+  void murmur2MatchesVectorsAndKafka() throws Exception {
+    int n = 0;
+    for (JsonNode c : vectors("murmur2.json")) {
+      byte[] key = c.get("key").asText().getBytes(StandardCharsets.UTF_8);
+      int want = c.get("murmur2").asInt();
+      assertEquals(want, Partitioners.murmur2(key), "murmur2 " + c.get("key"));
+      assertEquals(want, Utils.murmur2(key), "Kafka's Utils.murmur2 disagrees with the vector");
+      Iterator<Map.Entry<String, JsonNode>> it = c.get("partitions").fields();
+      while (it.hasNext()) {
+        Map.Entry<String, JsonNode> e = it.next();
+        int parts = Integer.parseInt(e.getKey());
+        int p = e.getValue().asInt();
+        assertEquals(p, Partitioners.keyPartition(key, parts));
+        assertEquals(p, Utils.toPositive(Utils.murmur2(key)) % parts);
+        assertEquals(p, Partitioners.stickyKey().partition("t", key, parts));
+        n++;
+      }
+    }
+    assertTrue(n > 10);
+  }
+
+  static List<BatchCodec.Entry> entries(JsonNode c) {
+    List<BatchCodec.Entry> out = new ArrayList<>();
+    for (JsonNode r : c.get("records")) {
+      List<Header> hs = new ArrayList<>();
+      for (JsonNode h : r.get("headers")) {
+        hs.add(new Header(h.get("key").asText(), HEX.parseHex(h.get("value_hex").asText())));
+      }
+      out.add(new BatchCodec.Entry(
+          r.get("key_hex").isNull() ? null : HEX.parseHex(r.get("key_hex").asText()),
+          r.get("value_hex").isNull() ? null : HEX.parseHex(r.get("value_hex").asText()),
+          hs, r.get("timestamp_ms").asLong()));
+    }
+    return out;
+  }
+
+  static void assertSameRecords(List<BatchCodec.Entry> want, List<BatchCodec.Decoded> got) {
+    assertEquals(want.size(), got.size());
+    for (int i = 0; i < want.size(); i++) {
+      BatchCodec.Entry w = want.get(i);
+      BatchCodec.Decoded g = got.get(i);
+      assertEquals(i, g.offset());
+      assertEquals(w.timestampMs(), g.timestampMs());
+      if (w.key() == null) {
+        assertNull(g.key());
+      } else {
+        assertArrayEquals(w.key(), g.key());
+      }
+      if (w.value() == null) {
+        assertNull(g.value());
+      } else {
+        assertArrayEquals(w.value(), g.value());
+      }
+      assertEquals(w.headers().size(), g.headers().size());
+      for (int j = 0; j < w.headers().size(); j++) {
+        assertEquals(w.headers().get(j).key(), g.headers().get(j).key());
+        assertArrayEquals(w.headers().get(j).value(), g.headers().get(j).value());
+      }
+    }
+  }
+
+  @Test
+  void batchEncodingsAreByteExact() throws Exception {
+    int n = 0;
+    for (JsonNode c : vectors("batches.json")) {
+      List<BatchCodec.Entry> es = entries(c);
+      String name = c.get("name").asText();
+      assertEquals(c.get("records_hex").asText(),
+          HEX.formatHex(BatchCodec.records(es).toByteArray()), name);
+      assertEquals(c.get("crc32c").asLong(),
+          BatchCodec.crc32c(BatchCodec.records(es).toByteArray()), name);
+      RecordBatch b = BatchCodec.encode(es, Compression.NONE, c.get("producer_id").asLong(),
+          c.get("producer_epoch").asInt(), c.get("base_sequence").asInt());
+      assertEquals(c.get("batch_hex").asText(), HEX.formatHex(b.toByteArray()), name);
+      assertSameRecords(es, BatchCodec.decode(RecordBatch.parseFrom(HEX.parseHex(c.get("batch_hex").asText()))));
+      for (String k : List.of("batch_gzip_hex", "batch_zstd_hex")) {
+        if (c.hasNonNull(k)) {
+          assertSameRecords(es, BatchCodec.decode(RecordBatch.parseFrom(HEX.parseHex(c.get(k).asText()))));
+        }
+      }
+      // Our own compressed batches decode to the same records.
+      for (Compression comp : List.of(Compression.GZIP, Compression.ZSTD)) {
+        RecordBatch cb = BatchCodec.encode(es, comp, 0, 0, 0);
+        assertEquals(comp.wire(), cb.getCompression());
+        assertSameRecords(es, BatchCodec.decode(RecordBatch.parseFrom(cb.toByteArray())));
+      }
+      n++;
+    }
+    assertTrue(n >= 3);
+  }
+
+  @Test
+  void corruptCrcIsRejected() throws Exception {
+    JsonNode c = vectors("batches.json").get(0);
+    RecordBatch b = RecordBatch.parseFrom(HEX.parseHex(c.get("batch_gzip_hex").asText()));
+    RecordBatch bad = b.toBuilder().setCrc(b.getCrc() + 1).build();
+    FjordException e = assertThrows(FjordException.class, () -> BatchCodec.decode(bad));
+    assertEquals("CORRUPT_MESSAGE", e.reason());
+  }
+
+  @Test
+  void avroWireBytes() throws Exception {
+    int n = 0;
+    for (JsonNode c : vectors("avro_wire.json")) {
+      Schema s = new Schema.Parser().parse(c.get("schema").asText());
+      Object v = AvroJson.fromJson(c.get("json").asText(), s);
+      byte[] wire = AvroSerializer.encode(c.get("id").asInt(), s, v);
+      assertEquals(c.get("hex").asText(), HEX.formatHex(wire), c.get("json").asText());
+      Object back = AvroDeserializer.decode(s, null, wire);
+      assertEquals(JSON.readTree(c.get("json").asText()),
+          JSON.readTree(JSON.writeValueAsString(AvroJson.toJson(back, s))));
+      n++;
+    }
+    assertTrue(n >= 5);
+  }
+}
