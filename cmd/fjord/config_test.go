@@ -51,7 +51,7 @@ func TestServeConfigPrecedence(t *testing.T) {
 				want := serveConfig{
 					Data: "fjord-data", Listen: "127.0.0.1:9092", HTTP: "127.0.0.1:8081", NodeID: 1,
 					DefaultPartitions: 1, DefaultReplicationFactor: 1, MaxRecvMsgBytes: 64 << 20,
-					MaxConcurrentStreams: 1024, MaxOpenFiles: 1024, ShutdownTimeout: 30 * time.Second, LogLevel: "info", LogFormat: "text", OTLPProtocol: "grpc",
+					MaxConcurrentStreams: 1024, MaxOpenFiles: 1024, ShutdownTimeout: 30 * time.Second, LogLevel: "info", LogFormat: "text", OTLPProtocol: "grpc", Authorizer: "off",
 					SessionTimeout: 1500 * time.Millisecond, HeartbeatInterval: 300 * time.Millisecond, RaftTimeout: 500 * time.Millisecond,
 					ReplicaLagTimeMax: 10 * time.Second, ReplicaFetchWait: 500 * time.Millisecond, ProducerIDExpiration: 24 * time.Hour,
 					OffsetsTopicPartitions: 50, GroupSessionTimeout: 45 * time.Second, GroupMinSessionTimeout: 6 * time.Second,
