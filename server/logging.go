@@ -15,6 +15,7 @@ import (
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/metadata"
 
+	"github.com/fjordlog/fjord/server/acl"
 	"github.com/fjordlog/fjord/server/auth"
 )
 
@@ -171,13 +172,14 @@ func (s *Server) withHTTPRequestID(h http.Handler) http.Handler {
 // "debug", "info", "warn" or "error") the broker's log level.
 const logLevelPath = "/admin/log-level"
 
-// registerLogLevel adds the log level endpoint to mux.
+// registerLogLevel adds the log level endpoint to mux. With ACLs on,
+// reading it needs Describe and changing it Alter on the cluster.
 func (s *Server) registerLogLevel(mux *http.ServeMux) {
-	mux.HandleFunc("GET "+logLevelPath, func(w http.ResponseWriter, r *http.Request) {
+	mux.Handle("GET "+logLevelPath, s.authorizeClusterHTTP(acl.Describe, func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		_, _ = io.WriteString(w, levelName(s.level.Level())+"\n")
-	})
-	mux.HandleFunc("PUT "+logLevelPath, func(w http.ResponseWriter, r *http.Request) {
+	}))
+	mux.Handle("PUT "+logLevelPath, s.authorizeClusterHTTP(acl.Alter, func(w http.ResponseWriter, r *http.Request) {
 		body, err := io.ReadAll(io.LimitReader(r.Body, 65))
 		if err != nil {
 			http.Error(w, "server: read body: "+err.Error(), http.StatusBadRequest)
@@ -193,6 +195,21 @@ func (s *Server) registerLogLevel(mux *http.ServeMux) {
 		s.opts.Logger.InfoContext(r.Context(), "log level changed", "from", levelName(old), "to", levelName(l))
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		_, _ = io.WriteString(w, levelName(l)+"\n")
+	}))
+}
+
+// authorizeClusterHTTP lets a request through only if ACLs are off or the
+// caller may do op on the cluster.
+func (s *Server) authorizeClusterHTTP(op acl.Operation, next http.HandlerFunc) http.Handler {
+	if s.authz == nil || !s.authz.enabled {
+		return next
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := s.authz.httpCheck(s, r).cluster(op); err != nil {
+			http.Error(w, err.Error(), http.StatusForbidden)
+			return
+		}
+		next.ServeHTTP(w, r)
 	})
 }
 

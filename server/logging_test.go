@@ -194,3 +194,22 @@ func TestSaneRequestID(t *testing.T) {
 		}
 	}
 }
+
+// TestLogLevelNeedsClusterRights checks that with ACLs on, a caller
+// without rights can neither read nor change the log level, and a super
+// user can.
+func TestLogLevelNeedsClusterRights(t *testing.T) {
+	tb := startBroker(t, "", aclOpts)
+	url := "http://" + tb.srv.HTTPAddr().String() + logLevelPath
+	for _, method := range []string{"GET", "PUT"} {
+		if resp, body := httpDo(t, method, url, "debug", map[string]string{testPrincipalHeader: "User:alice"}); resp.StatusCode != http.StatusForbidden {
+			t.Errorf("%s as User:alice: %s %q, want 403", method, resp.Status, body)
+		}
+	}
+	if tb.srv.level.Level() != slog.LevelInfo {
+		t.Fatalf("level changed to %v by a denied request", tb.srv.level.Level())
+	}
+	if resp, body := httpDo(t, "PUT", url, "debug", map[string]string{testPrincipalHeader: "User:admin"}); resp.StatusCode != http.StatusOK || body != "debug\n" {
+		t.Fatalf("PUT as User:admin: %s %q", resp.Status, body)
+	}
+}
