@@ -127,3 +127,23 @@ def test_final_failure_after_unknown_outcome_is_indefinite(fake: Fake) -> None:
         err = p.send("t", b"x", partition=0).exception(20)
     assert err is not None and err.indefinite and err.reason == "REQUEST_TIMED_OUT"  # type: ignore[attr-defined]
     assert len({s for s in fake.stamps[0]}) == 1  # every retry carried the same stamp
+
+
+@pytest.mark.parametrize("fake", [(2, {0: [], 1: []})], indirect=True)
+def test_record_futures_work_with_concurrent_futures(fake: Fake) -> None:
+    from concurrent.futures import FIRST_COMPLETED, as_completed, wait
+    seen: list[tuple[Any, Any]] = []
+    with Producer(fake.address, linger_ms=20) as p:
+        futs = [p.send("t", b"%d" % i, partition=i % 2, callback=lambda e, md: seen.append((e, md)))
+                for i in range(6)]
+        done, _ = wait(futs, timeout=20, return_when=FIRST_COMPLETED)
+        assert done
+        assert sorted(f.result().offset for f in as_completed(futs, timeout=20)) == [0, 0, 1, 1, 2, 2]
+        done, not_done = wait(futs, timeout=20)
+        assert len(done) == 6 and not not_done
+        assert all(f.done() and not f.cancel() and f.exception() is None for f in futs)
+        late: list[Any] = []
+        futs[0].add_done_callback(late.append)
+        assert late == [futs[0]]
+    assert len(seen) == 6 and all(e is None for e, _ in seen)
+    assert [md.partition for _, md in sorted(seen, key=lambda x: x[1].offset * 2 + x[1].partition)] == [0, 1] * 3

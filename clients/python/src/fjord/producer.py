@@ -101,14 +101,14 @@ class _Batch:
             self.base_offset, self.err, self.log_append = base_offset, err, log_append
             self.done = True
             self.cond.notify_all()
-            cbs, watched = self.cbs, self.watched
+            for f in self.watched:  # under the condition, as concurrent.futures does
+                for w in f.__dict__["_wl"]:
+                    if err is None:
+                        w.add_result(f)
+                    else:
+                        w.add_exception(f)
+            cbs = self.cbs
             self.cbs, self.watched = [], []
-        for f in watched:
-            for w in f.__dict__["_wl"]:
-                if err is None:
-                    w.add_result(f)
-                else:
-                    w.add_exception(f)
         for f, fn in cbs:
             try:
                 fn(f)
