@@ -308,9 +308,15 @@ export function errorFromRPC(err: unknown, write = false): FjordError {
       indefinite: det.metadata["indefinite"] === "true" || ((ri?.indefinite ?? false) && write),
     });
   }
-  switch (ce.code) {
+  // A transport failure (connection reset or refused, HTTP/2 stream
+  // error) arrives as a ConnectError whose cause is a Node system error:
+  // the broker could not be reached or went away mid-call.
+  const cause = (ce.cause ?? err) as { code?: unknown } | undefined;
+  const transport = typeof cause?.code === "string" && /^(E[A-Z]+|ERR_HTTP2_.*|ERR_STREAM_.*)$/.test(cause.code);
+  switch (transport ? Code.Unavailable : ce.code) {
     case Code.Unavailable:
     case Code.Unknown:
+    case Code.Aborted:
       return makeError({ ...base, reason: Reason.Unavailable, retriable: true, indefinite: write });
     case Code.DeadlineExceeded:
     case Code.Canceled:

@@ -43,3 +43,13 @@ test("statuses without details: UNAVAILABLE is retriable and indefinite for writ
   assert.equal(nf.retriable, false);
   assert.match(nf.message, /UNKNOWN_TOPIC_OR_PARTITION/);
 });
+
+test("a connection reset is UNAVAILABLE, retriable, and indefinite for a write", () => {
+  const reset = Object.assign(new Error("read ECONNRESET"), { code: "ECONNRESET" });
+  const e = errorFromRPC(new ConnectError("read ECONNRESET", Code.Aborted, undefined, undefined, reset), true);
+  assert.ok(e instanceof UnavailableError);
+  assert.equal(e.reason, "UNAVAILABLE");
+  assert.equal(e.retriable, true);
+  assert.equal(e.indefinite, true);
+  assert.equal(errorFromRPC(new ConnectError("bad", Code.InvalidArgument)).retriable, false);
+});
