@@ -27,17 +27,50 @@ const RequestIDHeader = "x-request-id"
 // maxRequestIDLen bounds a request id taken from a caller.
 const maxRequestIDLen = 64
 
-type requestIDKey struct{}
+type requestKey struct{}
+
+// requestInfo is what log lines of a request say about it. The first
+// interceptor puts it in the context; principal is filled in once the
+// caller is authenticated (notePrincipal), before the handler runs, so
+// that lines logged with the outer context (the logging interceptor's
+// completion line) carry it too. Written only before the handler starts.
+type requestInfo struct {
+	id        string
+	principal string
+}
 
 // withRequestID returns ctx carrying request id id.
 func withRequestID(ctx context.Context, id string) context.Context {
-	return context.WithValue(ctx, requestIDKey{}, id)
+	return context.WithValue(ctx, requestKey{}, &requestInfo{id: id})
 }
 
 // RequestID returns the id of the request ctx belongs to, or "".
 func RequestID(ctx context.Context) string {
-	id, _ := ctx.Value(requestIDKey{}).(string)
-	return id
+	if ri, ok := ctx.Value(requestKey{}).(*requestInfo); ok {
+		return ri.id
+	}
+	return ""
+}
+
+// notePrincipal records the authenticated caller in the request's info.
+func notePrincipal(ctx context.Context) {
+	if ri, ok := ctx.Value(requestKey{}).(*requestInfo); ok {
+		if p := auth.FromContext(ctx); !p.IsAnonymous() {
+			ri.principal = p.String()
+		}
+	}
+}
+
+// notePrincipalUnary runs after authentication: see requestInfo.
+func notePrincipalUnary(ctx context.Context, req any, _ *grpc.UnaryServerInfo, handler grpc.UnaryHandler) (any, error) {
+	notePrincipal(ctx)
+	return handler(ctx, req)
+}
+
+// notePrincipalStream is notePrincipalUnary for streams.
+func notePrincipalStream(srv any, ss grpc.ServerStream, _ *grpc.StreamServerInfo, handler grpc.StreamHandler) error {
+	notePrincipal(ss.Context())
+	return handler(srv, ss)
 }
 
 // saneRequestID reports whether a caller's request id is short and made
@@ -125,15 +158,22 @@ func (h *contextHandler) Enabled(ctx context.Context, l slog.Level) bool {
 
 func (h *contextHandler) Handle(ctx context.Context, r slog.Record) error {
 	if ctx != nil {
-		if id := RequestID(ctx); id != "" {
-			r.AddAttrs(slog.String("request_id", id))
+		principal := ""
+		if ri, ok := ctx.Value(requestKey{}).(*requestInfo); ok {
+			r.AddAttrs(slog.String("request_id", ri.id))
+			principal = ri.principal
 		}
 		if span := trace.SpanFromContext(ctx); span.IsRecording() {
 			sc := span.SpanContext()
 			r.AddAttrs(slog.String("trace_id", sc.TraceID().String()), slog.String("span_id", sc.SpanID().String()))
 		}
-		if p := auth.FromContext(ctx); !p.IsAnonymous() {
-			r.AddAttrs(slog.String("principal", p.String()))
+		if principal == "" {
+			if p := auth.FromContext(ctx); !p.IsAnonymous() {
+				principal = p.String()
+			}
+		}
+		if principal != "" {
+			r.AddAttrs(slog.String("principal", principal))
 		}
 	}
 	return h.inner.Handle(ctx, r)

@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -14,6 +15,7 @@ import (
 	"google.golang.org/grpc/metadata"
 
 	fjordv1 "github.com/fjordlog/fjord/gen/go/fjord/v1"
+	"github.com/fjordlog/fjord/server/auth"
 )
 
 // syncBuffer is a bytes.Buffer safe for concurrent writers.
@@ -211,5 +213,35 @@ func TestLogLevelNeedsClusterRights(t *testing.T) {
 	}
 	if resp, body := httpDo(t, "PUT", url, "debug", map[string]string{testPrincipalHeader: "User:admin"}); resp.StatusCode != http.StatusOK || body != "debug\n" {
 		t.Fatalf("PUT as User:admin: %s %q", resp.Status, body)
+	}
+}
+
+// TestLogAttributesFromContext checks the attributes contextHandler adds:
+// the request id, and the principal noted after authentication even on
+// lines logged with the context from before it (the completion line).
+func TestLogAttributesFromContext(t *testing.T) {
+	logs := &syncBuffer{}
+	logger := slog.New(newContextHandler(jsonLogger(logs).Handler(), levelVar(slog.LevelInfo)))
+	outer := withRequestID(context.Background(), "r-1")
+	logger.InfoContext(outer, "before auth")
+	inner := auth.NewContext(outer, auth.User("alice"))
+	notePrincipal(inner)
+	logger.InfoContext(outer, "finished")
+	logger.DebugContext(outer, "filtered")
+	logger.InfoContext(auth.NewContext(context.Background(), auth.User("bob")), "no request")
+	lines := logs.lines(t)
+	if len(lines) != 3 {
+		t.Fatalf("%d lines, want 3: %v", len(lines), lines)
+	}
+	for i, want := range []map[string]any{
+		{"msg": "before auth", "request_id": "r-1", "principal": nil},
+		{"msg": "finished", "request_id": "r-1", "principal": "User:alice"},
+		{"msg": "no request", "request_id": nil, "principal": "User:bob"},
+	} {
+		for k, v := range want {
+			if lines[i][k] != v {
+				t.Errorf("line %d: %s = %v, want %v (%v)", i, k, lines[i][k], v, lines[i])
+			}
+		}
 	}
 }

@@ -626,6 +626,7 @@ func (s *Server) newGRPCServer() *grpc.Server {
 			logging.UnaryServerInterceptor(logger, logOpts...),
 			recovery.UnaryServerInterceptor(recoverOpts...),
 			s.authn.UnaryServerInterceptor(),
+			notePrincipalUnary,
 			s.broker.metrics.unaryInterceptor,
 			s.authorizeUnary,
 			validateUnary,
@@ -635,6 +636,7 @@ func (s *Server) newGRPCServer() *grpc.Server {
 			logging.StreamServerInterceptor(logger, logOpts...),
 			recovery.StreamServerInterceptor(recoverOpts...),
 			s.authn.StreamServerInterceptor(),
+			notePrincipalStream,
 			s.authorizeStream,
 		),
 	)...)
