@@ -1,0 +1,53 @@
+// The interop tool (./interop) against a real broker: produce, consume,
+// avro-encode and avro-decode as the cross-language test drives them.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
+import { mkdtempSync, readFileSync, writeFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { startBroker } from "./harness.mjs";
+import { Admin } from "../dist/index.js";
+
+const run = promisify(execFile);
+const tool = fileURLToPath(new URL("../interop", import.meta.url));
+let broker, dir;
+before(async () => {
+  broker = await startBroker();
+  dir = mkdtempSync(join(tmpdir(), "fjord-interop-"));
+});
+after(async () => {
+  await broker?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test("interop produce then consume returns the records with their offsets", async () => {
+  const admin = new Admin({ bootstrap: broker.bootstrap });
+  await admin.createTopic("interop", 2, 1);
+  await admin.close();
+  const records = [
+    { partition: 0, key_b64: null, value_b64: Buffer.from("a").toString("base64"), headers: [], timestamp_ms: 1700000000000 },
+    { partition: 1, key_b64: "", value_b64: null, headers: [{ key: "h", value_b64: "AQI=" }], timestamp_ms: 1700000000001 },
+    { partition: 0, key_b64: "aw==", value_b64: "", headers: [{ key: "e", value_b64: "" }], timestamp_ms: 1700000000002 },
+  ];
+  writeFileSync(join(dir, "in.json"), JSON.stringify({ records }));
+  await run(tool, ["produce", "--bootstrap", broker.bootstrap, "--topic", "interop", "--input", join(dir, "in.json"), "--output", join(dir, "acks.json"), "--compression", "zstd"]);
+  assert.deepEqual(JSON.parse(readFileSync(join(dir, "acks.json"), "utf8")).acks, [{ partition: 0, offset: 0 }, { partition: 1, offset: 0 }, { partition: 0, offset: 1 }]);
+  await run(tool, ["consume", "--bootstrap", broker.bootstrap, "--topic", "interop", "--count", "3", "--output", join(dir, "out.json"), "--timeout-ms", "10000"]);
+  const got = JSON.parse(readFileSync(join(dir, "out.json"), "utf8")).records;
+  assert.deepEqual(got, [{ ...records[0], offset: 0 }, { ...records[2], offset: 1 }, { ...records[1], offset: 0 }]);
+});
+
+test("interop avro-encode then avro-decode; failures exit non-zero with a message", async () => {
+  const schema = '{"type":"record","name":"User","fields":[{"name":"name","type":"string"},{"name":"n","type":"long"},{"name":"e","type":["null","string"],"default":null}]}';
+  writeFileSync(join(dir, "s.avsc"), schema);
+  writeFileSync(join(dir, "v.json"), JSON.stringify({ name: "ab", n: 3, e: "x@y" }));
+  await run(tool, ["avro-encode", "--registry", broker.registry, "--subject", "interop-value", "--schema", join(dir, "s.avsc"), "--json", join(dir, "v.json"), "--output", join(dir, "v.hex")]);
+  const hex = readFileSync(join(dir, "v.hex"), "utf8");
+  assert.match(hex, /^00[0-9a-f]{8}046162060206784079$/);
+  await run(tool, ["avro-decode", "--registry", broker.registry, "--input", join(dir, "v.hex"), "--output", join(dir, "out.json")]);
+  assert.deepEqual(JSON.parse(readFileSync(join(dir, "out.json"), "utf8")), { name: "ab", n: 3, e: "x@y" });
+  await assert.rejects(run(tool, ["consume", "--bootstrap", broker.bootstrap, "--topic", "missing", "--count", "1", "--output", join(dir, "x.json"), "--timeout-ms", "2000"]), (e) => e.code === 1 && /UNKNOWN_TOPIC_OR_PARTITION/.test(e.stderr));
+});
