@@ -69,16 +69,112 @@ export function appendRecord(w: BinaryWriter, index: number, tsDelta: number, r:
   w.join();
 }
 
-/** encodeRecords serializes records as a fjord.v1.Records message. */
+function varintLen(v: number): number {
+  let n = 1;
+  while (v >= 0x80) {
+    v = Math.floor(v / 128);
+    n++;
+  }
+  return n;
+}
+
+/** writeVarint writes a non-negative integer below 2^53 as a varint at pos; returns the new pos. */
+function writeVarint(buf: Buffer, pos: number, v: number): number {
+  while (v >= 0x80) {
+    buf[pos++] = (v & 0x7f) | 0x80;
+    v = Math.floor(v / 128);
+  }
+  buf[pos++] = v;
+  return pos;
+}
+
+/** int64 varint of a possibly negative integer (two's complement, 10 bytes when negative). */
+function int64Bytes(v: number): Uint8Array {
+  return new BinaryWriter().int64(v).finish();
+}
+
+/**
+ * encodeRecords serializes records as a fjord.v1.Records message, sizing
+ * every record first and writing into one buffer (the hot path of the
+ * producer: no per-field allocation).
+ */
 export function encodeRecords(recs: BatchRecord[]): { raw: Uint8Array; first: number; maxTs: number } {
   const first = recs[0]!.timestampMs;
   let maxTs = first;
-  const w = new BinaryWriter();
-  recs.forEach((r, i) => {
+  const sizes = new Array<number>(recs.length);
+  const hsizes: number[] = [];
+  let total = 0;
+  for (let i = 0; i < recs.length; i++) {
+    const r = recs[i]!;
     if (r.timestampMs > maxTs) maxTs = r.timestampMs;
-    appendRecord(w, i, r.timestampMs - first, r);
-  });
-  return { raw: w.finish(), first, maxTs };
+    const d = r.timestampMs - first;
+    let n = 0;
+    if (i !== 0) n += 1 + varintLen(i);
+    if (d !== 0) n += 1 + (d > 0 ? varintLen(d) : 10);
+    if (r.key !== null) n += 1 + varintLen(r.key.length) + r.key.length;
+    if (r.value !== null) n += 1 + varintLen(r.value.length) + r.value.length;
+    for (const h of r.headers) {
+      const kl = Buffer.byteLength(h.key);
+      let hs = 0;
+      if (kl > 0) hs += 1 + varintLen(kl) + kl;
+      if (h.value.length > 0) hs += 1 + varintLen(h.value.length) + h.value.length;
+      hsizes.push(kl, hs);
+      n += 1 + varintLen(hs) + hs;
+    }
+    sizes[i] = n;
+    total += 1 + varintLen(n) + n;
+  }
+  const buf = Buffer.allocUnsafe(total);
+  let pos = 0;
+  let hi = 0;
+  for (let i = 0; i < recs.length; i++) {
+    const r = recs[i]!;
+    buf[pos++] = 0x0a;
+    pos = writeVarint(buf, pos, sizes[i]!);
+    if (i !== 0) {
+      buf[pos++] = 0x08;
+      pos = writeVarint(buf, pos, i);
+    }
+    const d = r.timestampMs - first;
+    if (d !== 0) {
+      buf[pos++] = 0x10;
+      if (d > 0) pos = writeVarint(buf, pos, d);
+      else {
+        buf.set(int64Bytes(d), pos);
+        pos += 10;
+      }
+    }
+    if (r.key !== null) {
+      buf[pos++] = 0x1a;
+      pos = writeVarint(buf, pos, r.key.length);
+      buf.set(r.key, pos);
+      pos += r.key.length;
+    }
+    if (r.value !== null) {
+      buf[pos++] = 0x22;
+      pos = writeVarint(buf, pos, r.value.length);
+      buf.set(r.value, pos);
+      pos += r.value.length;
+    }
+    for (const h of r.headers) {
+      const kl = hsizes[hi++]!;
+      const hs = hsizes[hi++]!;
+      buf[pos++] = 0x2a;
+      pos = writeVarint(buf, pos, hs);
+      if (kl > 0) {
+        buf[pos++] = 0x0a;
+        pos = writeVarint(buf, pos, kl);
+        pos += buf.write(h.key, pos, "utf8");
+      }
+      if (h.value.length > 0) {
+        buf[pos++] = 0x12;
+        pos = writeVarint(buf, pos, h.value.length);
+        buf.set(h.value, pos);
+        pos += h.value.length;
+      }
+    }
+  }
+  return { raw: buf, first, maxTs };
 }
 
 export async function compress(codec: Compression, raw: Uint8Array): Promise<Uint8Array> {

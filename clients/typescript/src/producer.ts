@@ -170,11 +170,11 @@ export class Producer implements AsyncDisposable {
     return Promise.all(records.map((r) => this.send(r)));
   }
 
-  private async sendInternal(record: ProducerRecord): Promise<RecordMetadata> {
-    if (this.closed) throw closedError("producer");
-    if (this.fatal) throw this.fatal;
+  private sendInternal(record: ProducerRecord): Promise<RecordMetadata> {
+    if (this.closed) return Promise.reject(closedError("producer"));
+    if (this.fatal) return Promise.reject(this.fatal);
     if (!record || typeof record.topic !== "string" || record.topic === "") {
-      throw makeError({ reason: Reason.InvalidRequest, message: "record without a topic" });
+      return Promise.reject(makeError({ reason: Reason.InvalidRequest, message: "record without a topic" }));
     }
     const br: BatchRecord = {
       key: record.key == null ? null : toBytes(record.key),
@@ -185,39 +185,72 @@ export class Producer implements AsyncDisposable {
     let size = 24 + (br.key?.length ?? 0) + (br.value?.length ?? 0);
     for (const h of br.headers) size += 8 + h.key.length * 3 + h.value.length;
     if (size > this.maxBatchBytes) {
-      throw makeError({ reason: Reason.RecordTooLarge, message: `record of about ${size} bytes is larger than maxBatchBytes ${this.maxBatchBytes}`, topic: record.topic });
+      return Promise.reject(makeError({ reason: Reason.RecordTooLarge, message: `record of about ${size} bytes is larger than maxBatchBytes ${this.maxBatchBytes}`, topic: record.topic }));
     }
-    this.outstanding++;
     // A pending delivery keeps the process alive (the HTTP/2 sessions are
     // unreferenced between calls, and RPC deadlines use unreferenced timers).
     this.keepAlive ??= setInterval(() => undefined, 1 << 30);
+    this.outstanding++;
+    const parts = this.client.cachedPartitions(record.topic);
+    if (parts && this.buffered + size <= this.maxBuffered) {
+      // Fast path: metadata known, room in the buffer.
+      this.buffered += size;
+      const partition = this.choosePartition(record, br, parts.length);
+      if (partition < 0) {
+        this.release(size);
+        this.settled(1);
+        return Promise.reject(this.badPartition(record, parts.length));
+      }
+      return new Promise<RecordMetadata>((resolve, reject) => this.append(record.topic, partition, br, size, { resolve, reject }));
+    }
+    return this.sendSlow(record, br, size);
+  }
+
+  private choosePartition(record: ProducerRecord, br: BatchRecord, n: number): number {
+    const p = record.partition ?? this.partitioner.partition({ topic: record.topic, key: br.key, partition: record.partition }, n);
+    return Number.isInteger(p) && p >= 0 && p < n ? p : -1;
+  }
+
+  private badPartition(record: ProducerRecord, n: number): FjordError {
+    return makeError({ reason: Reason.UnknownTopicOrPartition, message: `partition ${record.partition} does not exist (topic has ${n})`, topic: record.topic, partition: record.partition });
+  }
+
+  /** sendSlow waits for metadata or buffer room before appending. */
+  private async sendSlow(record: ProducerRecord, br: BatchRecord, size: number): Promise<RecordMetadata> {
+    let appended = false;
     try {
       while (this.buffered + size > this.maxBuffered && this.buffered > 0) {
         await new Promise<void>((r) => this.roomWaiters.push(r));
         if (this.closed) throw closedError("producer");
       }
       this.buffered += size;
-      let partition = record.partition;
-      const parts = this.client.cachedPartitions(record.topic) ?? (await this.client.partitions(record.topic));
-      if (partition === undefined) {
-        partition = this.partitioner.partition({ topic: record.topic, key: br.key, partition: record.partition }, parts.length);
-      }
-      if (!Number.isInteger(partition) || partition < 0 || partition >= parts.length) {
+      let parts;
+      try {
+        parts = this.client.cachedPartitions(record.topic) ?? (await this.client.partitions(record.topic));
+      } catch (e) {
         this.release(size);
-        throw makeError({ reason: Reason.UnknownTopicOrPartition, message: `partition ${partition} does not exist (topic has ${parts.length})`, topic: record.topic, partition });
+        throw e;
       }
-      return await new Promise<RecordMetadata>((resolve, reject) => {
-        this.append(record.topic, partition!, br, size, { resolve, reject });
-      });
+      const partition = this.choosePartition(record, br, parts.length);
+      if (partition < 0) {
+        this.release(size);
+        throw this.badPartition(record, parts.length);
+      }
+      appended = true;
+      return await new Promise<RecordMetadata>((resolve, reject) => this.append(record.topic, partition, br, size, { resolve, reject }));
     } catch (e) {
+      if (!appended) this.settled(1);
       throw e instanceof FjordError ? e : errorFromRPC(e, true);
-    } finally {
-      this.outstanding--;
-      if (this.outstanding === 0) {
-        clearInterval(this.keepAlive);
-        this.keepAlive = undefined;
-        this.notifyIdle();
-      }
+    }
+  }
+
+  /** settled counts n records as resolved or rejected. */
+  private settled(n: number): void {
+    this.outstanding -= n;
+    if (this.outstanding === 0) {
+      clearInterval(this.keepAlive);
+      this.keepAlive = undefined;
+      this.notifyIdle();
     }
   }
 
@@ -394,6 +427,7 @@ export class Producer implements AsyncDisposable {
             });
             if (off >= 0) off += b.records.length;
             this.release(b.bytes);
+            this.settled(b.records.length);
           }
           return;
         }
@@ -444,6 +478,7 @@ export class Producer implements AsyncDisposable {
     for (const b of batches) {
       for (const p of b.pending) p.reject(err);
       this.release(b.bytes);
+      this.settled(b.pending.length);
     }
   }
 
