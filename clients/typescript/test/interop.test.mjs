@@ -51,3 +51,11 @@ test("interop avro-encode then avro-decode; failures exit non-zero with a messag
   assert.deepEqual(JSON.parse(readFileSync(join(dir, "out.json"), "utf8")), { name: "ab", n: 3, e: "x@y" });
   await assert.rejects(run(tool, ["consume", "--bootstrap", broker.bootstrap, "--topic", "missing", "--count", "1", "--output", join(dir, "x.json"), "--timeout-ms", "2000"]), (e) => e.code === 1 && /UNKNOWN_TOPIC_OR_PARTITION/.test(e.stderr));
 });
+
+test("the README's runnable examples run", async () => {
+  const ex = (f) => fileURLToPath(new URL(`../examples/${f}`, import.meta.url));
+  const p = await run("node", [ex("produce.mjs"), broker.bootstrap]);
+  assert.equal(p.stdout.trim().split("\n").length, 10);
+  const a = await run("node", [ex("avro.mjs"), broker.bootstrap, broker.registry]);
+  assert.match(a.stdout, /name: 'ada'/);
+});
