@@ -45,6 +45,8 @@ require (
 	go.opentelemetry.io/otel/sdk/metric v1.47.0
 )
 
+require cloud.google.com/go/compute/metadata v0.9.0 // indirect
+
 require (
 	github.com/beorn7/perks v1.0.1 // indirect
 	github.com/cenkalti/backoff/v5 v5.0.3 // indirect
