@@ -5,7 +5,8 @@
 import { FetchService, OffsetSpec } from "./gen/fjord/v1/fetch_pb.js";
 import { GroupService } from "./gen/fjord/v1/group_pb.js";
 import { Client, sleep, type ClientOptions } from "./client.js";
-import { decodeBatch, type Header } from "./batch.js";
+import { type Header } from "./batch.js";
+import { RawFetchService, decodeRawBatch } from "./rawfetch.js";
 import { closedError, errorFromProto, errorFromRPC, FjordError, makeError, Reason } from "./errors.js";
 import { GroupMembership, type GroupOptions, type RebalanceListener } from "./group.js";
 
@@ -365,7 +366,7 @@ export class Consumer implements AsyncDisposable, AsyncIterable<ConsumerRecord> 
     }
     let resp;
     try {
-      resp = await this.client.rpc(FetchService, addr).fetch({
+      resp = await this.client.rpc(RawFetchService as typeof FetchService, addr).fetch({
         maxWaitMs: this.opts.maxWaitMs ?? 500,
         minBytes: 1,
         maxBytes: this.opts.maxBytes ?? 50 << 20,
@@ -404,22 +405,22 @@ export class Consumer implements AsyncDisposable, AsyncIterable<ConsumerRecord> 
           continue;
         }
         let next = offs[i]!;
-        for (const b of pr.batches) {
-          let recs;
+        // RawFetchService delivers each stored batch as its bytes.
+        for (const raw of pr.batches as unknown as Uint8Array[]) {
+          let dec;
           try {
-            recs = await decodeBatch(b);
+            dec = await decodeRawBatch(raw, next);
           } catch (e) {
             this.fatal = e instanceof FjordError ? e : errorFromRPC(e);
             this.wakeData();
             return;
           }
           if (p.gen !== gens[i]) break;
-          for (const r of recs) {
-            if (r.offset < next) continue;
-            this.buffer.push({ topic: p.topic, partition: p.partition, ...r });
+          for (const r of dec.records) {
+            this.buffer.push({ topic: p.topic, partition: p.partition, offset: r.offset, key: r.key, value: r.value, headers: r.headers, timestampMs: r.timestampMs, leaderEpoch: r.leaderEpoch });
             added = true;
           }
-          next = Math.max(next, Number(b.baseOffset) + b.lastOffsetDelta + 1);
+          next = Math.max(next, dec.next);
         }
         if (p.gen === gens[i]) p.fetchOffset = next;
       }

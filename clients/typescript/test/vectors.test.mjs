@@ -111,3 +111,23 @@ test("the sized Records encoder matches the generic protobuf writer (negative de
   recs.forEach((r, i) => appendRecord(w, i, r.timestampMs - recs[0].timestampMs, r));
   assert.equal(toHex(encodeRecords(recs).raw), toHex(w.finish()));
 });
+
+test("the raw fetch decoder reads the vector batches (plain, gzip, zstd) and skips records below the offset", async () => {
+  const { decodeRawBatch } = await import("../dist/rawfetch.js");
+  for (const c of load("batches.json").cases) {
+    const want = vecRecords(c);
+    for (const field of ["batch_hex", "batch_gzip_hex", "batch_zstd_hex"]) {
+      const { records, next } = await decodeRawBatch(hex(c[field]), 0);
+      assert.equal(next, want.length);
+      assert.deepEqual(records.map((r) => [r.key && toHex(r.key), r.value && toHex(r.value), r.timestampMs, r.headers.map((h) => [h.key, toHex(h.value)])]),
+        want.map((r) => [r.key && toHex(r.key), r.value && toHex(r.value), r.timestampMs, r.headers.map((h) => [h.key, toHex(h.value)])]), `${c.name} ${field}`);
+    }
+  }
+  const recs = [{ key: null, value: new Uint8Array([1]), headers: [], timestampMs: 1700000000500 }, { key: null, value: new Uint8Array([2]), headers: [], timestampMs: 1700000000000 }];
+  const b = await encodeBatch(recs, 0, { producerId: 0n, producerEpoch: 0, baseSequence: 0 });
+  const { records } = await decodeRawBatch(b, 1);
+  assert.deepEqual(records.map((r) => [r.offset, r.timestampMs]), [[1, 1700000000000]]);
+  const bad = new Uint8Array(b);
+  bad[bad.length - 1] ^= 1;
+  await assert.rejects(decodeRawBatch(bad, 0), (e) => e.reason === "CORRUPT_MESSAGE");
+});
