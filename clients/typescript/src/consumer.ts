@@ -380,7 +380,8 @@ export class Consumer implements AsyncDisposable, AsyncIterable<ConsumerRecord> 
       const err = errorFromRPC(e);
       for (const p of ps) {
         this.client.invalidate(p.topic);
-        p.backoffUntil = Date.now() + this.client.backoff(1);
+        // A quota throttle (RESOURCE_EXHAUSTED + RetryInfo) says exactly how long to wait.
+        p.backoffUntil = Date.now() + Math.max(err.retryAfterMs, this.client.backoff(1));
       }
       if (!err.retriable) for (const p of ps) this.fatalPartition(p, err);
       return;

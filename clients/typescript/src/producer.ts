@@ -93,7 +93,6 @@ interface PartState {
 
 const enc = new TextEncoder();
 const debug = !!process.env.FJORD_DEBUG;
-const EMPTY = new Uint8Array(0);
 
 /** toBytes turns a string into its UTF-8 bytes. */
 export function toBytes(b: Bytes): Uint8Array {
@@ -510,4 +509,3 @@ export class Producer implements AsyncDisposable {
   }
 }
 
-export { EMPTY as emptyBytes };

@@ -4,7 +4,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { startBroker, waitFor } from "./harness.mjs";
-import { Producer, Consumer, Admin, RegistryClient, AvroSerializer, AvroDeserializer, UnknownTopicError, RecordTooLargeError, SchemaError, FjordError, InvalidRequestError } from "../dist/index.js";
+import { Producer, Consumer, Admin, keyHashPartition, roundRobinPartitioner, RegistryClient, AvroSerializer, AvroDeserializer, UnknownTopicError, RecordTooLargeError, SchemaError, FjordError, InvalidRequestError } from "../dist/index.js";
 
 let broker, admin;
 before(async () => {
@@ -44,6 +44,7 @@ test("produce and consume round trip with keys, null keys, headers and tombstone
   mds.forEach((m, i) => {
     if (i % 3 !== 0) {
       const k = `k${i % 5}`;
+      assert.equal(m.partition, keyHashPartition(new TextEncoder().encode(k), 3), "murmur2 partition, as every SDK computes it");
       if (byKey.has(k)) assert.equal(byKey.get(k), m.partition);
       byKey.set(k, m.partition);
     }
@@ -61,6 +62,17 @@ test("produce and consume round trip with keys, null keys, headers and tombstone
     assert.equal(r.timestampMs, 1700000000000 + i);
     assert.deepEqual(r.headers.map((h) => [h.key, str(h.value)]), [["h", `x${i}`], ["h", ""]]);
   }
+});
+
+test("custom partitioner and delivery callbacks", async (t) => {
+  await admin.createTopic("custom", 4, 1);
+  const seen = [];
+  const producer = use(t, new Producer({ bootstrap: broker.bootstrap, partitioner: { partition: (r, n) => { seen.push(n); return n - 1; } } }));
+  const md = await new Promise((resolve, reject) => producer.send({ topic: "custom", key: "a", value: "b" }, (err, m) => (err ? reject(err) : resolve(m))));
+  assert.equal(md.partition, 3);
+  assert.deepEqual(seen, [4]);
+  const rr = use(t, new Producer({ bootstrap: broker.bootstrap, partitioner: roundRobinPartitioner() }));
+  assert.deepEqual((await rr.sendAll([1, 2, 3, 4, 5].map((i) => ({ topic: "custom", key: "same", value: `${i}` })))).map((m) => m.partition), [0, 1, 2, 3, 0]);
 });
 
 test("gzip and zstd batches round trip; for-await iteration; seek, pause and resume", async (t) => {
