@@ -60,16 +60,12 @@ export interface ProducerOptions extends ClientOptions {
   maxRequestBytes?: number;
 }
 
-interface Pending {
-  resolve: (m: RecordMetadata) => void;
-  reject: (e: unknown) => void;
-}
-
 interface Batch {
   topic: string;
   partition: number;
   records: BatchRecord[];
-  pending: Pending[];
+  resolves: ((m: RecordMetadata) => void)[];
+  rejects: ((e: unknown) => void)[];
   bytes: number;
   createdAt: number;
   encoded?: Uint8Array;
@@ -99,8 +95,10 @@ export function toBytes(b: Bytes): Uint8Array {
   return typeof b === "string" ? enc.encode(b) : b;
 }
 
+const NO_HEADERS: Header[] = [];
+
 function toHeaders(h: ProducerRecord["headers"]): Header[] {
-  if (!h) return [];
+  if (!h) return NO_HEADERS;
   if (Array.isArray(h)) return h.map((x) => ({ key: x.key, value: toBytes(x.value) }));
   return Object.entries(h).map(([key, v]) => ({ key, value: toBytes(v) }));
 }
@@ -200,7 +198,7 @@ export class Producer implements AsyncDisposable {
         this.settled(1);
         return Promise.reject(this.badPartition(record, parts.length));
       }
-      return new Promise<RecordMetadata>((resolve, reject) => this.append(record.topic, partition, br, size, { resolve, reject }));
+      return new Promise<RecordMetadata>((resolve, reject) => this.append(record.topic, partition, br, size, resolve, reject));
     }
     return this.sendSlow(record, br, size);
   }
@@ -236,7 +234,7 @@ export class Producer implements AsyncDisposable {
         throw this.badPartition(record, parts.length);
       }
       appended = true;
-      return await new Promise<RecordMetadata>((resolve, reject) => this.append(record.topic, partition, br, size, { resolve, reject }));
+      return await new Promise<RecordMetadata>((resolve, reject) => this.append(record.topic, partition, br, size, resolve, reject));
     } catch (e) {
       if (!appended) this.settled(1);
       throw e instanceof FjordError ? e : errorFromRPC(e, true);
@@ -276,15 +274,16 @@ export class Producer implements AsyncDisposable {
     return st;
   }
 
-  private append(topic: string, partition: number, r: BatchRecord, size: number, p: Pending): void {
+  private append(topic: string, partition: number, r: BatchRecord, size: number, resolve: (m: RecordMetadata) => void, reject: (e: unknown) => void): void {
     const st = this.state(topic, partition);
     if (st.open && st.open.bytes + size > this.maxBatchBytes) this.seal(st);
     if (!st.open) {
-      st.open = { topic, partition, records: [], pending: [], bytes: 0, createdAt: Date.now(), baseSeq: 0, maybeWritten: false };
+      st.open = { topic, partition, records: [], resolves: [], rejects: [], bytes: 0, createdAt: Date.now(), baseSeq: 0, maybeWritten: false };
       if (this.linger > 0) st.linger = setTimeout(() => this.seal(st), this.linger);
     }
     st.open.records.push(r);
-    st.open.pending.push(p);
+    st.open.resolves.push(resolve);
+    st.open.rejects.push(reject);
     st.open.bytes += size;
     if (this.linger <= 0 || st.open.bytes >= this.maxBatchBytes) this.seal(st);
   }
@@ -422,7 +421,7 @@ export class Producer implements AsyncDisposable {
           if (this.acks === Acks.NONE) off = -1;
           for (const b of batches) {
             b.records.forEach((r, i) => {
-              b.pending[i]!.resolve({ topic: st.topic, partition: st.partition, offset: off < 0 ? -1 : off + i, timestampMs: appendTime > 0 ? appendTime : r.timestampMs });
+              b.resolves[i]!({ topic: st.topic, partition: st.partition, offset: off < 0 ? -1 : off + i, timestampMs: appendTime > 0 ? appendTime : r.timestampMs });
             });
             if (off >= 0) off += b.records.length;
             this.release(b.bytes);
@@ -475,9 +474,9 @@ export class Producer implements AsyncDisposable {
 
   private fail(batches: Batch[], err: FjordError): void {
     for (const b of batches) {
-      for (const p of b.pending) p.reject(err);
+      for (const rej of b.rejects) rej(err);
       this.release(b.bytes);
-      this.settled(b.pending.length);
+      this.settled(b.rejects.length);
     }
   }
 
