@@ -3,6 +3,7 @@ package dev.fjordlog.fjord;
 import com.github.luben.zstd.Zstd;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.UnsafeByteOperations;
 import dev.fjordlog.fjord.v1.Record;
 import dev.fjordlog.fjord.v1.RecordBatch;
 import dev.fjordlog.fjord.v1.RecordHeader;
@@ -47,10 +48,10 @@ public final class BatchCodec {
       Entry e = entries.get(i);
       Record.Builder r = Record.newBuilder().setOffsetDelta(i).setTimestampDelta(e.timestampMs() - first);
       if (e.key() != null) {
-        r.setKey(ByteString.copyFrom(e.key()));
+        r.setKey(UnsafeByteOperations.unsafeWrap(e.key()));
       }
       if (e.value() != null) {
-        r.setValue(ByteString.copyFrom(e.value()));
+        r.setValue(UnsafeByteOperations.unsafeWrap(e.value()));
       }
       if (e.headers() != null) {
         for (Header h : e.headers()) {
@@ -90,7 +91,8 @@ public final class BatchCodec {
       b.setCrc((int) crc32c(raw)).setRecords(recs);
     } else {
       byte[] payload = compress(codec, raw);
-      b.setCompression(codec.wire()).setCrc((int) crc32c(payload)).setCompressedRecords(ByteString.copyFrom(payload));
+      b.setCompression(codec.wire()).setCrc((int) crc32c(payload))
+          .setCompressedRecords(UnsafeByteOperations.unsafeWrap(payload));
     }
     return b.build();
   }

@@ -202,7 +202,32 @@ public final class FjordConsumer<K, V> implements AutoCloseable {
   }
 
   private record FetchDone(int broker, Map<TopicPartition, Long> requested, FetchResponse resp,
-      Throwable err) {}
+      Map<TopicPartition, List<ConsumerRecord<byte[], byte[]>>> decoded, Throwable err) {}
+
+  /** Decodes a fetch response's records off the poll thread. */
+  private static FetchDone decoded(int broker, Map<TopicPartition, Long> req, FetchResponse r) {
+    Map<TopicPartition, List<ConsumerRecord<byte[], byte[]>>> out = new HashMap<>();
+    try {
+      for (FetchTopicResponse t : r.getTopicsList()) {
+        for (FetchPartitionResponse p : t.getPartitionsList()) {
+          if (p.getBatchesCount() == 0) {
+            continue;
+          }
+          List<ConsumerRecord<byte[], byte[]>> recs = new ArrayList<>();
+          for (RecordBatch b : p.getBatchesList()) {
+            for (BatchCodec.Decoded d : BatchCodec.decode(b)) {
+              recs.add(new ConsumerRecord<>(t.getTopic(), p.getPartition(), d.offset(),
+                  d.timestampMs(), d.key(), d.value(), d.headers(), b.getLeaderEpoch()));
+            }
+          }
+          out.put(new TopicPartition(t.getTopic(), p.getPartition()), recs);
+        }
+      }
+    } catch (RuntimeException e) {
+      return new FetchDone(broker, req, null, null, e);
+    }
+    return new FetchDone(broker, req, r, out, null);
+  }
 
   private final Builder<K, V> cfg;
   private final ClientCore core;
@@ -604,7 +629,7 @@ public final class FjordConsumer<K, V> implements AutoCloseable {
     Map<Integer, Map<TopicPartition, Long>> byLeader = new HashMap<>();
     for (Map.Entry<TopicPartition, PState> e : parts.entrySet()) {
       PState s = e.getValue();
-      if (s.paused || s.fetchPos < 0 || !s.buffer.isEmpty()) {
+      if (s.paused || s.fetchPos < 0 || s.buffer.size() > cfg.maxPollRecords) {
         continue;
       }
       TopicPartition tp = e.getKey();
@@ -651,18 +676,18 @@ public final class FjordConsumer<K, V> implements AutoCloseable {
                 TimeUnit.MILLISECONDS)
             .fetch(fr.build());
       } catch (RuntimeException ex) {
-        done.add(new FetchDone(broker, req, null, ex));
+        done.add(new FetchDone(broker, req, null, null, ex));
         continue;
       }
       Futures.addCallback(f, new FutureCallback<FetchResponse>() {
         @Override
         public void onSuccess(FetchResponse r) {
-          done.add(new FetchDone(broker, req, r, null));
+          done.add(decoded(broker, req, r));
         }
 
         @Override
         public void onFailure(Throwable t) {
-          done.add(new FetchDone(broker, req, null, t));
+          done.add(new FetchDone(broker, req, null, null, t));
         }
       }, MoreExecutors.directExecutor());
     }
@@ -709,14 +734,12 @@ public final class FjordConsumer<K, V> implements AutoCloseable {
           }
           throw err;
         }
-        for (RecordBatch b : p.getBatchesList()) {
-          for (BatchCodec.Decoded r : BatchCodec.decode(b)) {
-            if (r.offset() < s.fetchPos) {
-              continue;
-            }
-            s.buffer.addLast(new ConsumerRecord<>(tp.topic(), tp.partition(), r.offset(),
-                r.timestampMs(), r.key(), r.value(), r.headers(), b.getLeaderEpoch()));
+        for (ConsumerRecord<byte[], byte[]> r : d.decoded().getOrDefault(tp, List.of())) {
+          if (r.offset() >= s.fetchPos) {
+            s.buffer.addLast(r);
           }
+        }
+        for (RecordBatch b : p.getBatchesList()) {
           long next = b.getBaseOffset() + b.getLastOffsetDelta() + 1;
           if (next > s.fetchPos) {
             s.fetchPos = next;

@@ -214,12 +214,19 @@ public final class FjordProducer<K, V> implements AutoCloseable {
   private static final class PartState {
     final ArrayDeque<Batch> ready = new ArrayDeque<>();
     Batch open;
-    boolean inflight;
+    int inflight;
+    boolean retrying; // a batch failed: send one at a time, in sequence order, until one succeeds
     long backoffUntil;
     int nextSeq;
   }
 
   private static final int MAX_REQUEST_BYTES = 32 << 20;
+  /**
+   * Most bytes of one partition's batches sent in one request. A partition has one request in
+   * flight at a time (unary requests to one broker may be served in any order), carrying every
+   * batch that is ready, appended in order.
+   */
+  private static final int MAX_PARTITION_REQUEST_BYTES = 8 << 20;
 
   private final Builder<K, V> cfg;
   private final Partitioner partitioner;
@@ -445,7 +452,7 @@ public final class FjordProducer<K, V> implements AutoCloseable {
             }
           }
           // Fail what waited past the delivery timeout.
-          while (!ps.inflight && !ps.ready.isEmpty()) {
+          while (ps.inflight == 0 && !ps.ready.isEmpty()) {
             Batch b = ps.ready.peekFirst();
             if (now - b.createdNanos <= cfg.deliveryTimeout.toNanos() && fatal == null) {
               break;
@@ -454,7 +461,7 @@ public final class FjordProducer<K, V> implements AutoCloseable {
             FjordException err = fatal != null ? fatal : deliveryTimeout(b);
             finish(b, err, 0, -1, completions);
           }
-          if (ps.inflight || ps.ready.isEmpty()) {
+          if (ps.ready.isEmpty() || ps.inflight > 0) {
             continue;
           }
           if (now < ps.backoffUntil) {
@@ -471,16 +478,23 @@ public final class FjordProducer<K, V> implements AutoCloseable {
             needPid = true;
             continue;
           }
-          Batch b = ps.ready.pollFirst();
-          ps.inflight = true;
-          if (cfg.idempotence && !b.stamped) {
-            b.stamped = true;
-            b.pid = pid;
-            b.epoch = epoch;
-            b.baseSeq = ps.nextSeq;
-            ps.nextSeq = (int) ((ps.nextSeq + (long) b.recs.size()) & 0x7fffffffL);
+          List<Batch> dest =
+              byLeader.computeIfAbsent(ti.leaders()[tp.partition()], k -> new ArrayList<>());
+          int taken = 0;
+          while (!ps.ready.isEmpty() && (taken == 0
+              || (!ps.retrying && taken + ps.ready.peekFirst().bytes <= MAX_PARTITION_REQUEST_BYTES))) {
+            Batch b = ps.ready.pollFirst();
+            ps.inflight++;
+            taken += b.bytes;
+            if (cfg.idempotence && !b.stamped) {
+              b.stamped = true;
+              b.pid = pid;
+              b.epoch = epoch;
+              b.baseSeq = ps.nextSeq;
+              ps.nextSeq = (int) ((ps.nextSeq + (long) b.recs.size()) & 0x7fffffffL);
+            }
+            dest.add(b);
           }
-          byLeader.computeIfAbsent(ti.leaders()[tp.partition()], k -> new ArrayList<>()).add(b);
         }
         if (byLeader.isEmpty() && needMeta.isEmpty() && !needPid && completions.isEmpty()) {
           if (closing && outstanding == 0) {
@@ -587,26 +601,35 @@ public final class FjordProducer<K, V> implements AutoCloseable {
   }
 
   private void dispatch(int leader, List<Batch> batches) {
-    // Split into requests of at most MAX_REQUEST_BYTES.
+    // Batches arrive grouped by partition; a partition's batches stay in one request.
     List<Batch> cur = new ArrayList<>();
     int size = 0;
-    for (Batch b : batches) {
-      if (b.encoded == null) {
-        List<BatchCodec.Entry> es = new ArrayList<>(b.recs.size());
-        for (Pending p : b.recs) {
-          es.add(p.entry);
+    int i = 0;
+    while (i < batches.size()) {
+      TopicPartition tp = batches.get(i).tp;
+      int j = i;
+      int partSize = 0;
+      while (j < batches.size() && batches.get(j).tp.equals(tp)) {
+        Batch b = batches.get(j);
+        if (b.encoded == null) {
+          List<BatchCodec.Entry> es = new ArrayList<>(b.recs.size());
+          for (Pending p : b.recs) {
+            es.add(p.entry);
+          }
+          b.encoded = BatchCodec.encode(es, cfg.compression,
+              b.stamped ? b.pid : 0, b.stamped ? b.epoch : 0, b.stamped ? b.baseSeq : 0);
         }
-        b.encoded = BatchCodec.encode(es, cfg.compression,
-            b.stamped ? b.pid : 0, b.stamped ? b.epoch : 0, b.stamped ? b.baseSeq : 0);
+        partSize += b.encoded.getSerializedSize();
+        j++;
       }
-      int n = b.encoded.getSerializedSize();
-      if (!cur.isEmpty() && size + n > MAX_REQUEST_BYTES) {
+      if (!cur.isEmpty() && size + partSize > MAX_REQUEST_BYTES) {
         sendRequest(leader, cur);
         cur = new ArrayList<>();
         size = 0;
       }
-      cur.add(b);
-      size += n;
+      cur.addAll(batches.subList(i, j));
+      size += partSize;
+      i = j;
     }
     if (!cur.isEmpty()) {
       sendRequest(leader, cur);
@@ -614,15 +637,15 @@ public final class FjordProducer<K, V> implements AutoCloseable {
   }
 
   private void sendRequest(int leader, List<Batch> batches) {
-    Map<String, ProduceTopicData.Builder> topics = new LinkedHashMap<>();
+    Map<TopicPartition, ProducePartitionData.Builder> byTp = new LinkedHashMap<>();
     for (Batch b : batches) {
-      topics
-          .computeIfAbsent(b.tp.topic(), t -> ProduceTopicData.newBuilder().setTopic(t))
-          .addPartitions(
-              ProducePartitionData.newBuilder()
-                  .setPartition(b.tp.partition())
-                  .addBatches(b.encoded));
+      byTp.computeIfAbsent(b.tp, tp -> ProducePartitionData.newBuilder().setPartition(tp.partition()))
+          .addBatches(b.encoded);
     }
+    Map<String, ProduceTopicData.Builder> topics = new LinkedHashMap<>();
+    byTp.forEach((tp, pd) -> topics
+        .computeIfAbsent(tp.topic(), t -> ProduceTopicData.newBuilder().setTopic(t))
+        .addPartitions(pd));
     ProduceRequest.Builder req =
         ProduceRequest.newBuilder()
             .setAcks(cfg.acks.wire())
@@ -664,6 +687,7 @@ public final class FjordProducer<K, V> implements AutoCloseable {
       }
     }
     List<Runnable> completions = new ArrayList<>();
+    Map<TopicPartition, Long> nextOffset = new HashMap<>();
     lock.lock();
     try {
       for (Batch b : batches) {
@@ -679,7 +703,9 @@ public final class FjordProducer<K, V> implements AutoCloseable {
         }
         FjordException err = Errors.fromProto(pr.getError(), b.tp.topic(), b.tp.partition());
         if (err == null) {
-          finish(b, null, cfg.acks == Acks.NONE ? -1 : pr.getBaseOffset(),
+          long base = nextOffset.getOrDefault(b.tp, pr.getBaseOffset());
+          nextOffset.put(b.tp, base + b.recs.size());
+          finish(b, null, cfg.acks == Acks.NONE ? -1 : base,
               pr.getLogAppendTime() > 0 ? pr.getLogAppendTime() : -1, completions);
         } else {
           if (pr.getLeaderId() > 0) {
@@ -710,18 +736,26 @@ public final class FjordProducer<K, V> implements AutoCloseable {
   /** The lock is held. */
   private void retryOrFail(Batch b, FjordException err, List<Runnable> completions) {
     PartState ps = parts.get(b.tp);
-    ps.inflight = false;
+    ps.inflight--;
     b.lastErr = err;
     if (err.isIndefinite()) {
       b.maybeWritten = true;
     }
     String r = err.reason();
+    if (cfg.idempotence && b.stamped && ps.retrying
+        && (Errors.OUT_OF_ORDER_SEQUENCE_NUMBER.equals(r) || Errors.UNKNOWN_PRODUCER_ID.equals(r))
+        && hasEarlier(ps, b)) {
+      // An earlier batch of the partition failed and is retried first: this one only failed
+      // because of the gap it left.
+      err = new FjordException(r, err.getMessage(), true, err);
+    }
     boolean expired = System.nanoTime() - b.createdNanos > cfg.deliveryTimeout.toNanos();
     if (err.isRetriable() && !closed && b.attempts < cfg.retries && !expired && fatal == null) {
       b.attempts++;
       long delay = err.retryAfter().isZero() ? backoff(b.attempts) : err.retryAfter().toMillis();
       ps.backoffUntil = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delay);
-      ps.ready.addFirst(b);
+      requeue(ps, b);
+      ps.retrying = true;
       if (!Errors.THROTTLING_QUOTA_EXCEEDED.equals(r) && !Errors.REQUEST_TIMED_OUT.equals(r)) {
         stale.add(b.tp.topic());
       }
@@ -753,12 +787,36 @@ public final class FjordProducer<K, V> implements AutoCloseable {
     }
   }
 
+  /** Puts a stamped batch back in sequence order before the unsent ones; the lock is held. */
+  private static void requeue(PartState ps, Batch b) {
+    ArrayDeque<Batch> tmp = new ArrayDeque<>();
+    while (!ps.ready.isEmpty() && ps.ready.peekFirst().stamped
+        && ps.ready.peekFirst().baseSeq < b.baseSeq && b.stamped) {
+      tmp.addLast(ps.ready.pollFirst());
+    }
+    ps.ready.addFirst(b);
+    while (!tmp.isEmpty()) {
+      ps.ready.addFirst(tmp.pollLast());
+    }
+  }
+
+  /** Whether a batch before b (lower sequence) is queued for retry; the lock is held. */
+  private static boolean hasEarlier(PartState ps, Batch b) {
+    for (Batch q : ps.ready) {
+      if (q.stamped && q.pid == b.pid && q.baseSeq < b.baseSeq) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Completes a batch; the lock is held. */
   private void finish(Batch b, FjordException err, long baseOffset, long appendTime,
       List<Runnable> completions) {
     PartState ps = parts.get(b.tp);
     if (ps != null && err == null) {
-      ps.inflight = false;
+      ps.inflight--;
+      ps.retrying = false;
     }
     buffered -= b.bytes;
     outstanding -= b.recs.size();

@@ -31,11 +31,13 @@ public final class Bench {
   static void run(String boot, String topic, int records, int partitions, byte[] value,
       boolean print) throws Exception {
     AtomicLong failed = new AtomicLong();
+    java.util.concurrent.atomic.AtomicReference<Exception> first = new java.util.concurrent.atomic.AtomicReference<>();
     long t0 = System.nanoTime();
     try (FjordProducer<byte[], byte[]> p = FjordProducer.builder().bootstrap(boot).build()) {
       Callback cb = (md, ex) -> {
         if (ex != null) {
           failed.incrementAndGet();
+          first.compareAndSet(null, ex);
         }
       };
       for (int i = 0; i < records; i++) {
@@ -45,7 +47,7 @@ public final class Bench {
     }
     double prodSecs = (System.nanoTime() - t0) / 1e9;
     if (failed.get() > 0) {
-      throw new IllegalStateException(failed.get() + " records failed");
+      throw new IllegalStateException(failed.get() + " records failed", first.get());
     }
     long t1 = System.nanoTime();
     long n = 0;
