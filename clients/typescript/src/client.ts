@@ -190,9 +190,16 @@ export class Client {
    */
   async partitions(topic: string): Promise<PartitionInfo[]> {
     let t = this.topics.get(topic);
-    if (!t || Date.now() - t.fetchedAt > this.opts.metadataMaxAgeMs) {
+    const end = Date.now() + Math.min(this.opts.requestTimeoutMs, 10000);
+    for (let attempt = 1; !t || Date.now() - t.fetchedAt > this.opts.metadataMaxAgeMs; attempt++) {
       await this.refreshMetadata(topic);
       t = this.topics.get(topic);
+      // A topic being created or moving its leaders answers with a
+      // retriable error for a moment: ask again within the bound.
+      if (t?.error?.retriable && Date.now() < end && !this.closed) {
+        await sleep(Math.max(t.error.retryAfterMs, this.backoff(attempt)));
+        t.fetchedAt = 0;
+      }
     }
     if (!t) throw makeError({ reason: Reason.UnknownTopicOrPartition, message: "topic not in metadata", topic });
     if (t.error) throw t.error;
