@@ -198,6 +198,7 @@ public final class FjordConsumer<K, V> implements AutoCloseable {
     long fetchPos = -1; // next offset to fetch
     int leaderEpoch = -1;
     boolean paused;
+    long bufBytes;
     final ArrayDeque<ConsumerRecord<byte[], byte[]>> buffer = new ArrayDeque<>();
   }
 
@@ -332,6 +333,11 @@ public final class FjordConsumer<K, V> implements AutoCloseable {
     s.position = offset;
     s.fetchPos = offset;
     s.buffer.clear();
+    s.bufBytes = 0;
+  }
+
+  private static long size(ConsumerRecord<byte[], byte[]> r) {
+    return 32 + (r.key() == null ? 0 : r.key().length) + (r.value() == null ? 0 : r.value().length);
   }
 
   /** Seeks to the log start offsets. */
@@ -485,6 +491,7 @@ public final class FjordConsumer<K, V> implements AutoCloseable {
       }
       while (!s.buffer.isEmpty() && out.size() < cfg.maxPollRecords) {
         ConsumerRecord<byte[], byte[]> r = s.buffer.pollFirst();
+        s.bufBytes -= size(r);
         String t = r.topic();
         K k;
         V v;
@@ -493,9 +500,11 @@ public final class FjordConsumer<K, V> implements AutoCloseable {
           v = cfg.valueDeserializer.deserialize(t, r.value());
         } catch (FjordException ex) {
           s.buffer.addFirst(r);
+          s.bufBytes += size(r);
           throw ex;
         } catch (RuntimeException ex) {
           s.buffer.addFirst(r);
+          s.bufBytes += size(r);
           throw new SerializationException(Errors.SERIALIZATION_ERROR,
               "record " + r.offset() + " of " + e.getKey() + ": " + ex.getMessage(), false, ex);
         }
@@ -629,7 +638,8 @@ public final class FjordConsumer<K, V> implements AutoCloseable {
     Map<Integer, Map<TopicPartition, Long>> byLeader = new HashMap<>();
     for (Map.Entry<TopicPartition, PState> e : parts.entrySet()) {
       PState s = e.getValue();
-      if (s.paused || s.fetchPos < 0 || s.buffer.size() > cfg.maxPollRecords) {
+      // Fetch ahead while less than two fetches' worth is buffered.
+      if (s.paused || s.fetchPos < 0 || s.bufBytes > 2L * cfg.partitionMaxBytes) {
         continue;
       }
       TopicPartition tp = e.getKey();
@@ -737,6 +747,7 @@ public final class FjordConsumer<K, V> implements AutoCloseable {
         for (ConsumerRecord<byte[], byte[]> r : d.decoded().getOrDefault(tp, List.of())) {
           if (r.offset() >= s.fetchPos) {
             s.buffer.addLast(r);
+            s.bufBytes += size(r);
           }
         }
         for (RecordBatch b : p.getBatchesList()) {
