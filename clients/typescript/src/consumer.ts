@@ -6,7 +6,7 @@ import { FetchService, OffsetSpec } from "./gen/fjord/v1/fetch_pb.js";
 import { GroupService } from "./gen/fjord/v1/group_pb.js";
 import { Client, sleep, type ClientOptions } from "./client.js";
 import { type Header } from "./batch.js";
-import { RawFetchService, decodeRawBatch } from "./rawfetch.js";
+import { RawFetchService, decodeRawBatch, parseBatch } from "./rawfetch.js";
 import { closedError, errorFromProto, errorFromRPC, FjordError, makeError, Reason } from "./errors.js";
 import { GroupMembership, type GroupOptions, type RebalanceListener } from "./group.js";
 
@@ -80,6 +80,7 @@ export class Consumer implements AsyncDisposable, AsyncIterable<ConsumerRecord> 
   private buffer: ConsumerRecord[] = [];
   private head = 0;
   private readonly inflight = new Map<string, Promise<void>>();
+  private decodeChain: Promise<void> = Promise.resolve();
   private wakeFetch: (() => void) | undefined;
   private dataWaiters: (() => void)[] = [];
   private loop: Promise<void> | undefined;
@@ -342,11 +343,14 @@ export class Consumer implements AsyncDisposable, AsyncIterable<ConsumerRecord> 
         }
       }
       for (const [addr, ps] of byLeader) {
-        const f = this.fetchFrom(addr, ps).finally(() => {
+        let released = false;
+        const release = () => {
+          if (released) return;
+          released = true;
           this.inflight.delete(addr);
           this.kick();
-        });
-        this.inflight.set(addr, f);
+        };
+        this.inflight.set(addr, this.fetchFrom(addr, ps, release).finally(release));
       }
       await new Promise<void>((resolve) => {
         this.wakeFetch = resolve;
@@ -355,7 +359,7 @@ export class Consumer implements AsyncDisposable, AsyncIterable<ConsumerRecord> 
     }
   }
 
-  private async fetchFrom(addr: string, ps: PState[]): Promise<void> {
+  private async fetchFrom(addr: string, ps: PState[], release: () => void): Promise<void> {
     const gens = ps.map((p) => p.gen);
     const offs = ps.map((p) => p.fetchOffset!);
     const byTopic = new Map<string, PState[]>();
@@ -386,7 +390,11 @@ export class Consumer implements AsyncDisposable, AsyncIterable<ConsumerRecord> 
       if (!err.retriable) for (const p of ps) this.fatalPartition(p, err);
       return;
     }
-    let added = false;
+    // Advance the fetch positions from the batch headers first and free the
+    // leader, so its next fetch goes out while these records are decoded;
+    // decodes run one after another in arrival order (decodeChain), which
+    // keeps each partition's records in offset order.
+    const work: { p: PState; gen: number; from: number; batches: Uint8Array[] }[] = [];
     for (const t of resp.topics) {
       for (const pr of t.partitions) {
         const i = ps.findIndex((p) => p.topic === t.topic && p.partition === pr.partition);
@@ -405,28 +413,50 @@ export class Consumer implements AsyncDisposable, AsyncIterable<ConsumerRecord> 
           }
           continue;
         }
-        let next = offs[i]!;
         // RawFetchService delivers each stored batch as its bytes.
-        for (const raw of pr.batches as unknown as Uint8Array[]) {
+        const batches = pr.batches as unknown as Uint8Array[];
+        let next = offs[i]!;
+        try {
+          for (const raw of batches) {
+            const h = parseBatch(raw);
+            next = Math.max(next, h.baseOffset + h.lastOffsetDelta + 1);
+          }
+        } catch (e) {
+          this.fatal = e instanceof FjordError ? e : errorFromRPC(e);
+          this.wakeData();
+          return;
+        }
+        if (batches.length > 0) work.push({ p, gen: gens[i]!, from: offs[i]!, batches });
+        p.fetchOffset = next;
+      }
+    }
+    release();
+    const decode = async () => {
+      let added = false;
+      for (const w of work) {
+        let from = w.from;
+        for (const raw of w.batches) {
+          if (w.p.gen !== w.gen) break;
           let dec;
           try {
-            dec = await decodeRawBatch(raw, next);
+            dec = await decodeRawBatch(raw, from);
           } catch (e) {
             this.fatal = e instanceof FjordError ? e : errorFromRPC(e);
             this.wakeData();
             return;
           }
-          if (p.gen !== gens[i]) break;
+          if (w.p.gen !== w.gen) break;
           for (const r of dec.records) {
-            this.buffer.push({ topic: p.topic, partition: p.partition, offset: r.offset, key: r.key, value: r.value, headers: r.headers, timestampMs: r.timestampMs, leaderEpoch: r.leaderEpoch });
+            this.buffer.push({ topic: w.p.topic, partition: w.p.partition, offset: r.offset, key: r.key, value: r.value, headers: r.headers, timestampMs: r.timestampMs, leaderEpoch: r.leaderEpoch });
             added = true;
           }
-          next = Math.max(next, dec.next);
+          from = Math.max(from, dec.next);
         }
-        if (p.gen === gens[i]) p.fetchOffset = next;
       }
-    }
-    if (added) this.wakeData();
+      if (added) this.wakeData();
+    };
+    this.decodeChain = this.decodeChain.then(decode);
+    await this.decodeChain;
   }
 
   /**
@@ -560,7 +590,7 @@ export class Consumer implements AsyncDisposable, AsyncIterable<ConsumerRecord> 
     this.abort.abort();
     this.kick();
     this.wakeData();
-    await Promise.allSettled([...this.inflight.values()]);
+    await Promise.allSettled([...this.inflight.values(), this.decodeChain]);
     if (this.loop) await this.loop;
     if (this.ownsClient) this.client.close();
   }
