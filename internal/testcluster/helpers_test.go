@@ -85,16 +85,20 @@ func barrierWrites(t *testing.T, c *Cluster, topic string, partitions int32) map
 	bw := NewWorkload(t, c, WorkloadConfig{Topic: topic, Partitions: partitions, Name: "barrier"})
 	out := map[int32]int64{}
 	for p := range partitions {
-		for i := 0; ; i++ {
+		// A loaded machine can drop a slow follower from the ISR for a
+		// moment: keep trying (bounded) until it is back.
+		deadline := time.Now().Add(40 * time.Second)
+		for {
 			a, ok := bw.ProduceLeader(p, 10*time.Second)
 			st, err := c.State(topic, p)
 			if ok && err == nil && st.LeaderEpoch == a.LeaderEpoch && len(st.ISR) == len(st.Replicas) {
 				out[p] = a.BaseOffset + 1
 				break
 			}
-			if i == 5 {
+			if time.Now().After(deadline) {
 				t.Fatalf("%s-%d: no barrier write acknowledged under a full ISR: %+v (%v), last attempt %+v", topic, p, st, err, a)
 			}
+			time.Sleep(250 * time.Millisecond)
 		}
 	}
 	return out
