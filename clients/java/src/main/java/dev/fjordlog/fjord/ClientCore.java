@@ -66,6 +66,7 @@ final class ClientCore implements AutoCloseable {
               NettyChannelBuilder.forTarget(a)
                   .usePlaintext()
                   .maxInboundMessageSize(256 << 20)
+                  .flowControlWindow(16 << 20)
                   .keepAliveTime(30, TimeUnit.SECONDS)
                   .build();
           channels.put(a, ch);

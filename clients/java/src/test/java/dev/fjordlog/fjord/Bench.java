@@ -52,7 +52,8 @@ public final class Bench {
     long t1 = System.nanoTime();
     long n = 0;
     try (FjordConsumer<byte[], byte[]> c = FjordConsumer.builder().bootstrap(boot)
-        .autoOffsetReset(OffsetReset.EARLIEST).maxPollRecords(10_000).build()) {
+        .autoOffsetReset(OffsetReset.EARLIEST).maxPollRecords(10_000)
+        .fetchMaxBytes(64 << 20, Integer.parseInt(System.getenv().getOrDefault("BENCH_FETCH_BYTES", "8388608"))).build()) {
       List<TopicPartition> tps = new java.util.ArrayList<>();
       for (int i = 0; i < partitions; i++) {
         tps.add(new TopicPartition(topic, i));
