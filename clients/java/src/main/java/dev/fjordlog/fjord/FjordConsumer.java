@@ -391,6 +391,10 @@ public final class FjordConsumer<K, V> implements AutoCloseable {
       }
       maybeAutoCommit();
       resolvePositions();
+      // Take in what arrived meanwhile, so that the next fetches go out while records flow.
+      for (FetchDone ready = done.poll(); ready != null; ready = done.poll()) {
+        handleFetch(ready);
+      }
       List<ConsumerRecord<K, V>> out = drain();
       sendFetches();
       if (!out.isEmpty()) {
