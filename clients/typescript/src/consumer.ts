@@ -51,6 +51,12 @@ export interface ConsumerOptions extends ClientOptions, GroupOptions {
   maxBytes?: number;
   /** Stop fetching while this many records wait to be consumed. Default 50000. */
   maxBufferedRecords?: number;
+  /**
+   * A group member that does not poll (or iterate) for this long leaves the
+   * group so that its partitions move; it loses them (onLost) and joins
+   * again at its next poll. Default 300000 ms.
+   */
+  maxPollIntervalMs?: number;
 }
 
 interface PState {
@@ -90,6 +96,8 @@ export class Consumer implements AsyncDisposable, AsyncIterable<ConsumerRecord> 
   private autoCommitTimer: NodeJS.Timeout | undefined;
   private fatal: FjordError | undefined;
   private mode: "none" | "assign" | "subscribe" = "none";
+  private inPoll = 0;
+  private lastPoll = Date.now();
 
   constructor(opts: ConsumerOptions, client?: Client) {
     this.client = client ?? new Client(opts);
@@ -156,6 +164,7 @@ export class Consumer implements AsyncDisposable, AsyncIterable<ConsumerRecord> 
         this.fatal = e;
         this.wakeData();
       },
+      pollExpired: () => this.inPoll === 0 && Date.now() - this.lastPoll > (this.opts.maxPollIntervalMs ?? 300000),
     });
     this.group.start();
     this.start();
@@ -464,6 +473,17 @@ export class Consumer implements AsyncDisposable, AsyncIterable<ConsumerRecord> 
    * to timeoutMs for some. An empty array means none arrived in time.
    */
   async poll(maxRecords = 10000, timeoutMs = 1000): Promise<ConsumerRecord[]> {
+    this.inPoll++;
+    this.group?.notifyPoll();
+    try {
+      return await this.pollInner(maxRecords, timeoutMs);
+    } finally {
+      this.inPoll--;
+      this.lastPoll = Date.now();
+    }
+  }
+
+  private async pollInner(maxRecords: number, timeoutMs: number): Promise<ConsumerRecord[]> {
     const end = Date.now() + timeoutMs;
     for (;;) {
       if (this.fatal) {

@@ -41,7 +41,12 @@ export interface MembershipHooks {
   assign(tps: TopicPartition[]): void;
   lose(tps: TopicPartition[]): void;
   fatal(e: FjordError): void;
+  /** True when the application has not polled within maxPollIntervalMs. */
+  pollExpired(): boolean;
 }
+
+/** The member left because the application stopped polling. */
+const POLL_EXPIRED = "POLL_EXPIRED";
 
 const FATAL = new Set([Reason.FencedInstanceId, Reason.InvalidGroupId, Reason.InvalidRequest, Reason.InconsistentGroupProtocol, Reason.UnsupportedAssignor]);
 const SILENT_INTERVALS = 2;
@@ -94,6 +99,9 @@ export class GroupMembership {
   private abort: AbortController | undefined;
   private reconciling: Promise<void> = Promise.resolve();
   private leftResolve: (() => void) | undefined;
+  private pollWake: (() => void) | undefined;
+  /** Membership streams opened so far (diagnostics; 1 on a healthy coordinator). */
+  sessions = 0;
 
   constructor(
     private readonly client: Client,
@@ -106,6 +114,13 @@ export class GroupMembership {
 
   member(): { memberId: string; epoch: number } {
     return { memberId: this.memberId, epoch: this.epoch };
+  }
+
+  /** notifyPoll tells a member that left for lack of polling that the application polls again. */
+  notifyPoll(): void {
+    const w = this.pollWake;
+    this.pollWake = undefined;
+    w?.();
   }
 
   start(): void {
@@ -134,6 +149,15 @@ export class GroupMembership {
       }
       if (this.stopped || this.leaving) return;
       if (healthy) attempt = 0;
+      if (err?.reason === POLL_EXPIRED) {
+        // It left because the application stopped polling: what it owned
+        // is lost; it joins again as a new member once the application polls.
+        await this.reconciling;
+        await this.loseAll();
+        await new Promise<void>((r) => (this.pollWake = r));
+        attempt = 0;
+        continue;
+      }
       if (err && (err.reason === Reason.UnknownMemberId || err.reason === Reason.FencedMemberEpoch)) {
         await this.reconciling;
         await this.loseAll();
@@ -169,6 +193,7 @@ export class GroupMembership {
   /** session runs one Membership stream; it resolves true if the coordinator answered. */
   private async session(): Promise<boolean> {
     const addr = await this.client.findCoordinator(this.groupId);
+    this.sessions++;
     const queue = new AsyncQueue<MembershipRequest>();
     const abort = new AbortController();
     this.queue = queue;
@@ -189,26 +214,45 @@ export class GroupMembership {
     };
     this.send({ kind: { case: "join", value: join } } as never);
     let interval = Math.min(5000, this.opts.sessionTimeoutMs ? this.opts.sessionTimeoutMs / 3 : 5000);
-    let lastHeard = Date.now();
+    // firstUnanswered is when the oldest request not answered yet was
+    // sent: heartbeats are acknowledged, so a coordinator silent for
+    // SILENT_INTERVALS intervals after a request is gone even though its
+    // connection is open (a frozen process keeps its sockets).
+    let firstUnanswered: number | undefined = Date.now();
     let silent = false;
+    let pollLeft = false;
+    const sent = () => {
+      firstUnanswered ??= Date.now();
+    };
     const tick = async () => {
       for (;;) {
         await sleep(interval, abort.signal);
         if (abort.signal.aborted) return;
-        if (Date.now() - lastHeard > SILENT_INTERVALS * interval + 50) {
+        if (firstUnanswered !== undefined && Date.now() - firstUnanswered > SILENT_INTERVALS * interval + 50) {
           silent = true;
           abort.abort();
           return;
         }
-        if (healthy && !this.leaving) this.send({ kind: { case: "heartbeat", value: { memberEpoch: this.epoch } } } as never);
+        if (healthy && !this.leaving && !pollLeft && this.hooks.pollExpired()) {
+          // The application stopped polling: leave so that the partitions
+          // move (a static member leaves temporarily).
+          pollLeft = true;
+          sent();
+          this.send({ kind: { case: "leave", value: { temporary: !!this.opts.instanceId } } } as never);
+          continue;
+        }
+        if (healthy && !this.leaving && !pollLeft) {
+          sent();
+          this.send({ kind: { case: "heartbeat", value: { memberEpoch: this.epoch } } } as never);
+        }
       }
     };
     const ticker = tick();
     try {
       const stream = this.client.rpc(GroupService, addr).membership(queue, { signal: abort.signal });
       for await (const resp of stream) {
-        lastHeard = Date.now();
-        if (resp.heartbeatAck || this.leaving) continue;
+        firstUnanswered = undefined;
+        if (resp.heartbeatAck || this.leaving || pollLeft) continue;
         healthy = true;
         if (resp.heartbeatIntervalMs > 0) interval = resp.heartbeatIntervalMs;
         this.epoch = resp.memberEpoch;
@@ -216,9 +260,11 @@ export class GroupMembership {
         this.reconciling = this.reconciling.then(() => this.reconcile(r, queue));
       }
       if (this.leaving) return healthy;
+      if (pollLeft) throw makeError({ reason: POLL_EXPIRED, message: "left the group: no poll within maxPollIntervalMs" });
       throw makeError({ reason: Reason.Unavailable, message: "membership stream ended", retriable: true });
     } catch (e) {
       if (this.leaving || this.stopped) return healthy;
+      if (pollLeft) throw Object.assign(makeError({ reason: POLL_EXPIRED, message: "left the group: no poll within maxPollIntervalMs" }), { healthy });
       const err = silent
         ? makeError({ reason: Reason.Unavailable, message: "the group coordinator stopped answering heartbeats", retriable: true })
         : errorFromRPC(e);
@@ -283,6 +329,7 @@ export class GroupMembership {
     this.stopped = true;
     this.abort?.abort();
     this.owned.clear();
+    this.notifyPoll();
     await this.run;
   }
 }

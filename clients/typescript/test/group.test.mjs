@@ -69,6 +69,8 @@ test("3 consumers share a 6-partition topic; a member leaving hands its partitio
     assert.equal(new Set(values).size, 120, "no record read twice");
     const d = await admin.describeGroup("g6-group");
     assert.equal(d.members.length, 2);
+    // Heartbeats are answered: no member reopened its stream.
+    for (const m of [...members, gone]) assert.equal(m.c.group.sessions, 1, "one Membership stream per member");
   } finally {
     await Promise.all(members.map((m) => m.stop()));
     await producer.close();
@@ -115,5 +117,29 @@ test("commit and resume: a new member starts from the committed offsets", async 
     }
   } finally {
     await producer.close();
+  }
+});
+
+test("a member that stops polling leaves after maxPollIntervalMs and rejoins at its next poll", async () => {
+  await admin.createTopic("stall", 2, 1);
+  const a = member("stall-group", "stall");
+  const bc = new Consumer(groupOpts("stall-group", { maxPollIntervalMs: 1500 }));
+  const b = { owned: new Set(), events: [] };
+  bc.subscribe(["stall"], {
+    onAssigned: (tps) => { b.events.push("assigned"); for (const t of tps) b.owned.add(t.partition); },
+    onRevoked: (tps) => { b.events.push("revoked"); for (const t of tps) b.owned.delete(t.partition); },
+    onLost: (tps) => { b.events.push("lost"); for (const t of tps) b.owned.delete(t.partition); },
+  });
+  try {
+    // b polls until it owns a partition, then stalls.
+    await waitFor(async () => { await bc.poll(10, 50); return b.owned.size === 1 && a.owned.size === 1; }, 20000, "one partition each");
+    await waitFor(() => a.owned.size === 2, 20000, "the stalled member's partition moved");
+    assert.ok(b.events.includes("lost"), "the stalled member lost its partition");
+    assert.equal(b.owned.size, 0);
+    // Polling again rejoins.
+    await waitFor(async () => { await bc.poll(10, 50); return b.owned.size === 1 && a.owned.size === 1; }, 20000, "rejoined");
+  } finally {
+    await a.stop();
+    await bc.close();
   }
 });
