@@ -6,12 +6,9 @@ import com.google.common.util.concurrent.ListenableFuture;
 import com.google.common.util.concurrent.MoreExecutors;
 import dev.fjordlog.fjord.v1.InitProducerIdRequest;
 import dev.fjordlog.fjord.v1.InitProducerIdResponse;
-import dev.fjordlog.fjord.v1.ProducePartitionData;
 import dev.fjordlog.fjord.v1.ProducePartitionResponse;
-import dev.fjordlog.fjord.v1.ProduceRequest;
 import dev.fjordlog.fjord.v1.ProduceResponse;
 import dev.fjordlog.fjord.v1.ProduceServiceGrpc;
-import dev.fjordlog.fjord.v1.ProduceTopicData;
 import dev.fjordlog.fjord.v1.ProduceTopicResponse;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -182,19 +179,18 @@ public final class FjordProducer<K, V> implements AutoCloseable {
   }
 
   private static final class Pending {
-    final BatchCodec.Entry entry;
-    final int size;
+    final long timestampMs;
     final CompletableFuture<RecordMetadata> future = new CompletableFuture<>();
 
-    Pending(BatchCodec.Entry e, int size) {
-      this.entry = e;
-      this.size = size;
+    Pending(long ts) {
+      this.timestampMs = ts;
     }
   }
 
   private static final class Batch {
     final TopicPartition tp;
     final ArrayList<Pending> recs = new ArrayList<>();
+    final RawBatch raw = new RawBatch();
     final long createdNanos = System.nanoTime();
     int bytes;
     int attempts;
@@ -202,7 +198,7 @@ public final class FjordProducer<K, V> implements AutoCloseable {
     long pid;
     short epoch;
     int baseSeq = -1;
-    dev.fjordlog.fjord.v1.RecordBatch encoded;
+    byte[] encoded;
     boolean maybeWritten;
     FjordException lastErr;
 
@@ -322,7 +318,7 @@ public final class FjordProducer<K, V> implements AutoCloseable {
           null, r.topic(), p, null, null);
     }
     long ts = r.timestampMs() != null ? r.timestampMs() : System.currentTimeMillis();
-    Pending pd = new Pending(new BatchCodec.Entry(key, value, r.headers(), ts), size);
+    Pending pd = new Pending(ts);
     TopicPartition tp = new TopicPartition(r.topic(), p);
     long deadline = System.nanoTime() + cfg.maxBlock.toNanos();
     lock.lock();
@@ -349,6 +345,7 @@ public final class FjordProducer<K, V> implements AutoCloseable {
         ps.open = new Batch(tp);
       }
       ps.open.recs.add(pd);
+      ps.open.raw.append(key, value, r.headers(), ts);
       ps.open.bytes += size;
       buffered += size;
       outstanding++;
@@ -612,14 +609,10 @@ public final class FjordProducer<K, V> implements AutoCloseable {
       while (j < batches.size() && batches.get(j).tp.equals(tp)) {
         Batch b = batches.get(j);
         if (b.encoded == null) {
-          List<BatchCodec.Entry> es = new ArrayList<>(b.recs.size());
-          for (Pending p : b.recs) {
-            es.add(p.entry);
-          }
-          b.encoded = BatchCodec.encode(es, cfg.compression,
+          b.encoded = b.raw.finish(cfg.compression,
               b.stamped ? b.pid : 0, b.stamped ? b.epoch : 0, b.stamped ? b.baseSeq : 0);
         }
-        partSize += b.encoded.getSerializedSize();
+        partSize += b.encoded.length;
         j++;
       }
       if (!cur.isEmpty() && size + partSize > MAX_REQUEST_BYTES) {
@@ -637,28 +630,13 @@ public final class FjordProducer<K, V> implements AutoCloseable {
   }
 
   private void sendRequest(int leader, List<Batch> batches) {
-    Map<TopicPartition, ProducePartitionData.Builder> byTp = new LinkedHashMap<>();
-    for (Batch b : batches) {
-      byTp.computeIfAbsent(b.tp, tp -> ProducePartitionData.newBuilder().setPartition(tp.partition()))
-          .addBatches(b.encoded);
-    }
-    Map<String, ProduceTopicData.Builder> topics = new LinkedHashMap<>();
-    byTp.forEach((tp, pd) -> topics
-        .computeIfAbsent(tp.topic(), t -> ProduceTopicData.newBuilder().setTopic(t))
-        .addPartitions(pd));
-    ProduceRequest.Builder req =
-        ProduceRequest.newBuilder()
-            .setAcks(cfg.acks.wire())
-            .setTimeoutMs((int) cfg.requestTimeout.toMillis());
-    for (ProduceTopicData.Builder t : topics.values()) {
-      req.addTopics(t);
-    }
+    byte[] req = produceRequest(batches);
     ListenableFuture<ProduceResponse> f;
     try {
-      f =
-          ProduceServiceGrpc.newFutureStub(core.brokerChannel(leader))
-              .withDeadlineAfter(cfg.requestTimeout.toMillis() + 5000, TimeUnit.MILLISECONDS)
-              .produce(req.build());
+      f = io.grpc.stub.ClientCalls.futureUnaryCall(
+          core.brokerChannel(leader).newCall(RAW_PRODUCE, io.grpc.CallOptions.DEFAULT
+              .withDeadlineAfter(cfg.requestTimeout.toMillis() + 5000, TimeUnit.MILLISECONDS)),
+          req);
     } catch (RuntimeException e) {
       onFailure(batches, Errors.fromThrowable(e, false));
       return;
@@ -677,6 +655,64 @@ public final class FjordProducer<K, V> implements AutoCloseable {
           }
         },
         MoreExecutors.directExecutor());
+  }
+
+  private static final io.grpc.MethodDescriptor<byte[], ProduceResponse> RAW_PRODUCE =
+      ProduceServiceGrpc.getProduceMethod().toBuilder(RawBatch.BYTES,
+          ProduceServiceGrpc.getProduceMethod().getResponseMarshaller()).build();
+
+  /** Writes a ProduceRequest around the encoded batches (batches grouped by partition). */
+  private byte[] produceRequest(List<Batch> batches) {
+    // topic -> partition -> batches, in order
+    Map<String, Map<Integer, List<byte[]>>> topics = new LinkedHashMap<>();
+    for (Batch b : batches) {
+      topics.computeIfAbsent(b.tp.topic(), t -> new LinkedHashMap<>())
+          .computeIfAbsent(b.tp.partition(), x -> new ArrayList<>()).add(b.encoded);
+    }
+    int total = 0;
+    Map<String, Integer> topicSizes = new HashMap<>();
+    Map<String, Map<Integer, Integer>> partSizes = new HashMap<>();
+    for (Map.Entry<String, Map<Integer, List<byte[]>>> t : topics.entrySet()) {
+      int ts = com.google.protobuf.CodedOutputStream.computeStringSize(1, t.getKey());
+      Map<Integer, Integer> ps = new HashMap<>();
+      for (Map.Entry<Integer, List<byte[]>> pe : t.getValue().entrySet()) {
+        int sz = pe.getKey() == 0 ? 0
+            : com.google.protobuf.CodedOutputStream.computeInt32Size(1, pe.getKey());
+        for (byte[] bb : pe.getValue()) {
+          sz += com.google.protobuf.CodedOutputStream.computeByteArraySize(2, bb);
+        }
+        ps.put(pe.getKey(), sz);
+        ts += 1 + com.google.protobuf.CodedOutputStream.computeUInt32SizeNoTag(sz) + sz;
+      }
+      partSizes.put(t.getKey(), ps);
+      topicSizes.put(t.getKey(), ts);
+      total += 1 + com.google.protobuf.CodedOutputStream.computeUInt32SizeNoTag(ts) + ts;
+    }
+    total += 32;
+    byte[] out = new byte[total];
+    com.google.protobuf.CodedOutputStream o = com.google.protobuf.CodedOutputStream.newInstance(out);
+    try {
+      o.writeEnum(1, cfg.acks.wire().getNumber());
+      o.writeInt32(2, (int) cfg.requestTimeout.toMillis());
+      for (Map.Entry<String, Map<Integer, List<byte[]>>> t : topics.entrySet()) {
+        o.writeTag(3, 2);
+        o.writeUInt32NoTag(topicSizes.get(t.getKey()));
+        o.writeString(1, t.getKey());
+        for (Map.Entry<Integer, List<byte[]>> pe : t.getValue().entrySet()) {
+          o.writeTag(2, 2);
+          o.writeUInt32NoTag(partSizes.get(t.getKey()).get(pe.getKey()));
+          if (pe.getKey() != 0) {
+            o.writeInt32(1, pe.getKey());
+          }
+          for (byte[] bb : pe.getValue()) {
+            o.writeByteArray(2, bb);
+          }
+        }
+      }
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException(e);
+    }
+    return java.util.Arrays.copyOf(out, o.getTotalBytesWritten());
   }
 
   private void onResponse(List<Batch> batches, ProduceResponse resp) {
@@ -834,7 +870,7 @@ public final class FjordProducer<K, V> implements AutoCloseable {
               p.future.completeExceptionally(err);
             } else {
               long off = baseOffset < 0 ? -1 : baseOffset + i;
-              long ts = appendTime > 0 ? appendTime : p.entry.timestampMs();
+              long ts = appendTime > 0 ? appendTime : p.timestampMs;
               p.future.complete(new RecordMetadata(b.tp.topic(), b.tp.partition(), off, ts));
             }
           }

@@ -109,6 +109,19 @@ class VectorsTest {
       RecordBatch b = BatchCodec.encode(es, Compression.NONE, c.get("producer_id").asLong(),
           c.get("producer_epoch").asInt(), c.get("base_sequence").asInt());
       assertEquals(c.get("batch_hex").asText(), HEX.formatHex(b.toByteArray()), name);
+      // The producer's fast path writes the same bytes.
+      RawBatch raw = new RawBatch();
+      for (BatchCodec.Entry e : es) {
+        raw.append(e.key(), e.value(), e.headers(), e.timestampMs());
+      }
+      assertEquals(c.get("records_hex").asText(), HEX.formatHex(raw.records()), name);
+      assertEquals(c.get("batch_hex").asText(), HEX.formatHex(raw.finish(Compression.NONE,
+          c.get("producer_id").asLong(), c.get("producer_epoch").asInt(),
+          c.get("base_sequence").asInt())), name);
+      for (Compression comp : List.of(Compression.GZIP, Compression.ZSTD)) {
+        assertSameRecords(es, BatchCodec.decode(RecordBatch.parseFrom(
+            raw.finish(comp, 0, 0, 0))));
+      }
       assertSameRecords(es, BatchCodec.decode(RecordBatch.parseFrom(HEX.parseHex(c.get("batch_hex").asText()))));
       for (String k : List.of("batch_gzip_hex", "batch_zstd_hex")) {
         if (c.hasNonNull(k)) {
