@@ -771,10 +771,19 @@ public final class FjordConsumer<K, V> implements AutoCloseable {
 
   /** Commits these offsets (the next offset to consume per partition) and waits. */
   public void commitSync(Map<TopicPartition, Long> offsets) {
-    try {
-      commitAsync(offsets).join();
-    } catch (java.util.concurrent.CompletionException e) {
-      throw Errors.fromThrowable(e, false);
+    for (int attempt = 1; ; attempt++) {
+      try {
+        commitAsync(offsets).join();
+        return;
+      } catch (java.util.concurrent.CompletionException e) {
+        FjordException fe = Errors.fromThrowable(e, false);
+        // Retriable failures (coordinator moving or loading, a broker down) are retried a few
+        // times on another broker; commits are idempotent.
+        if (!fe.isRetriable() || attempt >= 5) {
+          throw fe;
+        }
+        sleep(fe.retryAfter().isZero() ? Math.min(1000, 50L << attempt) : fe.retryAfter().toMillis());
+      }
     }
   }
 
