@@ -85,10 +85,15 @@ class FailoverTest {
   }
 
   static void createWithRetry(FjordAdmin admin, String topic) throws InterruptedException {
+    createWithRetry(admin, topic, 2);
+  }
+
+  static void createWithRetry(FjordAdmin admin, String topic, int partitions)
+      throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
     while (true) {
       try {
-        admin.createTopic(topic, 2, 3);
+        admin.createTopic(topic, partitions, 3);
         return;
       } catch (FjordException e) {
         if (System.nanoTime() > deadline || !(e.isRetriable() || e.reason().contains("REPLICATION"))) {
