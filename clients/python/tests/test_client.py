@@ -26,7 +26,7 @@ def consume_all(bootstrap: str, topic: str, n: int, timeout: float = 20.0, **kw:
     return out
 
 
-@pytest.mark.parametrize("compression", ["none", "gzip", "zstd"])
+@pytest.mark.parametrize("compression", ["none", "gzip", "snappy", "lz4", "zstd"])
 def test_round_trip_keys_headers(cluster: Cluster, topic_name: str, compression: str) -> None:
     with Admin(cluster.bootstrap) as admin:
         admin.create_topic(topic_name, partitions=3)

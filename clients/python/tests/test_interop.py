@@ -7,6 +7,8 @@ import json
 import os
 import subprocess
 
+import pytest
+
 from fjord import Admin
 from harness import Cluster
 
@@ -17,7 +19,8 @@ def run(*args: str) -> None:
     subprocess.run([TOOL, *args], check=True, timeout=60)
 
 
-def test_interop_produce_consume(cluster: Cluster, topic_name: str, tmp_path: object) -> None:
+@pytest.mark.parametrize("compression", ["zstd", "snappy", "lz4"])
+def test_interop_produce_consume(cluster: Cluster, topic_name: str, tmp_path: object, compression: str) -> None:
     d = str(tmp_path)
     with Admin(cluster.bootstrap) as admin:
         admin.create_topic(topic_name, partitions=2)
@@ -28,7 +31,7 @@ def test_interop_produce_consume(cluster: Cluster, topic_name: str, tmp_path: ob
     with open(f"{d}/in.json", "w") as f:
         json.dump({"records": recs}, f)
     run("produce", "--bootstrap", cluster.bootstrap, "--topic", topic_name, "--input", f"{d}/in.json",
-        "--output", f"{d}/acks.json", "--compression", "zstd")
+        "--output", f"{d}/acks.json", "--compression", compression)
     with open(f"{d}/acks.json") as f:
         assert json.load(f)["acks"] == [{"partition": 1, "offset": 0}, {"partition": 0, "offset": 0},
                                         {"partition": 1, "offset": 1}]

@@ -12,7 +12,7 @@ import pytest
 
 from conftest import TESTDATA
 from fjord import FjordError, Header, Record, UnknownTopicError, errors, key_partition, murmur2
-from fjord._codec import crc32c, decode_batch, encode_batch, encode_records
+from fjord._codec import crc32c, decode_batch, decompress, encode_batch, encode_records
 from fjord.v1 import common_pb2, record_pb2
 
 
@@ -48,6 +48,38 @@ def test_batches(case: dict) -> None:  # type: ignore[type-arg]
         got = decode_batch(record_pb2.RecordBatch.FromString(bytes.fromhex(case[key])), "t", 0)
         assert [(r.key, r.value, r.headers, r.timestamp_ms, r.offset) for r in got] == \
                [(r.key, r.value, r.headers, r.timestamp_ms, i) for i, r in enumerate(recs)]
+
+
+@pytest.mark.parametrize("case", load("batches_more_codecs.json"), ids=lambda c: c["name"])
+def test_snappy_lz4_batches_from_go(case: dict) -> None:  # type: ignore[type-arg]
+    """Snappy (raw block) and LZ4 (frame) batches written by the Go SDK decode to their records;
+    ours, written with the same codecs, decode too and carry the same uncompressed payload."""
+    recs = _records(case)
+    want = [(r.key, r.value, r.headers, r.timestamp_ms, i) for i, r in enumerate(recs)]
+    for key, codec in (("batch_snappy_hex", record_pb2.COMPRESSION_SNAPPY), ("batch_lz4_hex", record_pb2.COMPRESSION_LZ4)):
+        go = record_pb2.RecordBatch.FromString(bytes.fromhex(case[key]))
+        assert go.compression == codec
+        assert decompress(codec, go.compressed_records).hex() == case["records_hex"]
+        got = decode_batch(go, "t", 0)
+        assert [(r.key, r.value, r.headers, r.timestamp_ms, r.offset) for r in got] == want
+        ours = record_pb2.RecordBatch.FromString(encode_batch(recs, codec))
+        assert ours.compression == codec and ours.uncompressed_size == go.uncompressed_size
+        assert decompress(codec, ours.compressed_records).hex() == case["records_hex"]
+        got = decode_batch(ours, "t", 0)
+        assert [(r.key, r.value, r.headers, r.timestamp_ms, r.offset) for r in got] == want
+
+
+@pytest.mark.parametrize("codec", [record_pb2.COMPRESSION_SNAPPY, record_pb2.COMPRESSION_LZ4])
+def test_snappy_lz4_garbage_is_corrupt(codec: int) -> None:
+    with pytest.raises(FjordError) as ei:
+        decompress(codec, b"\xff\xff\xff\xff\x0fgarbage")
+    assert ei.value.reason == "CORRUPT_MESSAGE"
+
+
+def test_snappy_length_bomb_refused() -> None:
+    # A raw snappy block announcing 1 GiB of output is refused before decoding.
+    with pytest.raises(FjordError, match="too large"):
+        decompress(record_pb2.COMPRESSION_SNAPPY, bytes([0x80, 0x80, 0x80, 0x80, 0x04]) + b"\x00")
 
 
 def test_corrupt_batch_detected() -> None:

@@ -76,7 +76,7 @@ def main() -> None:
     p.add_argument("--topic", required=True)
     p.add_argument("--input", required=True)
     p.add_argument("--output", required=True)
-    p.add_argument("--compression", default="none", choices=["none", "gzip", "zstd"])
+    p.add_argument("--compression", default="none", choices=["none", "gzip", "snappy", "lz4", "zstd"])
     c = sub.add_parser("consume")
     c.add_argument("--bootstrap", required=True)
     c.add_argument("--topic", required=True)

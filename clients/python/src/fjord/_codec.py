@@ -11,6 +11,7 @@ import gzip
 from dataclasses import dataclass
 from typing import Sequence
 
+import cramjam
 import google_crc32c
 import zstandard
 
@@ -19,18 +20,22 @@ from fjord.v1 import record_pb2
 
 COMPRESSION_NONE = record_pb2.COMPRESSION_NONE
 COMPRESSION_GZIP = record_pb2.COMPRESSION_GZIP
+COMPRESSION_SNAPPY = record_pb2.COMPRESSION_SNAPPY
+COMPRESSION_LZ4 = record_pb2.COMPRESSION_LZ4
 COMPRESSION_ZSTD = record_pb2.COMPRESSION_ZSTD
 
-_CODECS = {"none": COMPRESSION_NONE, "gzip": COMPRESSION_GZIP, "zstd": COMPRESSION_ZSTD}
+_CODECS = {"none": COMPRESSION_NONE, "gzip": COMPRESSION_GZIP, "snappy": COMPRESSION_SNAPPY,
+           "lz4": COMPRESSION_LZ4, "zstd": COMPRESSION_ZSTD}
+CODEC_NAMES = tuple(_CODECS)
 _MAX_DECOMPRESSED = 512 << 20
 
 
 def codec_from_name(name: str) -> int:
-    """Maps "none", "gzip" or "zstd" to the fjord.v1.Compression value."""
+    """Maps "none", "gzip", "snappy", "lz4" or "zstd" to the fjord.v1.Compression value."""
     try:
         return _CODECS[name]
     except KeyError:
-        raise ValueError(f"fjord: unsupported compression {name!r} (none, gzip, zstd)") from None
+        raise ValueError(f"fjord: unsupported compression {name!r} ({', '.join(CODEC_NAMES)})") from None
 
 
 def crc32c(data: bytes) -> int:
@@ -156,8 +161,14 @@ def record_entry(offset_delta: int, timestamp_delta: int, tail: bytes) -> bytes:
 
 
 def compress(codec: int, raw: bytes) -> bytes:
+    """Compresses a serialized Records payload. Snappy is the raw block format (not the framing
+    format) and LZ4 the frame format, like the Go SDK (proto/fjord/v1/record.proto)."""
     if codec == COMPRESSION_GZIP:
         return gzip.compress(raw, compresslevel=6, mtime=0)
+    if codec == COMPRESSION_SNAPPY:
+        return bytes(cramjam.snappy.compress_raw(raw))
+    if codec == COMPRESSION_LZ4:
+        return bytes(cramjam.lz4.compress(raw))
     if codec == COMPRESSION_ZSTD:
         return zstandard.ZstdCompressor().compress(raw)
     raise ValueError(f"fjord: unsupported compression {codec}")
@@ -167,11 +178,19 @@ def decompress(codec: int, data: bytes) -> bytes:
     try:
         if codec == COMPRESSION_GZIP:
             out = gzip.decompress(data)
+        elif codec == COMPRESSION_SNAPPY:
+            # The raw block format starts with the decoded length: refuse a bomb before allocating.
+            n = cramjam.snappy.decompress_raw_len(data)
+            if n > _MAX_DECOMPRESSED:
+                raise CorruptRecordError(f"snappy: decompressed size {n} too large", reason=REASON_CORRUPT_MESSAGE)
+            out = bytes(cramjam.snappy.decompress_raw(data))
+        elif codec == COMPRESSION_LZ4:
+            out = bytes(cramjam.lz4.decompress(data))
         elif codec == COMPRESSION_ZSTD:
             out = zstandard.ZstdDecompressor().decompress(data, max_output_size=_MAX_DECOMPRESSED)
         else:
             raise CorruptRecordError(f"unsupported compression {codec}", reason=REASON_CORRUPT_MESSAGE)
-    except (OSError, EOFError, zstandard.ZstdError) as e:
+    except (OSError, EOFError, zstandard.ZstdError, cramjam.DecompressionError) as e:
         raise CorruptRecordError(f"decompress: {e}", reason=REASON_CORRUPT_MESSAGE) from e
     if len(out) > _MAX_DECOMPRESSED:
         raise CorruptRecordError("decompressed batch too large", reason=REASON_CORRUPT_MESSAGE)

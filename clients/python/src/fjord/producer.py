@@ -238,7 +238,7 @@ class Producer:
         acks: "all" | "leader" | "none" ["all"].
         linger_ms: how long a batch waits for more records [5].
         batch_bytes: a batch is sent once this full [1 MiB].
-        compression: "none" | "gzip" | "zstd" ["none"].
+        compression: "none" | "gzip" | "snappy" (raw block) | "lz4" (frame) | "zstd" ["none"].
         partitioner: a :class:`Partitioner` for records without an explicit partition
             [murmur2 of the key; keyless records stick to one partition per batch].
         idempotence: stamp producer id/epoch/sequence so retries never duplicate [True].
