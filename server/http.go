@@ -1,8 +1,12 @@
 package server
 
 import (
+	"context"
 	"fmt"
 	"net/http"
+
+	"github.com/fjordlog/fjord/server/auth"
+	"google.golang.org/grpc"
 
 	"github.com/fjordlog/fjord/server/console"
 )
@@ -35,7 +39,8 @@ func (s *Server) httpHandler() http.Handler {
 		mux.Handle("GET /metrics", s.authorizeHTTP(m.handler()))
 		registry = m.instrumentRegistry(registry)
 	}
-	if con, err := console.New(console.Options{Conn: s.local.conn, Dial: s.DialLocal, SelfAddr: s.opts.AdvertisedAddr, Logger: s.opts.Logger}); err != nil {
+	if con, err := console.New(console.Options{Conn: s.local.conn, Dial: s.DialLocal, SelfAddr: s.opts.AdvertisedAddr,
+		Peer: s.consolePeer, Authorize: s.consoleAuthorize, Logger: s.opts.Logger}); err != nil {
 		s.opts.Logger.Error("web console disabled", "err", err)
 	} else {
 		s.console = con
@@ -46,4 +51,30 @@ func (s *Server) httpHandler() http.Handler {
 	// Everything but the health checks needs credentials when the broker
 	// requires authentication (see auth.Authenticator.HTTPMiddleware).
 	return s.authn.HTTPMiddleware(mux, "/healthz", "/readyz")
+}
+
+// consolePeer returns the inter-broker connection (TLS, the broker's token)
+// to the registered broker advertised at addr, for the console's message
+// browser.
+func (s *Server) consolePeer(addr string) (*grpc.ClientConn, error) {
+	for _, b := range s.ctl.image().Brokers() {
+		if b.Address == addr && b.ID != s.opts.NodeID {
+			cc, err := s.ctl.peers.conn(b.ID, b.Address)
+			if err != nil {
+				return nil, toStatus(err)
+			}
+			return cc, nil
+		}
+	}
+	return nil, toStatus(errorf(ReasonBrokerNotAvailable, "no other broker is registered at %s", addr))
+}
+
+// consoleAuthorize applies the gRPC authorization rule of method to a call
+// the console makes for p through another broker, where this broker's own
+// connection is a super user.
+func (s *Server) consoleAuthorize(ctx context.Context, p auth.Principal, method string, req any) error {
+	if err := s.authorizeRPC(auth.NewContext(ctx, p), method, req); err != nil {
+		return toStatus(err)
+	}
+	return nil
 }

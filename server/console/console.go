@@ -36,6 +36,7 @@ import (
 	"time"
 
 	fjordv1 "github.com/fjordlog/fjord/gen/go/fjord/v1"
+	"github.com/fjordlog/fjord/server/auth"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
@@ -64,6 +65,15 @@ type Options struct {
 	// SelfAddr is the broker's advertised gRPC address: the SDK reaches it
 	// through Dial, other brokers over the network. Required.
 	SelfAddr string
+	// Peer returns a connection to the broker whose advertised gRPC
+	// address is addr, carrying this broker's own credentials (TLS
+	// certificate, inter-broker token): the message browser reads
+	// partitions led by other brokers through it. Required.
+	Peer func(addr string) (*grpc.ClientConn, error)
+	// Authorize checks that principal p may call method with req, as the
+	// broker's gRPC interceptor does (ACLs are the same on every broker);
+	// nil allows. It runs before a call goes through Peer. Required.
+	Authorize func(ctx context.Context, p auth.Principal, method string, req any) error
 	// Logger; slog.Default() if nil.
 	Logger *slog.Logger
 }
@@ -80,8 +90,8 @@ type Console struct {
 
 // New returns a console for the broker that opts.Conn reaches.
 func New(opts Options) (*Console, error) {
-	if opts.Conn == nil || opts.Dial == nil || opts.SelfAddr == "" {
-		return nil, errors.New("console: Conn, Dial and SelfAddr are required")
+	if opts.Conn == nil || opts.Dial == nil || opts.SelfAddr == "" || opts.Peer == nil || opts.Authorize == nil {
+		return nil, errors.New("console: Conn, Dial, SelfAddr, Peer and Authorize are required")
 	}
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()

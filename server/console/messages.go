@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"net"
 	"net/http"
 	"strconv"
@@ -19,7 +20,6 @@ import (
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/credentials/insecure"
-	"google.golang.org/grpc/metadata"
 	"google.golang.org/grpc/status"
 )
 
@@ -62,19 +62,23 @@ type browseQuery struct {
 	Limit     int
 }
 
+// forwarded are the calls the browser sends to the broker leading a
+// partition. Their authorization rules look at the request only, so this
+// broker checks them for the principal before sending them on its own
+// inter-broker connection (where it is a super user). Every other call
+// (metadata) is answered by this broker.
+var forwarded = map[string]bool{
+	fjordv1.FetchService_Fetch_FullMethodName:       true,
+	fjordv1.FetchService_ListOffsets_FullMethodName: true,
+}
+
 // sdkClient returns a Go SDK client acting for the request's principal:
-// this broker is reached in process, the others over the network.
+// this broker is reached in process; reads of partitions led by other
+// brokers are authorized here and sent over the broker's own connections
+// to them (Options.Peer), which carry its TLS certificate or token.
 func (c *Console) sdkClient(ctx context.Context, p auth.Principal) (*fjord.Client, error) {
 	self := c.opts.SelfAddr
-	// Only this broker trusts the principal named in metadata (the
-	// in-process listener); the others see the console's own connection.
-	addPrincipal := func(ctx context.Context, cc *grpc.ClientConn) context.Context {
-		if cc.Target() != self {
-			return ctx
-		}
-		return metadata.AppendToOutgoingContext(ctx, auth.LocalPrincipalKey, p.String())
-	}
-	var d net.Dialer
+	local := func(ctx context.Context) context.Context { return auth.NewContext(ctx, p) }
 	return fjord.NewClient(ctx,
 		fjord.SeedBrokers(self),
 		fjord.ClientID("fjord-console"),
@@ -84,17 +88,30 @@ func (c *Console) sdkClient(ctx context.Context, p auth.Principal) (*fjord.Clien
 		fjord.DialOptions(
 			grpc.WithTransportCredentials(insecure.NewCredentials()),
 			grpc.WithLocalDNSResolution(),
+			// The SDK's connections to other brokers are never used: the
+			// interceptors below send their calls elsewhere.
 			grpc.WithContextDialer(func(ctx context.Context, addr string) (net.Conn, error) {
 				if addr == self {
 					return c.opts.Dial(ctx)
 				}
-				return d.DialContext(ctx, "tcp", addr)
+				return nil, fmt.Errorf("console: broker %s is reached through the broker's peer connection", addr)
 			}),
 			grpc.WithChainUnaryInterceptor(func(ctx context.Context, method string, req, reply any, cc *grpc.ClientConn, invoker grpc.UnaryInvoker, opts ...grpc.CallOption) error {
-				return invoker(addPrincipal(ctx, cc), method, req, reply, cc, opts...)
+				switch {
+				case cc.Target() == self, !forwarded[method]:
+					return c.opts.Conn.Invoke(local(ctx), method, req, reply, opts...)
+				}
+				if err := c.opts.Authorize(ctx, p, method, req); err != nil {
+					return err
+				}
+				peer, err := c.opts.Peer(cc.Target())
+				if err != nil {
+					return err
+				}
+				return peer.Invoke(ctx, method, req, reply, opts...)
 			}),
 			grpc.WithChainStreamInterceptor(func(ctx context.Context, desc *grpc.StreamDesc, cc *grpc.ClientConn, method string, streamer grpc.Streamer, opts ...grpc.CallOption) (grpc.ClientStream, error) {
-				return streamer(addPrincipal(ctx, cc), desc, cc, method, opts...)
+				return c.opts.Conn.NewStream(local(ctx), desc, method, opts...)
 			}),
 		),
 	)
