@@ -89,6 +89,7 @@ public final class FjordConsumer<K, V> implements AutoCloseable {
     private int partitionMaxBytes = 4 << 20;
     private Duration sessionTimeout = Duration.ZERO;
     private Duration rebalanceTimeout = Duration.ofSeconds(60);
+    private Duration maxPollInterval = Duration.ofMinutes(5);
     private Duration requestTimeout = Duration.ofSeconds(30);
 
     private Builder(Deserializer<K> k, Deserializer<V> v) {
@@ -181,6 +182,19 @@ public final class FjordConsumer<K, V> implements AutoCloseable {
       return this;
     }
 
+    /**
+     * The longest time between two polls of a group member (default 5 min, like Kafka's
+     * max.poll.interval.ms): a member that does not poll for that long leaves the group so that
+     * its partitions move; its next poll reports them through onLost and joins again.
+     */
+    public Builder<K, V> maxPollInterval(Duration d) {
+      if (d.isZero() || d.isNegative()) {
+        throw new IllegalArgumentException("maxPollInterval must be positive");
+      }
+      this.maxPollInterval = d;
+      return this;
+    }
+
     /** Per-request timeout (default 30 s). */
     public Builder<K, V> requestTimeout(Duration d) {
       this.requestTimeout = d;
@@ -266,7 +280,8 @@ public final class FjordConsumer<K, V> implements AutoCloseable {
       this.listener = l;
     }
     member = new GroupMember(core, cfg.groupId, cfg.instanceId, cfg.assignor,
-        (int) cfg.sessionTimeout.toMillis(), (int) cfg.rebalanceTimeout.toMillis(), topics);
+        (int) cfg.sessionTimeout.toMillis(), (int) cfg.rebalanceTimeout.toMillis(),
+        cfg.maxPollInterval.toMillis(), topics);
   }
 
   /** Consumes exactly these partitions, outside any group membership. */
@@ -384,6 +399,19 @@ public final class FjordConsumer<K, V> implements AutoCloseable {
    */
   public ConsumerRecords<K, V> poll(Duration timeout) {
     ensureOpen();
+    GroupMember m = member;
+    if (m == null) {
+      return pollOnce(timeout);
+    }
+    m.pollStarted();
+    try {
+      return pollOnce(timeout);
+    } finally {
+      m.pollEnded();
+    }
+  }
+
+  private ConsumerRecords<K, V> pollOnce(Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
       if (member != null) {
@@ -424,14 +452,19 @@ public final class FjordConsumer<K, V> implements AutoCloseable {
     if (f != null) {
       throw f;
     }
-    if (member.takeLost()) {
+    GroupMember.Update u = member.update(seenSeq);
+    if (u.lost()) {
       Set<TopicPartition> lostSet = new TreeSet<>(parts.keySet());
       parts.clear();
-      if (!lostSet.isEmpty()) {
-        listener.onLost(lostSet);
+      try {
+        if (!lostSet.isEmpty()) {
+          listener.onLost(lostSet);
+        }
+      } finally {
+        member.rejoin();
       }
     }
-    GroupMember.Target t = member.target(seenSeq);
+    GroupMember.Target t = u.target();
     if (t == null) {
       return;
     }

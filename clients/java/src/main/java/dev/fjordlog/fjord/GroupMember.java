@@ -42,6 +42,15 @@ final class GroupMember {
 
   private record Leave() {}
 
+  /** Poll dropped what was lost: join again. */
+  private record Rejoin() {}
+
+  /** The view of the membership poll reconciles: what was lost, and the newest assignment. */
+  record Update(boolean lost, Target target) {}
+
+  /** Ends a session the member left because the application stopped calling poll. */
+  static final String POLL_EXPIRED = "POLL_EXPIRED";
+
   private static final Set<String> FATAL =
       Set.of("FENCED_INSTANCE_ID", "INVALID_GROUP_ID", "INVALID_REQUEST",
           "INCONSISTENT_GROUP_PROTOCOL", "UNSUPPORTED_ASSIGNOR", "GROUP_AUTHORIZATION_FAILED");
@@ -54,6 +63,7 @@ final class GroupMember {
   private final String assignor;
   private final int sessionTimeoutMs;
   private final int rebalanceTimeoutMs;
+  private final long maxPollIntervalNanos;
   private final Subscription sub;
   private final LinkedBlockingQueue<Object> events = new LinkedBlockingQueue<>();
   private final Thread thread;
@@ -68,15 +78,20 @@ final class GroupMember {
   private Set<TopicPartition> owned = new TreeSet<>();
   private volatile boolean leaving;
   private volatile boolean connected;
+  // poll bookkeeping for maxPollInterval: polling while poll runs, lastPoll when it last returned
+  private volatile boolean polling;
+  private volatile long lastPoll = System.nanoTime();
 
   GroupMember(ClientCore core, String group, String instanceId, String assignor,
-      int sessionTimeoutMs, int rebalanceTimeoutMs, Collection<String> topics) {
+      int sessionTimeoutMs, int rebalanceTimeoutMs, long maxPollIntervalMs,
+      Collection<String> topics) {
     this.core = core;
     this.group = group;
     this.instanceId = instanceId == null ? "" : instanceId;
     this.assignor = assignor == null ? "" : assignor;
     this.sessionTimeoutMs = sessionTimeoutMs;
     this.rebalanceTimeoutMs = rebalanceTimeoutMs;
+    this.maxPollIntervalNanos = TimeUnit.MILLISECONDS.toNanos(maxPollIntervalMs);
     this.sub = Subscription.newBuilder().addAllTopics(new TreeSet<>(topics)).build();
     this.thread = new Thread(this::run, "fjord-group-member-" + group);
     this.thread.setDaemon(true);
@@ -91,16 +106,34 @@ final class GroupMember {
     return connected;
   }
 
-  /** The newest assignment if it is newer than seenSeq, else null. */
-  synchronized Target target(long seenSeq) {
-    return target != null && target.seq() != seenSeq ? target : null;
-  }
-
-  /** True (once) when what the member owned was lost. */
-  synchronized boolean takeLost() {
+  /**
+   * Whether what the member owned was lost (reported once), and the newest assignment if it is
+   * newer than seenSeq (else null), read together.
+   */
+  synchronized Update update(long seenSeq) {
     boolean l = lost;
     lost = false;
-    return l;
+    return new Update(l, target != null && target.seq() != seenSeq ? target : null);
+  }
+
+  /** Poll has dropped what was lost: the member may join again. */
+  void rejoin() {
+    events.add(new Rejoin());
+  }
+
+  /** Poll started (no maxPollInterval expiry while it runs). */
+  void pollStarted() {
+    polling = true;
+  }
+
+  /** Poll returned. */
+  void pollEnded() {
+    lastPoll = System.nanoTime();
+    polling = false;
+  }
+
+  private boolean pollExpired() {
+    return !polling && System.nanoTime() - lastPoll > maxPollIntervalNanos;
   }
 
   synchronized FjordException fatal() {
@@ -152,11 +185,23 @@ final class GroupMember {
         attempt = 0;
       }
       String r = err.reason();
-      if (Errors.UNKNOWN_MEMBER_ID.equals(r) || Errors.FENCED_MEMBER_EPOCH.equals(r)) {
+      if (Errors.UNKNOWN_MEMBER_ID.equals(r) || Errors.FENCED_MEMBER_EPOCH.equals(r)
+          || POLL_EXPIRED.equals(r)) {
+        // The coordinator no longer counts this member (its session expired, its epoch is stale,
+        // or it left because the application stopped polling): what it owned is lost, and it
+        // joins again as a new member once poll has dropped that, as Kafka does.
         synchronized (this) {
           epoch = 0;
           lost = true;
           owned = new TreeSet<>();
+          target = new Target(++seq, gen, 0, Set.of());
+        }
+        try {
+          if (!awaitRejoin()) {
+            return;
+          }
+        } catch (InterruptedException e) {
+          return;
         }
         attempt = 0;
         continue;
@@ -178,6 +223,21 @@ final class GroupMember {
         return;
       }
     }
+  }
+
+  /** Waits for poll's rejoin signal; false when leaving instead. */
+  private boolean awaitRejoin() throws InterruptedException {
+    while (!leaving) {
+      Object ev = events.take();
+      if (ev instanceof Rejoin) {
+        return true;
+      }
+      if (ev instanceof Leave) {
+        return false;
+      }
+      // anything else belongs to an ended stream
+    }
+    return false;
   }
 
   private static final class SessionEnd extends Exception {
@@ -241,6 +301,9 @@ final class GroupMember {
                 });
     boolean healthy = false;
     boolean left = false;
+    boolean pollLeft = false; // left because the application stopped polling
+    long pollCheck = Math.max(TimeUnit.MILLISECONDS.toNanos(10),
+        Math.min(TimeUnit.SECONDS.toNanos(1), maxPollIntervalNanos / 10));
     try {
       out.onNext(MembershipRequest.newBuilder().setJoin(join).build());
       long interval = 3000;
@@ -250,16 +313,34 @@ final class GroupMember {
       long lastHeard = System.nanoTime();
       long nextHb = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(interval);
       long leaveDeadline = Long.MAX_VALUE;
+      long nextPollCheck = System.nanoTime() + pollCheck;
       while (true) {
         long now = System.nanoTime();
-        long waitNanos = Math.max(0, Math.min(nextHb, leaveDeadline) - now);
+        long waitNanos =
+            Math.max(0, Math.min(Math.min(nextHb, leaveDeadline), nextPollCheck) - now);
         Object ev = events.poll(waitNanos, TimeUnit.NANOSECONDS);
         now = System.nanoTime();
+        if (ev == null && now >= nextPollCheck) {
+          nextPollCheck = now + pollCheck;
+          if (healthy && !left && pollExpired()) {
+            // The application stopped polling: leave, so that the partitions move (a static
+            // member leaves temporarily), and join again at the next poll.
+            left = true;
+            pollLeft = true;
+            out.onNext(MembershipRequest.newBuilder()
+                .setLeave(LeaveGroup.newBuilder().setTemporary(!instanceId.isEmpty())).build());
+            leaveDeadline = now + TimeUnit.MILLISECONDS.toNanos(SILENT_INTERVALS * interval);
+            continue;
+          }
+        }
         if (ev == null) {
           if (left && now >= leaveDeadline) {
+            if (pollLeft) {
+              throw pollExpiredEnd(healthy);
+            }
             return true;
           }
-          if (left) {
+          if (left || now < nextHb) {
             continue;
           }
           if (now - lastHeard > TimeUnit.MILLISECONDS.toNanos(SILENT_INTERVALS * interval)) {
@@ -300,6 +381,9 @@ final class GroupMember {
           if (e.gen() != myGen) {
             continue;
           }
+          if (pollLeft) {
+            throw pollExpiredEnd(healthy);
+          }
           if (left) {
             return true;
           }
@@ -315,6 +399,9 @@ final class GroupMember {
           if (d.gen() != myGen) {
             continue;
           }
+          if (pollLeft) {
+            throw pollExpiredEnd(healthy);
+          }
           if (left) {
             return true;
           }
@@ -329,6 +416,9 @@ final class GroupMember {
                   .addAllOwned(toWire(a.owned())))
               .build());
         } else if (ev instanceof Leave) {
+          if (pollLeft) {
+            return true; // already left; the application closes or unsubscribes
+          }
           left = true;
           out.onNext(MembershipRequest.newBuilder()
               .setLeave(LeaveGroup.newBuilder().setTemporary(!instanceId.isEmpty())).build());
@@ -345,6 +435,11 @@ final class GroupMember {
         connected = false;
       }
     }
+  }
+
+  private SessionEnd pollExpiredEnd(boolean healthy) {
+    return new SessionEnd(new GroupException(POLL_EXPIRED,
+        "left the group: no poll within maxPollInterval", false, null), healthy);
   }
 
   static List<TopicPartitions> toWire(Collection<TopicPartition> tps) {

@@ -250,6 +250,56 @@ class SingleBrokerTest {
   }
 
   @Test
+  void memberThatStopsPollingLeavesAndRejoins() throws Exception {
+    String topic = "mpi";
+    admin.createTopic(topic, 2, 1);
+    assertThrows(IllegalArgumentException.class,
+        () -> FjordConsumer.builder().maxPollInterval(Duration.ZERO));
+    List<String> slowEvents = new CopyOnWriteArrayList<>();
+    try (FjordConsumer<byte[], byte[]> slow = FjordConsumer.builder().bootstrap(boot)
+            .groupId("gmpi").maxPollInterval(Duration.ofMillis(500))
+            .sessionTimeout(Duration.ofSeconds(3)).build();
+        FjordConsumer<byte[], byte[]> fast = FjordConsumer.builder().bootstrap(boot)
+            .groupId("gmpi").sessionTimeout(Duration.ofSeconds(3)).build()) {
+      slow.subscribe(List.of(topic), new ConsumerRebalanceListener() {
+        @Override
+        public void onAssigned(Collection<TopicPartition> tps) {
+          slowEvents.add("assigned " + tps);
+        }
+
+        @Override
+        public void onLost(Collection<TopicPartition> tps) {
+          slowEvents.add("lost " + tps);
+        }
+      });
+      fast.subscribe(List.of(topic));
+      BooleanSupplier split = () -> slow.assignment().size() == 1 && fast.assignment().size() == 1;
+      await("both members own a partition", () -> {
+        slow.poll(Duration.ofMillis(20));
+        fast.poll(Duration.ofMillis(20));
+        return split.getAsBoolean();
+      }, Duration.ofSeconds(15));
+      Set<TopicPartition> slowOwned = slow.assignment();
+      slowEvents.clear();
+      // slow stops polling: after maxPollInterval it leaves and its partition moves to fast.
+      await("the partition of the member that stopped polling moves", () -> {
+        fast.poll(Duration.ofMillis(50));
+        return fast.assignment().size() == 2;
+      }, Duration.ofSeconds(10));
+      assertEquals(List.of(), slowEvents, "callbacks run only in poll");
+      slow.poll(Duration.ofMillis(10));
+      assertEquals(List.of("lost " + slowOwned), slowEvents,
+          "the next poll reports the partitions as lost");
+      assertTrue(slow.assignment().isEmpty());
+      await("the member joins again", () -> {
+        slow.poll(Duration.ofMillis(20));
+        fast.poll(Duration.ofMillis(20));
+        return split.getAsBoolean();
+      }, Duration.ofSeconds(15));
+    }
+  }
+
+  @Test
   void commitAndResume() throws Exception {
     String topic = "commit1";
     admin.createTopic(topic, 1, 1);
