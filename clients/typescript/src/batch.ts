@@ -7,8 +7,10 @@ import { gzip as gzipCb, gunzip as gunzipCb } from "node:zlib";
 import { BinaryReader, BinaryWriter, WireType } from "@bufbuild/protobuf/wire";
 import { crc32c } from "@node-rs/crc32";
 import * as zstd from "@mongodb-js/zstd";
+import * as snappy from "snappy";
+import * as lz4 from "lz4-napi";
 import { Compression, type RecordBatch } from "./gen/fjord/v1/record_pb.js";
-import { makeError, Reason } from "./errors.js";
+import { FjordError, makeError, Reason } from "./errors.js";
 
 const gzip = promisify(gzipCb);
 const gunzip = promisify(gunzipCb);
@@ -40,12 +42,27 @@ export interface Stamp {
   baseSequence: number;
 }
 
-export type CompressionName = "none" | "gzip" | "zstd";
+/**
+ * A batch codec. "snappy" is the raw Snappy block format (not the framing
+ * format) and "lz4" the LZ4 frame format, as proto/fjord/v1/record.proto
+ * says and the Go SDK writes.
+ */
+export type CompressionName = "none" | "gzip" | "snappy" | "lz4" | "zstd";
+
+/** The codec names a producer accepts. */
+export const compressionNames: readonly CompressionName[] = ["none", "gzip", "snappy", "lz4", "zstd"];
+
+/** Batches never decompress to more than this (like the Go SDK). */
+const maxDecompressed = 512 << 20;
 
 export function compressionCode(c: CompressionName): Compression {
   switch (c) {
     case "gzip":
       return Compression.GZIP;
+    case "snappy":
+      return Compression.SNAPPY;
+    case "lz4":
+      return Compression.LZ4;
     case "zstd":
       return Compression.ZSTD;
     default:
@@ -181,6 +198,10 @@ export async function compress(codec: Compression, raw: Uint8Array): Promise<Uin
   switch (codec) {
     case Compression.GZIP:
       return gzip(raw);
+    case Compression.SNAPPY:
+      return snappy.compress(raw);
+    case Compression.LZ4:
+      return lz4.compressFrame(raw);
     case Compression.ZSTD:
       return zstd.compress(Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength), 3);
     default:
@@ -188,15 +209,54 @@ export async function compress(codec: Compression, raw: Uint8Array): Promise<Uin
   }
 }
 
-export async function decompress(codec: Compression, data: Uint8Array): Promise<Uint8Array> {
+/** snappyDecodedLen reads the decoded length that starts a raw Snappy block (a uvarint). */
+function snappyDecodedLen(data: Uint8Array): number {
+  let n = 0;
+  for (let i = 0, shift = 1; i < 5 && i < data.length; i++, shift *= 128) {
+    n += (data[i] & 0x7f) * shift;
+    if ((data[i] & 0x80) === 0) return n;
+  }
+  throw makeError({ reason: Reason.CorruptMessage, message: "snappy: corrupt input (invalid length header)" });
+}
+
+async function decompressRaw(codec: Compression, data: Uint8Array): Promise<Uint8Array> {
   switch (codec) {
     case Compression.GZIP:
-      return gunzip(data);
+      return gunzip(data, { maxOutputLength: maxDecompressed });
+    case Compression.SNAPPY: {
+      const n = snappyDecodedLen(data);
+      if (n > maxDecompressed) {
+        throw makeError({ reason: Reason.CorruptMessage, message: `snappy: decompressed size ${n} too large` });
+      }
+      return (await snappy.uncompress(data, { asBuffer: true })) as Buffer;
+    }
+    case Compression.LZ4:
+      return lz4.decompressFrame(data);
     case Compression.ZSTD:
       return zstd.decompress(Buffer.from(data.buffer, data.byteOffset, data.byteLength));
     default:
       throw makeError({ reason: Reason.CorruptMessage, message: `compression ${Compression[codec] ?? codec} is not supported by this SDK` });
   }
+}
+
+/**
+ * decompress undoes compress; a payload that does not decode (or decodes to
+ * more than 512 MiB) is a CORRUPT_MESSAGE error.
+ */
+export async function decompress(codec: Compression, data: Uint8Array): Promise<Uint8Array> {
+  let out: Uint8Array;
+  try {
+    out = await decompressRaw(codec, data);
+  } catch (e) {
+    if (e instanceof FjordError) throw e;
+    const name = Compression[codec]?.toLowerCase() ?? String(codec);
+    const msg = (e as Error).message;
+    throw makeError({ reason: Reason.CorruptMessage, message: msg.startsWith(`${name}: `) ? msg : `${name}: ${msg}` });
+  }
+  if (out.length > maxDecompressed) {
+    throw makeError({ reason: Reason.CorruptMessage, message: `${Compression[codec]?.toLowerCase()}: decompressed batch too large` });
+  }
+  return out;
 }
 
 function isCompressed(c: Compression): boolean {

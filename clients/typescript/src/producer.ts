@@ -7,7 +7,7 @@ import { BinaryWriter, WireType } from "@bufbuild/protobuf/wire";
 import { Acks, ProduceService, ProducePartitionDataSchema, ProduceRequestSchema } from "./gen/fjord/v1/produce_pb.js";
 import { Compression } from "./gen/fjord/v1/record_pb.js";
 import { Client, sleep, type ClientOptions } from "./client.js";
-import { compressionCode, encodeRecords, finishBatch, type BatchRecord, type CompressionName, type Header } from "./batch.js";
+import { compressionCode, compressionNames, encodeRecords, finishBatch, type BatchRecord, type CompressionName, type Header } from "./batch.js";
 import { stickyKeyPartitioner, type Partitioner } from "./partitioner.js";
 import { closedError, errorFromProto, errorFromRPC, FjordError, makeError, Reason } from "./errors.js";
 
@@ -141,8 +141,8 @@ export class Producer implements AsyncDisposable {
     this.linger = opts.lingerMs ?? 5;
     this.maxBatchBytes = opts.maxBatchBytes ?? 1 << 20;
     this.codec = compressionCode(opts.compression ?? "none");
-    if (opts.compression && !["none", "gzip", "zstd"].includes(opts.compression)) {
-      throw makeError({ reason: Reason.InvalidConfig, message: `compression ${opts.compression} is not supported (none, gzip, zstd)` });
+    if (opts.compression && !compressionNames.includes(opts.compression)) {
+      throw makeError({ reason: Reason.InvalidConfig, message: `compression ${opts.compression} is not supported (${compressionNames.join(", ")})` });
     }
     this.partitioner = opts.partitioner ?? stickyKeyPartitioner();
     this.deliveryTimeout = opts.deliveryTimeoutMs ?? 120000;

@@ -40,6 +40,22 @@ test("interop produce then consume returns the records with their offsets", asyn
   assert.deepEqual(got, [{ ...records[0], offset: 0 }, { ...records[2], offset: 1 }, { ...records[1], offset: 0 }]);
 });
 
+test("interop produce accepts snappy and lz4; consume reads them back", async () => {
+  const admin = new Admin({ bootstrap: broker.bootstrap });
+  await admin.createTopic("interop-codecs", 1, 1);
+  await admin.close();
+  const want = [];
+  for (const [i, compression] of ["snappy", "lz4"].entries()) {
+    const records = [0, 1].map((j) => ({ partition: 0, key_b64: Buffer.from(`${compression}${j}`).toString("base64"), value_b64: Buffer.from("v".repeat(300)).toString("base64"), headers: [], timestamp_ms: 1700000000000 + j }));
+    writeFileSync(join(dir, "in.json"), JSON.stringify({ records }));
+    await run(tool, ["produce", "--bootstrap", broker.bootstrap, "--topic", "interop-codecs", "--input", join(dir, "in.json"), "--output", join(dir, "acks.json"), "--compression", compression]);
+    assert.deepEqual(JSON.parse(readFileSync(join(dir, "acks.json"), "utf8")).acks, [{ partition: 0, offset: 2 * i }, { partition: 0, offset: 2 * i + 1 }]);
+    want.push(...records.map((r, j) => ({ ...r, offset: 2 * i + j })));
+  }
+  await run(tool, ["consume", "--bootstrap", broker.bootstrap, "--topic", "interop-codecs", "--count", "4", "--output", join(dir, "out.json"), "--timeout-ms", "10000"]);
+  assert.deepEqual(JSON.parse(readFileSync(join(dir, "out.json"), "utf8")).records, want);
+});
+
 test("interop avro-encode then avro-decode; failures exit non-zero with a message", async () => {
   const schema = '{"type":"record","name":"User","fields":[{"name":"name","type":"string"},{"name":"n","type":"long"},{"name":"e","type":["null","string"],"default":null}]}';
   writeFileSync(join(dir, "s.avsc"), schema);
