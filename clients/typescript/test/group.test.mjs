@@ -143,3 +143,44 @@ test("a member that stops polling leaves after maxPollIntervalMs and rejoins at 
     await bc.close();
   }
 });
+
+test("static membership: a member restarting with the same instanceId within the session timeout gets its partitions back without a rebalance", async () => {
+  await admin.createTopic("static4", 4, 1);
+  const group = "static-group";
+  const a = member(group, "static4", { instanceId: "inst-a", sessionTimeoutMs: 4000 });
+  const b = member(group, "static4", { instanceId: "inst-b", sessionTimeoutMs: 4000 });
+  let a2, a3;
+  try {
+    await waitFor(() => a.owned.size === 2 && b.owned.size === 2, 20000, "2 partitions each");
+    const aParts = [...a.owned].sort();
+    const bParts = [...b.owned].sort();
+    const bEvents = b.events.length;
+    const before = await admin.describeGroup(group);
+
+    // Restart: close() leaves temporarily (static member), a new consumer
+    // with the same instance id joins under a new member id.
+    await a.stop();
+    a2 = member(group, "static4", { instanceId: "inst-a", sessionTimeoutMs: 4000 });
+    await waitFor(() => a2.owned.size === 2, 3000, "the restarted member gets its partitions back within the session timeout");
+    assert.deepEqual([...a2.owned].sort(), aParts, "same partitions as before the restart");
+    assert.deepEqual(a2.events, [["assigned", 2]]);
+    const after = await admin.describeGroup(group);
+    assert.equal(after.groupEpoch, before.groupEpoch, "no rebalance: the group epoch did not move");
+    assert.deepEqual(after.members.map((m) => m.instanceId).sort(), ["inst-a", "inst-b"]);
+    assert.ok(!after.members.some((m) => before.members.find((x) => x.instanceId === "inst-a").memberId === m.memberId), "the restarted member has a new member id");
+    // The other member saw nothing: no revocation, no new assignment.
+    assert.equal(b.events.length, bEvents, `inst-b callbacks during the restart: ${JSON.stringify(b.events.slice(bEvents))}`);
+    assert.deepEqual([...b.owned].sort(), bParts);
+
+    // Contrast: a static member that stays away past its session timeout
+    // loses its partitions to the others.
+    await a2.stop();
+    await waitFor(() => b.owned.size === 4, 15000, "inst-b takes all 4 partitions after inst-a's session expires");
+    assert.notEqual((await admin.describeGroup(group)).groupEpoch, before.groupEpoch);
+    // And a later restart of inst-a rebalances back to 2 each.
+    a3 = member(group, "static4", { instanceId: "inst-a", sessionTimeoutMs: 4000 });
+    await waitFor(() => a3.owned.size === 2 && b.owned.size === 2, 20000, "2 partitions each again");
+  } finally {
+    for (const m of [a, b, a2, a3]) if (m?.running) await m.stop();
+  }
+});
