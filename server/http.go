@@ -3,7 +3,10 @@ package server
 import (
 	"context"
 	"fmt"
+	"log"
+	"log/slog"
 	"net/http"
+	"strings"
 
 	"github.com/fjordlog/fjord/server/auth"
 	"google.golang.org/grpc"
@@ -77,4 +80,23 @@ func (s *Server) consoleAuthorize(ctx context.Context, p auth.Principal, method 
 		return toStatus(err)
 	}
 	return nil
+}
+
+// httpErrorLog is the HTTP server's error log, sent to the broker's logger
+// rather than Go's default one (stderr): failed TLS handshakes, which any
+// client or port scanner can cause, at debug level, the rest at warn.
+func httpErrorLog(l *slog.Logger) *log.Logger {
+	return log.New(httpErrorWriter{l}, "", 0)
+}
+
+type httpErrorWriter struct{ l *slog.Logger }
+
+func (w httpErrorWriter) Write(p []byte) (int, error) {
+	msg := strings.TrimSuffix(string(p), "\n")
+	level := slog.LevelWarn
+	if strings.HasPrefix(msg, "http: TLS handshake error") {
+		level = slog.LevelDebug
+	}
+	w.l.Log(context.Background(), level, msg, "component", "http")
+	return len(p), nil
 }

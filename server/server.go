@@ -431,7 +431,8 @@ func New(opts Options) (*Server, error) {
 	}
 	s.grpc = s.newGRPCServer()
 	if s.httpLis != nil {
-		s.http = &http.Server{Handler: s.withHTTPRequestID(s.httpHandler()), ReadHeaderTimeout: 10 * time.Second}
+		s.http = &http.Server{Handler: s.withHTTPRequestID(s.httpHandler()), ReadHeaderTimeout: 10 * time.Second,
+			ErrorLog: httpErrorLog(s.opts.Logger)}
 	}
 	return s, nil
 }
