@@ -6,17 +6,54 @@
 // optionally resolving to a reader schema.
 import avro from "avsc";
 import { makeError, Reason, FjordError } from "./errors.js";
-import type { RegistryClient } from "./registry.js";
+import type { RegistryClient, SchemaReference } from "./registry.js";
 
 type AvroType = avro.Type;
+/** avsc's named-type registry: full name -> type, shared by the parses that see each other's names. */
+type NamedTypes = Record<string, AvroType>;
 
-function parseType(schema: string | object): AvroType {
+function parseType(schema: string | object, named?: NamedTypes, what = "Avro schema"): AvroType {
   try {
     const s = typeof schema === "string" ? JSON.parse(schema) : schema;
-    return avro.Type.forSchema(s as avro.Schema, { wrapUnions: false } as never);
+    return avro.Type.forSchema(s as avro.Schema, { wrapUnions: false, registry: named } as never);
   } catch (e) {
-    throw makeError({ reason: Reason.InvalidSchema, message: `invalid Avro schema: ${(e as Error).message}`, cause: e });
+    let msg = (e as Error).message;
+    if (/^undefined type name/.test(msg)) msg += " (a type defined by another registered schema must be named in the references option)";
+    throw makeError({ reason: Reason.InvalidSchema, message: `invalid ${what}: ${msg}`, cause: e });
   }
+}
+
+/**
+ * resolveReferences parses the schemas that refs point to (depth first,
+ * each subject version once) into named, so that a schema parsed with
+ * named afterwards can use their types by name, like a Confluent client
+ * resolves schema references.
+ */
+async function resolveReferences(registry: RegistryClient, refs: SchemaReference[], named: NamedTypes, done: Set<string>, path: string[] = []): Promise<void> {
+  for (const ref of refs) {
+    const at = `${ref.subject} version ${ref.version}`;
+    if (path.includes(at)) {
+      throw makeError({ reason: Reason.InvalidSchema, message: `Avro schema references form a cycle: ${[...path, at].join(" -> ")}` });
+    }
+    if (!done.has(at)) {
+      const s = await registry.schemaByVersion(ref.subject, ref.version);
+      if (s.schemaType !== "AVRO") {
+        throw makeError({ reason: Reason.InvalidSchema, message: `reference ${ref.name}: ${at} is a ${s.schemaType} schema, not AVRO` });
+      }
+      await resolveReferences(registry, s.references, named, done, [...path, at]);
+      parseType(s.schema, named, `Avro schema ${at} (referenced as ${ref.name})`);
+      done.add(at);
+    }
+    if (!(ref.name in named)) {
+      throw makeError({ reason: Reason.InvalidSchema, message: `reference ${ref.name}: ${at} defines no type named ${ref.name} (it defines ${Object.keys(named).filter((n) => !n.includes("<")).join(", ") || "no named type"})` });
+    }
+  }
+}
+
+async function parseWithReferences(registry: RegistryClient, schema: string | object, refs: SchemaReference[]): Promise<AvroType> {
+  const named: NamedTypes = {};
+  await resolveReferences(registry, refs, named, new Set());
+  return parseType(schema, named);
 }
 
 export interface AvroSerializerOptions {
@@ -24,6 +61,13 @@ export interface AvroSerializerOptions {
   subject?: string;
   /** Register the schema when missing (default true); false only looks it up. */
   autoRegister?: boolean;
+  /**
+   * Schema references: named types the schema uses that are defined by
+   * other registered schemas. They are fetched from the registry (with
+   * their own references) on the first serialize() or ready(), and sent
+   * with the schema when it is registered or looked up.
+   */
+  references?: SchemaReference[];
 }
 
 /** Header written before every Avro payload. */
@@ -35,13 +79,42 @@ export function wireHeader(id: number): Uint8Array {
 }
 
 export class AvroSerializer<T = unknown> {
-  private readonly type: AvroType;
+  private type: AvroType | undefined;
+  private typeP: Promise<AvroType> | undefined;
+  private readonly schema: string | object;
   private readonly schemaText: string;
+  private readonly refs: SchemaReference[];
   private readonly ids = new Map<string, Promise<number>>();
 
   constructor(private readonly registry: RegistryClient, schema: string | object, private readonly opts: AvroSerializerOptions = {}) {
-    this.type = parseType(schema);
+    this.schema = schema;
     this.schemaText = typeof schema === "string" ? schema : JSON.stringify(schema);
+    this.refs = opts.references ?? [];
+    // Without references the schema is checked at once; with references
+    // it can only be parsed once they are fetched (ready()).
+    if (this.refs.length === 0) this.type = parseType(schema);
+  }
+
+  /**
+   * ready resolves the schema's references from the registry and parses
+   * it. serialize() calls it; call it yourself before encodeWithId() or
+   * fromJSON() on a serializer with references.
+   */
+  async ready(): Promise<this> {
+    if (this.type) return this;
+    if (!this.typeP) {
+      this.typeP = parseWithReferences(this.registry, this.schema, this.refs);
+      this.typeP.catch(() => (this.typeP = undefined));
+    }
+    this.type = await this.typeP;
+    return this;
+  }
+
+  private parsed(): AvroType {
+    if (!this.type) {
+      throw makeError({ reason: Reason.Serialization, message: "this AvroSerializer's schema has references that are not resolved yet: await serializer.ready() (or serialize()) first" });
+    }
+    return this.type;
   }
 
   /** subjectFor is the subject a topic's values (or keys) use. */
@@ -53,8 +126,8 @@ export class AvroSerializer<T = unknown> {
     let p = this.ids.get(subject);
     if (!p) {
       p = this.opts.autoRegister === false
-        ? this.registry.lookup(subject, this.schemaText).then((s) => s.id)
-        : this.registry.register(subject, this.schemaText);
+        ? this.registry.lookup(subject, this.schemaText, "AVRO", this.refs).then((s) => s.id)
+        : this.registry.register(subject, this.schemaText, "AVRO", this.refs);
       p.catch(() => this.ids.delete(subject));
       this.ids.set(subject, p);
     }
@@ -63,15 +136,17 @@ export class AvroSerializer<T = unknown> {
 
   /** serialize encodes value for topic (subject from the options or "<topic>-value"). */
   async serialize(topic: string, value: T, isKey = false): Promise<Uint8Array> {
+    await this.ready();
     const id = await this.id(this.subjectFor(topic, isKey));
     return this.encodeWithId(id, value);
   }
 
   /** encodeWithId encodes value with a known schema id. */
   encodeWithId(id: number, value: T): Uint8Array {
+    const type = this.parsed();
     let body: Buffer;
     try {
-      body = this.type.toBuffer(value);
+      body = type.toBuffer(value);
     } catch (e) {
       throw makeError({ reason: Reason.Serialization, message: `value does not match the Avro schema: ${(e as Error).message}`, cause: e });
     }
@@ -80,8 +155,9 @@ export class AvroSerializer<T = unknown> {
 
   /** fromJSON turns a JSON value (unions as plain values, bytes as ISO-8859-1 strings) into the value serialize() takes. */
   fromJSON(json: unknown): T {
+    const type = this.parsed();
     try {
-      return this.type.clone(json, { coerceBuffers: true }) as T;
+      return type.clone(json, { coerceBuffers: true }) as T;
     } catch (e) {
       throw makeError({ reason: Reason.Serialization, message: `JSON value does not match the Avro schema: ${(e as Error).message}`, cause: e });
     }
@@ -100,9 +176,9 @@ export class AvroDeserializer<T = unknown> {
   private writer(id: number) {
     let p = this.types.get(id);
     if (!p) {
-      p = this.registry.schemaById(id).then(({ schema, schemaType }) => {
+      p = this.registry.schemaById(id).then(async ({ schema, schemaType, references }) => {
         if (schemaType !== "AVRO") throw makeError({ reason: Reason.Serialization, message: `schema ${id} is ${schemaType}, not AVRO` });
-        const type = parseType(schema);
+        const type = references?.length ? await parseWithReferences(this.registry, schema, references) : parseType(schema);
         return { type, resolver: this.reader ? this.reader.createResolver(type) : undefined };
       });
       p.catch(() => this.types.delete(id));

@@ -4,7 +4,7 @@ export { Producer, toBytes, type ProducerOptions, type ProducerRecord, type Reco
 export { Consumer, type ConsumerOptions, type ConsumerRecord, type TopicPartition, type StartOffset } from "./consumer.js";
 export type { RebalanceListener, GroupOptions } from "./group.js";
 export { Admin, type NewTopic, type TopicListing, type TopicDescription, type PartitionDescription, type GroupDescription, type ResetTo } from "./admin.js";
-export { RegistryClient, type RegistryOptions, type RegisteredSchema } from "./registry.js";
+export { RegistryClient, type RegistryOptions, type RegisteredSchema, type SchemaReference, type SchemaById } from "./registry.js";
 export { AvroSerializer, AvroDeserializer, toJSONValue, wireHeader, type AvroSerializerOptions } from "./avro.js";
 export {
   murmur2, keyHashPartition, stickyKeyPartitioner, roundRobinPartitioner, manualPartitioner,

@@ -3,6 +3,18 @@
 // a schema registered once is not registered again, an id is fetched once.
 import { makeError, Reason, type FjordError } from "./errors.js";
 
+/**
+ * A Confluent schema reference: a named type the schema takes from
+ * another registered schema. name is the type's full name as the
+ * referencing schema uses it; subject and version locate the schema that
+ * defines it.
+ */
+export interface SchemaReference {
+  name: string;
+  subject: string;
+  version: number;
+}
+
 /** A registered schema. */
 export interface RegisteredSchema {
   subject: string;
@@ -10,6 +22,26 @@ export interface RegisteredSchema {
   id: number;
   schema: string;
   schemaType: string;
+  /** The schema's references ([] when it has none). */
+  references: SchemaReference[];
+}
+
+/** A schema fetched by id. */
+export interface SchemaById {
+  schema: string;
+  schemaType: string;
+  references: SchemaReference[];
+}
+
+function requestBody(schema: string, schemaType: string, references: SchemaReference[]): Record<string, unknown> {
+  const body: Record<string, unknown> = { schema };
+  if (schemaType !== "AVRO") body.schemaType = schemaType;
+  if (references.length > 0) body.references = references.map((r) => ({ name: r.name, subject: r.subject, version: r.version }));
+  return body;
+}
+
+function registered(r: Partial<RegisteredSchema>): RegisteredSchema {
+  return { subject: r.subject ?? "", version: r.version ?? 0, id: r.id ?? 0, schema: r.schema ?? "", schemaType: r.schemaType ?? "AVRO", references: r.references ?? [] };
 }
 
 export interface RegistryOptions {
@@ -39,7 +71,8 @@ const codeReasons: Record<number, string> = {
 export class RegistryClient {
   private readonly base: string;
   private readonly ids = new Map<string, Promise<number>>();
-  private readonly byId = new Map<number, Promise<{ schema: string; schemaType: string }>>();
+  private readonly byId = new Map<number, Promise<SchemaById>>();
+  private readonly byVersion = new Map<string, Promise<RegisteredSchema>>();
 
   constructor(private readonly opts: RegistryOptions) {
     this.base = opts.url.replace(/\/+$/, "");
@@ -73,12 +106,12 @@ export class RegistryClient {
     return json as T;
   }
 
-  /** register registers schema under subject (idempotent) and returns its id; cached. */
-  register(subject: string, schema: string, schemaType = "AVRO"): Promise<number> {
-    const k = `${subject}\u0000${schemaType}\u0000${schema}`;
+  /** register registers schema (with its references) under subject (idempotent) and returns its id; cached. */
+  register(subject: string, schema: string, schemaType = "AVRO", references: SchemaReference[] = []): Promise<number> {
+    const k = `${subject}\u0000${schemaType}\u0000${JSON.stringify(references)}\u0000${schema}`;
     let p = this.ids.get(k);
     if (!p) {
-      p = this.call<{ id: number }>("POST", `/subjects/${encodeURIComponent(subject)}/versions`, schemaType === "AVRO" ? { schema } : { schema, schemaType }).then((r) => r.id);
+      p = this.call<{ id: number }>("POST", `/subjects/${encodeURIComponent(subject)}/versions`, requestBody(schema, schemaType, references)).then((r) => r.id);
       p.catch(() => this.ids.delete(k));
       this.ids.set(k, p);
     }
@@ -86,26 +119,37 @@ export class RegistryClient {
   }
 
   /** lookup returns the registered version of schema under subject (SUBJECT_NOT_FOUND / SCHEMA_NOT_FOUND otherwise). */
-  async lookup(subject: string, schema: string, schemaType = "AVRO"): Promise<RegisteredSchema> {
-    const r = await this.call<RegisteredSchema>("POST", `/subjects/${encodeURIComponent(subject)}`, schemaType === "AVRO" ? { schema } : { schema, schemaType });
-    return { ...r, schemaType: r.schemaType ?? "AVRO" };
+  async lookup(subject: string, schema: string, schemaType = "AVRO", references: SchemaReference[] = []): Promise<RegisteredSchema> {
+    return registered(await this.call<Partial<RegisteredSchema>>("POST", `/subjects/${encodeURIComponent(subject)}`, requestBody(schema, schemaType, references)));
   }
 
-  /** schemaById returns the schema with a global id; cached. */
-  schemaById(id: number): Promise<{ schema: string; schemaType: string }> {
+  /** schemaById returns the schema with a global id, with its references; cached. */
+  schemaById(id: number): Promise<SchemaById> {
     let p = this.byId.get(id);
     if (!p) {
-      p = this.call<{ schema: string; schemaType?: string }>("GET", `/schemas/ids/${id}`).then((r) => ({ schema: r.schema, schemaType: r.schemaType ?? "AVRO" }));
+      p = this.call<{ schema: string; schemaType?: string; references?: SchemaReference[] }>("GET", `/schemas/ids/${id}`)
+        .then((r) => ({ schema: r.schema, schemaType: r.schemaType ?? "AVRO", references: r.references ?? [] }));
       p.catch(() => this.byId.delete(id));
       this.byId.set(id, p);
     }
     return p;
   }
 
+  /** schemaByVersion returns one version of a subject (how references are resolved); cached. */
+  schemaByVersion(subject: string, version: number): Promise<RegisteredSchema> {
+    const k = `${subject}\u0000${version}`;
+    let p = this.byVersion.get(k);
+    if (!p) {
+      p = this.call<Partial<RegisteredSchema>>("GET", `/subjects/${encodeURIComponent(subject)}/versions/${version}`).then(registered);
+      p.catch(() => this.byVersion.delete(k));
+      this.byVersion.set(k, p);
+    }
+    return p;
+  }
+
   /** latest returns the latest version of a subject. */
   async latest(subject: string): Promise<RegisteredSchema> {
-    const r = await this.call<RegisteredSchema>("GET", `/subjects/${encodeURIComponent(subject)}/versions/latest`);
-    return { ...r, schemaType: r.schemaType ?? "AVRO" };
+    return registered(await this.call<Partial<RegisteredSchema>>("GET", `/subjects/${encodeURIComponent(subject)}/versions/latest`));
   }
 
   subjects(): Promise<string[]> {
@@ -122,8 +166,8 @@ export class RegistryClient {
   }
 
   /** isCompatible checks schema against the subject's latest version under its compatibility level. */
-  async isCompatible(subject: string, schema: string, schemaType = "AVRO"): Promise<boolean> {
-    const r = await this.call<{ is_compatible: boolean }>("POST", `/compatibility/subjects/${encodeURIComponent(subject)}/versions/latest`, schemaType === "AVRO" ? { schema } : { schema, schemaType });
+  async isCompatible(subject: string, schema: string, schemaType = "AVRO", references: SchemaReference[] = []): Promise<boolean> {
+    const r = await this.call<{ is_compatible: boolean }>("POST", `/compatibility/subjects/${encodeURIComponent(subject)}/versions/latest`, requestBody(schema, schemaType, references));
     return r.is_compatible;
   }
 

@@ -4,7 +4,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { startBroker, waitFor } from "./harness.mjs";
-import { Producer, Consumer, Admin, keyHashPartition, roundRobinPartitioner, RegistryClient, AvroSerializer, AvroDeserializer, UnknownTopicError, RecordTooLargeError, SchemaError, FjordError, InvalidRequestError } from "../dist/index.js";
+import { Producer, Consumer, Admin, keyHashPartition, roundRobinPartitioner, RegistryClient, AvroSerializer, AvroDeserializer, toJSONValue, UnknownTopicError, RecordTooLargeError, SchemaError, FjordError, InvalidRequestError } from "../dist/index.js";
 
 let broker, admin;
 before(async () => {
@@ -140,6 +140,37 @@ test("Avro round trip through the registry (Confluent wire format, cached ids)",
   // A reader schema with a new defaulted field resolves old data.
   const reader = new AvroDeserializer(registry, { ...schema, fields: [...schema.fields, { name: "tier", type: "string", default: "free" }] });
   assert.equal((await reader.deserialize(recs[0].value)).tier, "free");
+});
+
+test("Avro schema references: registered with the schema, resolved (transitively) from the registry on both sides", async () => {
+  const registry = new RegistryClient({ url: broker.registry });
+  const country = { type: "enum", name: "Country", namespace: "com.example", symbols: ["NO", "SE"] };
+  const address = { type: "record", name: "Address", namespace: "com.example", fields: [{ name: "city", type: "string" }, { name: "country", type: "Country" }] };
+  const countryRef = { name: "com.example.Country", subject: "country", version: 1 };
+  const addressRef = { name: "com.example.Address", subject: "address", version: 1 };
+  await registry.register("country", JSON.stringify(country));
+  await registry.register("address", JSON.stringify(address), "AVRO", [countryRef]);
+  const person = { type: "record", name: "Person", namespace: "com.example", fields: [{ name: "name", type: "string" }, { name: "home", type: "Address" }, { name: "work", type: ["null", "com.example.Address"], default: null }] };
+  const ser = new AvroSerializer(registry, person, { references: [addressRef] });
+  const value = { name: "ada", home: { city: "Bergen", country: "NO" }, work: { city: "Oslo", country: "NO" } };
+  assert.throws(() => ser.encodeWithId(1, value), (e) => e.reason === "SERIALIZATION" && /await serializer.ready\(\)/.test(e.message));
+  const bytes = await ser.serialize("people", value);
+  const id = AvroDeserializer.schemaId(bytes);
+  assert.deepEqual((await registry.schemaById(id)).references, [addressRef], "registered with its references");
+  assert.deepEqual((await registry.latest("people-value")).references, [addressRef]);
+  // The body is what the inlined schema encodes.
+  const { default: avro } = await import("avsc");
+  const inlined = avro.Type.forSchema({ ...person, fields: [person.fields[0], { name: "home", type: { ...address, fields: [address.fields[0], { name: "country", type: country }] } }, { name: "work", type: ["null", "com.example.Address"], default: null }] }, { wrapUnions: false });
+  assert.equal(Buffer.from(bytes.subarray(5)).toString("hex"), inlined.toBuffer(value).toString("hex"));
+  // A fresh deserializer fetches the writer schema by id and its references.
+  assert.deepEqual(toJSONValue(await new AvroDeserializer(new RegistryClient({ url: broker.registry })).deserialize(bytes)), value);
+  // fromJSON/encodeWithId work once ready.
+  assert.deepEqual(ser.encodeWithId(id, ser.fromJSON(value)), bytes);
+  // Precise errors: a reference to a missing subject, a reference that does not define its name.
+  await assert.rejects(new AvroSerializer(registry, person, { references: [{ ...addressRef, subject: "no-such-subject" }] }).serialize("people", value), (e) => e instanceof SchemaError && e.reason === "SUBJECT_NOT_FOUND");
+  await assert.rejects(new AvroSerializer(registry, person, { references: [{ ...addressRef, subject: "country" }] }).serialize("people", value),
+    (e) => e instanceof SchemaError && e.reason === "INVALID_SCHEMA" && /reference com\.example\.Address: country version 1 defines no type named com\.example\.Address \(it defines com\.example\.Country\)/.test(e.message));
+  assert.throws(() => new AvroSerializer(registry, person), (e) => e instanceof SchemaError && e.reason === "INVALID_SCHEMA" && /undefined type name: com\.example\.Address .*references/.test(e.message));
 });
 
 test("bad inputs give the documented errors", async (t) => {
