@@ -111,6 +111,22 @@ public final class BatchCodec {
         }
       case ZSTD:
         return Zstd.compress(raw, 3);
+      case SNAPPY:
+        try {
+          return org.xerial.snappy.Snappy.compress(raw);
+        } catch (IOException e) {
+          throw new IllegalStateException("snappy: " + e.getMessage(), e);
+        }
+      case LZ4:
+        try {
+          ByteArrayOutputStream bo = new ByteArrayOutputStream(raw.length / 2 + 64);
+          try (net.jpountz.lz4.LZ4FrameOutputStream lz = new net.jpountz.lz4.LZ4FrameOutputStream(bo)) {
+            lz.write(raw);
+          }
+          return bo.toByteArray();
+        } catch (IOException e) {
+          throw new IllegalStateException("lz4: " + e.getMessage(), e);
+        }
       default:
         return raw;
     }
@@ -144,8 +160,32 @@ public final class BatchCodec {
             throw corrupt("zstd: " + e.getMessage());
           }
         }
+      case COMPRESSION_SNAPPY:
+        try {
+          int n = org.xerial.snappy.Snappy.uncompressedLength(data);
+          if (n < 0 || n > MAX_DECOMPRESSED) {
+            throw corrupt("snappy: decompressed batch too large (" + n + " bytes)");
+          }
+          return org.xerial.snappy.Snappy.uncompress(data);
+        } catch (IOException e) {
+          throw corrupt("snappy: " + e.getMessage());
+        }
+      case COMPRESSION_LZ4:
+        try (net.jpountz.lz4.LZ4FrameInputStream in =
+            new net.jpountz.lz4.LZ4FrameInputStream(new ByteArrayInputStream(data))) {
+          byte[] out = in.readNBytes(MAX_DECOMPRESSED + 1);
+          if (out.length > MAX_DECOMPRESSED) {
+            throw corrupt("decompressed batch too large");
+          }
+          return out;
+        } catch (IOException | RuntimeException e) {
+          if (e instanceof FjordException fe) {
+            throw fe;
+          }
+          throw corrupt("lz4: " + e.getMessage());
+        }
       default:
-        throw corrupt("unsupported compression " + codec + " (the Java SDK reads gzip and zstd)");
+        throw corrupt("unsupported compression " + codec);
     }
   }
 

@@ -6,6 +6,10 @@ public enum Compression {
   NONE,
   /** RFC 1952 gzip (java.util.zip). */
   GZIP,
+  /** Raw Snappy block format, not the framing format (snappy-java). */
+  SNAPPY,
+  /** LZ4 frame format (lz4-java). */
+  LZ4,
   /** Zstandard (zstd-jni). */
   ZSTD;
 
@@ -13,6 +17,8 @@ public enum Compression {
     return switch (this) {
       case NONE -> dev.fjordlog.fjord.v1.Compression.COMPRESSION_NONE;
       case GZIP -> dev.fjordlog.fjord.v1.Compression.COMPRESSION_GZIP;
+      case SNAPPY -> dev.fjordlog.fjord.v1.Compression.COMPRESSION_SNAPPY;
+      case LZ4 -> dev.fjordlog.fjord.v1.Compression.COMPRESSION_LZ4;
       case ZSTD -> dev.fjordlog.fjord.v1.Compression.COMPRESSION_ZSTD;
     };
   }

@@ -118,7 +118,7 @@ class VectorsTest {
       assertEquals(c.get("batch_hex").asText(), HEX.formatHex(raw.finish(Compression.NONE,
           c.get("producer_id").asLong(), c.get("producer_epoch").asInt(),
           c.get("base_sequence").asInt())), name);
-      for (Compression comp : List.of(Compression.GZIP, Compression.ZSTD)) {
+      for (Compression comp : List.of(Compression.GZIP, Compression.SNAPPY, Compression.LZ4, Compression.ZSTD)) {
         assertSameRecords(es, BatchCodec.decode(RecordBatch.parseFrom(
             raw.finish(comp, 0, 0, 0))));
       }
@@ -129,7 +129,7 @@ class VectorsTest {
         }
       }
       // Our own compressed batches decode to the same records.
-      for (Compression comp : List.of(Compression.GZIP, Compression.ZSTD)) {
+      for (Compression comp : List.of(Compression.GZIP, Compression.SNAPPY, Compression.LZ4, Compression.ZSTD)) {
         RecordBatch cb = BatchCodec.encode(es, comp, 0, 0, 0);
         assertEquals(comp.wire(), cb.getCompression());
         assertSameRecords(es, BatchCodec.decode(RecordBatch.parseFrom(cb.toByteArray())));
@@ -137,6 +137,34 @@ class VectorsTest {
       n++;
     }
     assertTrue(n >= 3);
+  }
+
+  /** Go-written snappy (raw block) and lz4 (frame) batches decode to their records. */
+  @Test
+  void goSnappyAndLz4BatchesDecode() throws Exception {
+    int n = 0;
+    for (JsonNode c : vectors("batches_more_codecs.json")) {
+      List<BatchCodec.Entry> es = entries(c);
+      assertEquals(c.get("records_hex").asText(), HEX.formatHex(BatchCodec.records(es).toByteArray()));
+      for (String k : List.of("batch_snappy_hex", "batch_lz4_hex")) {
+        RecordBatch b = RecordBatch.parseFrom(HEX.parseHex(c.get(k).asText()));
+        assertEquals(k.contains("snappy") ? Compression.SNAPPY.wire() : Compression.LZ4.wire(),
+            b.getCompression(), k);
+        assertSameRecords(es, BatchCodec.decode(b));
+        n++;
+      }
+    }
+    assertTrue(n >= 4);
+  }
+
+  @Test
+  void snappyIsTheRawBlockFormat() throws Exception {
+    byte[] raw = "hello hello hello hello".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    byte[] c = BatchCodec.compress(Compression.SNAPPY, raw);
+    // raw block: starts with the uncompressed length varint, no framing-format stream identifier
+    assertEquals(raw.length, c[0]);
+    byte[] lz = BatchCodec.compress(Compression.LZ4, raw);
+    assertEquals("04224d18", HEX.formatHex(java.util.Arrays.copyOf(lz, 4)), "LZ4 frame magic");
   }
 
   @Test
