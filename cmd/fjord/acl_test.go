@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -11,11 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"google.golang.org/grpc"
-	"google.golang.org/grpc/credentials"
-	"google.golang.org/grpc/credentials/insecure"
-
-	fjord "github.com/fjordlog/fjord/clients/go"
 	"github.com/fjordlog/fjord/server"
 	"github.com/fjordlog/fjord/server/auth"
 )
@@ -62,31 +56,17 @@ func TestACLUsageErrors(t *testing.T) {
 	}
 }
 
-// plainToken sends a bearer token over the test broker's plaintext
-// loopback connection.
-type plainToken string
-
-var _ credentials.PerRPCCredentials = plainToken("")
-
-func (t plainToken) GetRequestMetadata(context.Context, ...string) (map[string]string, error) {
-	return map[string]string{"authorization": "Bearer " + string(t)}, nil
-}
-
-func (plainToken) RequireTransportSecurity() bool { return false }
-
-// startACLBroker runs a broker with --authorizer=acl and a token file
-// naming User:alice ("alice-secret"). The CLI has no credentials yet, so
-// callers without a token get in as User:ANONYMOUS, a super user here.
+// startACLBroker runs a broker with --authorizer=acl, super user
+// User:admin and a token file naming User:admin ("admin-secret") and
+// User:alice ("alice-secret"); callers without a token are refused.
 func startACLBroker(t *testing.T) string {
 	t.Helper()
 	tokens := filepath.Join(t.TempDir(), "tokens")
-	if err := os.WriteFile(tokens, []byte("alice-secret User:alice\n"), 0o600); err != nil {
+	if err := os.WriteFile(tokens, []byte("admin-secret User:admin\nalice-secret User:alice\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	anonymous := true
 	srv, err := server.New(server.Options{DataDir: t.TempDir(), ListenAddr: "127.0.0.1:0", HTTPAddr: "off", ShutdownTimeout: 5 * time.Second,
-		Authorizer: server.AuthorizerACL, SuperUsers: []string{"User:ANONYMOUS"},
-		Auth: auth.Options{TokenFile: tokens, AllowAnonymous: &anonymous}})
+		Authorizer: server.AuthorizerACL, SuperUsers: []string{"User:admin"}, Auth: auth.Options{TokenFile: tokens}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -105,48 +85,43 @@ func startACLBroker(t *testing.T) string {
 	return srv.Addr().String()
 }
 
-// produceAsAlice writes one record to topic as User:alice.
-func produceAsAlice(t *testing.T, addr, topic string) error {
+// asAdmin runs the CLI with the super user's token in --token.
+func asAdmin(t *testing.T, addr string, args ...string) string {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	cl, err := fjord.NewClient(ctx, fjord.SeedBrokers(addr),
-		fjord.DialOptions(grpc.WithTransportCredentials(insecure.NewCredentials()), grpc.WithPerRPCCredentials(plainToken("alice-secret"))))
-	if err != nil {
-		return err
-	}
-	defer cl.Close()
-	p, err := fjord.NewProducer(cl, fjord.MaxRetries(2), fjord.Idempotence(false))
-	if err != nil {
-		return err
-	}
-	defer p.Close()
-	return p.ProduceSync(ctx, &fjord.Record{Topic: topic, Value: []byte("v")})
+	return cli(t, addr, "", append(args, "--token", "admin-secret")...)
+}
+
+// produceAsAlice writes one record to topic with the CLI as User:alice,
+// whose token comes from FJORD_TOKEN.
+func produceAsAlice(t *testing.T, addr, topic string) cliResult {
+	t.Helper()
+	return runCLI(t, map[string]string{"FJORD_TOKEN": "alice-secret"}, "v\n", "produce", topic, "--brokers", addr)
 }
 
 func TestACLCommands(t *testing.T) {
 	addr := startACLBroker(t)
-	cli(t, addr, "", "topic", "create", "orders")
+	// Without a token the CLI is refused; alice's token is no super user's.
+	wantOneLineError(t, runCLI(t, nil, "", "topic", "create", "orders", "--brokers", addr), 1, "no credentials")
+	wantOneLineError(t, runCLI(t, nil, "", "acl", "list", "--brokers", addr, "--token", "alice-secret"), 1, "User:alice is not authorized to DESCRIBE cluster")
+	asAdmin(t, addr, "topic", "create", "orders")
 
-	if err := produceAsAlice(t, addr, "orders"); !errors.Is(err, fjord.ErrTopicAuthorizationFailed) {
-		t.Fatalf("alice produced without an ACL: %v", err)
-	}
-	out := cli(t, addr, "", "acl", "create", "--allow", "--principal", "User:alice", "--operation", "write", "--topic", "orders")
+	wantOneLineError(t, produceAsAlice(t, addr, "orders"), 1, `topic "orders": TOPIC_AUTHORIZATION_FAILED`, "User:alice is not authorized")
+	out := asAdmin(t, addr, "acl", "create", "--allow", "--principal", "User:alice", "--operation", "write", "--topic", "orders")
 	if want := "Created ACL: allow User:alice write on topic orders\n"; out != want {
 		t.Errorf("create: %q, want %q", out, want)
 	}
-	if err := produceAsAlice(t, addr, "orders"); err != nil {
-		t.Fatalf("alice could not produce after acl create: %v", err)
+	if r := produceAsAlice(t, addr, "orders"); r.code != 0 || r.stderr != "" {
+		t.Fatalf("alice could not produce after acl create: exit %d, stderr %q", r.code, r.stderr)
 	}
 
-	out = cli(t, addr, "", "acl", "create", "--deny", "--principal", "User:alice,User:bob", "--operation", "read,Describe", "--group", "pay", "--prefixed")
+	out = asAdmin(t, addr, "acl", "create", "--deny", "--principal", "User:alice,User:bob", "--operation", "read,Describe", "--group", "pay", "--prefixed")
 	if want := "Created ACL: deny User:alice read on group pay (prefixed)\nCreated ACL: deny User:alice describe on group pay (prefixed)\n" +
 		"Created ACL: deny User:bob read on group pay (prefixed)\nCreated ACL: deny User:bob describe on group pay (prefixed)\n"; out != want {
 		t.Errorf("create 4: %q, want %q", out, want)
 	}
-	cli(t, addr, "", "acl", "create", "--allow", "--principal", "User:*", "--operation", "idempotent-write", "--cluster")
+	asAdmin(t, addr, "acl", "create", "--allow", "--principal", "User:*", "--operation", "idempotent-write", "--cluster")
 
-	out = cli(t, addr, "", "acl", "list")
+	out = asAdmin(t, addr, "acl", "list")
 	want := [][]string{{"PRINCIPAL", "PERMISSION", "OPERATION", "RESOURCE-TYPE", "PATTERN", "RESOURCE"},
 		{"User:*", "allow", "idempotent_write", "cluster", "literal", "fjord-cluster"},
 		{"User:alice", "deny", "read", "group", "prefixed", "pay"},
@@ -172,12 +147,12 @@ func TestACLCommands(t *testing.T) {
 		{[]string{"--topic", "orders"}, 1},
 		{[]string{"--subject", "orders"}, 0},
 	} {
-		if out := cli(t, addr, "", append([]string{"acl", "list"}, tt.args...)...); len(fields(out))-1 != tt.rows {
+		if out := asAdmin(t, addr, append([]string{"acl", "list"}, tt.args...)...); len(fields(out))-1 != tt.rows {
 			t.Errorf("acl list %s:\n%s\nwant %d rows", strings.Join(tt.args, " "), out, tt.rows)
 		}
 	}
 	var listed []map[string]string
-	out = cli(t, addr, "", "acl", "list", "--principal", "User:alice", "--topic", "orders", "-o", "json")
+	out = asAdmin(t, addr, "acl", "list", "--principal", "User:alice", "--topic", "orders", "-o", "json")
 	if err := json.Unmarshal([]byte(out), &listed); err != nil || fmt.Sprint(listed) !=
 		fmt.Sprint([]map[string]string{{"principal": "User:alice", "host": "*", "permission": "allow", "operation": "write",
 			"resource_type": "topic", "pattern_type": "literal", "resource": "orders"}}) {
@@ -185,20 +160,18 @@ func TestACLCommands(t *testing.T) {
 	}
 
 	// The filter create's flags make deletes exactly that binding.
-	out = cli(t, addr, "", "acl", "delete", "--allow", "--principal", "User:alice", "--operation", "write", "--topic", "orders")
+	out = asAdmin(t, addr, "acl", "delete", "--allow", "--principal", "User:alice", "--operation", "write", "--topic", "orders")
 	if want := "Deleted ACL: allow User:alice write on topic orders\n"; out != want {
 		t.Errorf("delete: %q, want %q", out, want)
 	}
-	if err := produceAsAlice(t, addr, "orders"); !errors.Is(err, fjord.ErrTopicAuthorizationFailed) {
-		t.Fatalf("alice produced after acl delete: %v", err)
-	}
-	if out = cli(t, addr, "", "acl", "delete", "--topic", "orders"); out != "No ACL binding matched\n" {
+	wantOneLineError(t, produceAsAlice(t, addr, "orders"), 1, `topic "orders": TOPIC_AUTHORIZATION_FAILED`, "User:alice is not authorized")
+	if out = asAdmin(t, addr, "acl", "delete", "--topic", "orders"); out != "No ACL binding matched\n" {
 		t.Errorf("delete of nothing: %q", out)
 	}
-	if out = cli(t, addr, "", "acl", "delete", "--yes"); strings.Count(out, "Deleted ACL: ") != 5 {
+	if out = asAdmin(t, addr, "acl", "delete", "--yes"); strings.Count(out, "Deleted ACL: ") != 5 {
 		t.Errorf("delete --yes: %q, want the 5 remaining bindings", out)
 	}
-	if out = cli(t, addr, "", "acl", "list"); len(fields(out)) != 1 {
+	if out = asAdmin(t, addr, "acl", "list"); len(fields(out)) != 1 {
 		t.Errorf("list after deleting everything:\n%s", out)
 	}
 }
