@@ -103,7 +103,13 @@ public final class Interop {
   private static void produce(Map<String, String> f) throws Exception {
     String topic = need(f, "topic");
     JsonNode in = JSON.readTree(Files.readString(Path.of(need(f, "input"))));
-    Compression comp = Compression.valueOf(f.getOrDefault("compression", "none").toUpperCase());
+    Compression comp;
+    try {
+      comp = Compression.valueOf(f.getOrDefault("compression", "none").toUpperCase(java.util.Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--compression must be none, gzip, snappy, lz4 or zstd; got "
+          + f.get("compression"));
+    }
     List<CompletableFuture<RecordMetadata>> fs = new ArrayList<>();
     try (FjordProducer<byte[], byte[]> p = FjordProducer.builder().bootstrap(need(f, "bootstrap"))
         .clientId("java-interop").idempotence(true).acks(Acks.ALL).compression(comp).build()) {
