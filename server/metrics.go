@@ -101,8 +101,11 @@ func newMetrics(b *broker, perPartition bool, extra ...sdkmetric.Option) (*metri
 	active := gauge("fjord.controller.active", "", "1 if this node is the active controller, else 0.")
 	topicSize := gauge("fjord.broker.topic.log.size", "By", "Bytes of the local segment files of a topic's partitions hosted here.")
 	groupLag := gauge("fjord.group.lag", "{record}", "Consumer group lag (high watermark minus committed offset), per group and topic, for the groups this broker coordinates.")
+	leaderChanges, err := meter.Int64ObservableCounter("fjord.controller.partition.leader_changes", metric.WithUnit("{change}"),
+		metric.WithDescription("Partition leader changes this node decided as the active controller: elections after fencing, preferred-leader elections, reassignments, controlled shutdowns."))
+	errs = append(errs, err)
 	var partSize, partLag metric.Int64ObservableGauge
-	observed := []metric.Observable{underReplicated, underMinISR, offline, leaders, active, topicSize, groupLag}
+	observed := []metric.Observable{underReplicated, underMinISR, offline, leaders, active, topicSize, groupLag, leaderChanges}
 	if perPartition {
 		partSize = gauge("fjord.broker.partition.log.size", "By", "Bytes of the local segment files of a partition hosted here.")
 		partLag = gauge("fjord.group.partition.lag", "{record}", "Consumer group lag per group, topic and partition.")
@@ -145,6 +148,7 @@ func newMetrics(b *broker, perPartition bool, extra ...sdkmetric.Option) (*metri
 		o.ObserveInt64(offline, off)
 		o.ObserveInt64(leaders, led)
 		o.ObserveInt64(active, boolInt(isActive))
+		o.ObserveInt64(leaderChanges, b.ctl.ctrl.LeaderChanges())
 
 		sizes := map[string]int64{}
 		for _, p := range b.snapshot() {

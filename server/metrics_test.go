@@ -79,6 +79,10 @@ func TestMetricsSingleBroker(t *testing.T) {
 	if v, ok := sample(s, "fjord_controller_active"); !ok || v != 1 {
 		t.Fatalf("fjord_controller_active = %v, %v; want 1", v, ok)
 	}
+	// Creating a topic elects no one.
+	if v, ok := sample(s, "fjord_controller_partition_leader_changes_total"); !ok || v != 0 {
+		t.Fatalf("fjord_controller_partition_leader_changes_total = %v, %v; want 0", v, ok)
+	}
 	before, _ := sample(s, "fjord_broker_topic_bytes_in_total", `topic="m"`)
 
 	for i := range 5 {

@@ -344,6 +344,13 @@ func (c *Controller) LeaderID() (int32, bool) {
 // IsLeader reports whether this node is the controller leader.
 func (c *Controller) IsLeader() bool { return c.raft.State() == raft.Leader }
 
+// LeaderChanges is how many times, while this node led the quorum, a
+// committed record gave an existing partition a new leader: elections
+// after a broker was fenced, preferred-leader elections, moves by
+// reassignment or controlled shutdown (a partition left without a leader
+// is not counted).
+func (c *Controller) LeaderChanges() int64 { return c.fsm.leaderChanges.Load() }
+
 func (c *Controller) notLeader() error {
 	addr, _ := c.raft.LeaderWithID()
 	id, _ := c.LeaderID()
@@ -678,6 +685,7 @@ func (c *Controller) leadership(leader bool) {
 		}
 	}
 	c.leading = leader
+	c.fsm.leading.Store(leader)
 	c.opts.Logger.Info("cluster: leadership changed", "node", c.opts.NodeID, "leader", leader)
 }
 

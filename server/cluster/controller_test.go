@@ -238,6 +238,12 @@ func TestControllerCluster(t *testing.T) {
 
 	// Fencing: brokers 1 and 2 keep heartbeating, 3 goes silent past the
 	// session timeout and is fenced by the leader's timer.
+	before := tc.leader().c.Image()
+	for _, n := range tc.nodes {
+		if got := n.c.LeaderChanges(); got != 0 {
+			t.Fatalf("node %d counted %d leader changes before any election (creation and ISR changes are none)", n.id, got)
+		}
+	}
 	tc.clock.Advance(6 * time.Second)
 	for _, id := range []int32{1, 2} {
 		onLeader(tc, func(c *Controller) (HeartbeatResponse, error) {
@@ -255,6 +261,27 @@ func TestControllerCluster(t *testing.T) {
 	for _, p := range mustTopic(t, img, "orders").Partitions {
 		if p.Leader == 3 {
 			t.Fatalf("fenced broker 3 still leads:\n%s", img)
+		}
+	}
+
+	// The active controller counted the partitions it moved off broker 3
+	// (not one left without a leader).
+	moved := 0
+	for i, p := range mustTopic(t, img, "orders").Partitions {
+		if mustTopic(t, before, "orders").Partitions[i].Leader == 3 && p.Leader != NoLeader {
+			moved++
+		}
+	}
+	if moved == 0 {
+		t.Fatalf("broker 3 led no partition that could move:\n%s", before)
+	}
+	for _, n := range tc.nodes {
+		want := int64(0)
+		if n == tc.leader() {
+			want = int64(moved)
+		}
+		if got := n.c.LeaderChanges(); got != want {
+			t.Errorf("node %d counted %d leader changes after fencing, want %d", n.id, got, want)
 		}
 	}
 

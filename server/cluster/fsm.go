@@ -5,6 +5,7 @@ import (
 	"io"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 
 	"github.com/hashicorp/raft"
 )
@@ -20,6 +21,11 @@ type fsm struct {
 	img *Image
 	// changed is closed, and replaced, whenever img is replaced.
 	changed chan struct{}
+
+	// leading mirrors the controller's view of its raft leadership;
+	// leaderChanges counts the partition leader changes applied while set.
+	leading       atomic.Bool
+	leaderChanges atomic.Int64
 }
 
 var (
@@ -63,9 +69,32 @@ func (f *fsm) Apply(l *raft.Log) any {
 	cur, _ := f.current()
 	next, res, err := cur.Apply(l.Index, rec)
 	if next != cur {
+		if f.leading.Load() {
+			f.leaderChanges.Add(int64(leaderChanges(cur, next)))
+		}
 		f.install(next)
 	}
 	return applyResponse{res: res, err: err}
+}
+
+// leaderChanges counts the partitions of cur that next gives another
+// leader (not none): elections after fencing, preferred-leader elections,
+// moves by reassignment or controlled shutdown. Images share unchanged
+// topics, so only changed ones are compared.
+func leaderChanges(cur, next *Image) int {
+	n := 0
+	for name, nt := range next.topics {
+		ct, ok := cur.topics[name]
+		if !ok || ct == nt || ct.ID != nt.ID {
+			continue
+		}
+		for i := range min(len(ct.Partitions), len(nt.Partitions)) {
+			if l := nt.Partitions[i].Leader; l != NoLeader && l != ct.Partitions[i].Leader {
+				n++
+			}
+		}
+	}
+	return n
 }
 
 // Snapshot captures the current image; images are immutable, so no copy is
