@@ -374,6 +374,11 @@ public final class FjordConsumer<K, V> implements AutoCloseable {
     return s.position;
   }
 
+  /** The group membership, or null without a subscription (for tests). */
+  GroupMember groupMember() {
+    return member;
+  }
+
   /** The member id in the group, or null without a subscription. */
   public String memberId() {
     return member == null ? null : member.memberId;

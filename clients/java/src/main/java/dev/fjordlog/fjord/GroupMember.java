@@ -106,6 +106,11 @@ final class GroupMember {
     return connected;
   }
 
+  /** How many Membership streams the member has opened (for tests). */
+  synchronized int sessions() {
+    return gen;
+  }
+
   /**
    * Whether what the member owned was lost (reported once), and the newest assignment if it is
    * newer than seenSeq (else null), read together.

@@ -97,13 +97,19 @@ class CoordinatorFailoverTest {
         assertEquals(List.of(), seen.violations);
 
         int coordinator = coordinator(h, group);
+        int[] sessions = {cs.get(0).groupMember().sessions(), cs.get(1).groupMember().sessions()};
         h.node(coordinator).kill();
         produce(p, next, 100); // the producer fails over too; the group reads on meanwhile
-        pollUntil(cs, seen, () -> seen.total() == sum(next) && split(cs), 30);
+        // Both members open a new Membership stream on the new coordinator and are answered.
+        pollUntil(cs, seen, () -> seen.total() == sum(next) && split(cs)
+            && reconnected(cs.get(0), sessions[0]) && reconnected(cs.get(1), sessions[1]), 30);
         int after = coordinator(h, group);
         assertNotEquals(coordinator, after, "a new coordinator took the group");
-        produce(p, next, 20); // and commits/fetches keep working after the move
+        // Commits and fetches keep working with the new coordinator.
+        int failuresBefore = seen.commitFailures;
+        produce(p, next, 20);
         pollUntil(cs, seen, () -> seen.total() == sum(next) && split(cs), 15);
+        assertEquals(failuresBefore, seen.commitFailures, "commits succeed after the move");
 
         assertEquals(List.of(), seen.violations, "no record below a committed offset, right values");
         for (int part = 0; part < PARTITIONS; part++) {
@@ -122,6 +128,11 @@ class CoordinatorFailoverTest {
         }
       }
     }
+  }
+
+  private static boolean reconnected(FjordConsumer<byte[], byte[]> c, int sessionsBefore) {
+    GroupMember m = c.groupMember();
+    return m.sessions() > sessionsBefore && m.connected();
   }
 
   private static TopicPartition tp(int p) {
