@@ -95,7 +95,22 @@ _GROUP_FLAGS = ["--group-min-session-timeout", "1s", "--group-heartbeat-interval
 
 
 def start_cluster(n: int = 1) -> Cluster:
-    """Starts n brokers on free loopback ports (a raft quorum when n > 1) and waits until ready."""
+    """Starts n brokers on free loopback ports (a raft quorum when n > 1) and waits until ready.
+
+    A port found free can be taken by someone else (an outgoing connection's
+    ephemeral port, say) before the broker binds it: such a start is retried
+    on new ports, a few times.
+    """
+    for attempt in range(4):
+        try:
+            return _start_cluster(n)
+        except RuntimeError as e:
+            if "address already in use" not in str(e) or attempt == 3:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _start_cluster(n: int) -> Cluster:
     binary = fjord_bin()
     c = Cluster(tmp=tempfile.mkdtemp(prefix="fjord-py-"))
     raft = [free_port() for _ in range(n)]

@@ -67,14 +67,39 @@ class Node {
   }
 }
 
+/**
+ * retryOnPortClash runs start again (on new ports) when a broker could not
+ * bind a port found free a moment before: someone else (an outgoing
+ * connection's ephemeral port, say) took it in between.
+ */
+async function retryOnPortClash(start) {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await start();
+    } catch (e) {
+      if (attempt >= 3 || !String(e?.message).includes("address already in use")) throw e;
+    }
+  }
+}
+
 /** startBroker starts one single-node broker. */
-export async function startBroker(extra = []) {
+export function startBroker(extra = []) {
+  return retryOnPortClash(() => startBrokerOnce(extra));
+}
+
+async function startBrokerOnce(extra) {
   const dir = mkdtempSync(join(tmpdir(), "fjord-ts-"));
   const listen = `127.0.0.1:${await freePort()}`;
   const http = `127.0.0.1:${await freePort()}`;
   const n = new Node(["serve", "--data", dir, "--listen", listen, "--http", http, "--log-level", "warn", ...GROUP_FLAGS, ...extra], dir, listen, http);
   const p = n.start();
-  await waitReady(http, p);
+  try {
+    await waitReady(http, p);
+  } catch (e) {
+    await n.kill();
+    rmSync(dir, { recursive: true, force: true });
+    throw e;
+  }
   return {
     bootstrap: listen,
     registry: `http://${http}`,
@@ -86,7 +111,11 @@ export async function startBroker(extra = []) {
 }
 
 /** startCluster starts n brokers forming one controller quorum. */
-export async function startCluster(n = 3) {
+export function startCluster(n = 3) {
+  return retryOnPortClash(() => startClusterOnce(n));
+}
+
+async function startClusterOnce(n) {
   const nodes = [];
   const rafts = [];
   for (let i = 1; i <= n; i++) rafts.push(`${i}@127.0.0.1:${await freePort()}`);
@@ -100,7 +129,13 @@ export async function startCluster(n = 3) {
       "--replica-lag-time-max", "2s", "--replica-fetch-wait", "200ms", ...GROUP_FLAGS], dir, listen, http));
   }
   for (const nd of nodes) nd.start();
-  await Promise.all(nodes.map((nd) => waitReady(nd.http, nd.proc, 60000)));
+  try {
+    await Promise.all(nodes.map((nd) => waitReady(nd.http, nd.proc, 60000)));
+  } catch (e) {
+    await Promise.all(nodes.map((nd) => nd.kill()));
+    for (const nd of nodes) rmSync(nd.dir, { recursive: true, force: true });
+    throw e;
+  }
   return {
     nodes,
     bootstrap: nodes.map((nd) => nd.listen).join(","),

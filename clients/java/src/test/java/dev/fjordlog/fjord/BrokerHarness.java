@@ -74,8 +74,33 @@ public final class BrokerHarness implements AutoCloseable {
       "--group-min-session-timeout", "1s", "--group-session-timeout", "3s",
       "--group-heartbeat-interval", "200ms");
 
+  /** Starts something that may fail when a port found free was taken in between. */
+  private interface Start {
+    BrokerHarness start() throws Exception;
+  }
+
+  /**
+   * Runs start again, on new ports, when a broker could not bind a port found free a moment
+   * before: someone else (an outgoing connection's ephemeral port, say) took it in between.
+   */
+  private static BrokerHarness retryOnPortClash(Start start) throws Exception {
+    for (int attempt = 0; ; attempt++) {
+      try {
+        return start.start();
+      } catch (IllegalStateException e) {
+        if (attempt >= 3 || e.getMessage() == null || !e.getMessage().contains("address already in use")) {
+          throw e;
+        }
+      }
+    }
+  }
+
   /** A single broker. */
   public static BrokerHarness single() throws Exception {
+    return retryOnPortClash(BrokerHarness::singleOnce);
+  }
+
+  private static BrokerHarness singleOnce() throws Exception {
     BrokerHarness h = new BrokerHarness(Files.createTempDirectory("fjord-java-"));
     try {
       List<String> extra = new ArrayList<>(FAST_GROUPS);
@@ -90,6 +115,10 @@ public final class BrokerHarness implements AutoCloseable {
 
   /** A 3-broker cluster with fast failure detection. */
   public static BrokerHarness cluster3() throws Exception {
+    return retryOnPortClash(BrokerHarness::cluster3Once);
+  }
+
+  private static BrokerHarness cluster3Once() throws Exception {
     BrokerHarness h = new BrokerHarness(Files.createTempDirectory("fjord-java-"));
     try {
       int[] raft = {freePort(), freePort(), freePort()};
