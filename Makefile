@@ -106,9 +106,9 @@ test: checkgen lint test-go test-sdks test-interop test-ui
 # SDKs with their own suites (clients/<lang>/Makefile: setup, test, bench,
 # interop-ready); each suite starts real `fjord serve` processes from bin/fjord.
 SDKS := python typescript java
-INTEROP_SDKS := go,$(subst $(space),$(comma),$(SDKS))
 space := $(subst ,, )
 comma := ,
+INTEROP_SDKS := go,$(subst $(space),$(comma),$(SDKS))
 
 ## test-sdks: every SDK's suite against the broker binary
 .PHONY: test-sdks test-interop

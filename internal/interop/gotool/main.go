@@ -55,7 +55,7 @@ func main() {
 	topic := fs.String("topic", "", "topic")
 	input := fs.String("input", "", "input file")
 	output := fs.String("output", "", "output file")
-	compression := fs.String("compression", "none", "none, gzip or zstd")
+	compression := fs.String("compression", "none", "none, gzip, snappy, lz4 or zstd")
 	count := fs.Int("count", 0, "records to consume")
 	timeoutMS := fs.Int("timeout-ms", 20000, "give up after this long")
 	fs.String("registry", "", "registry URL (unused: the Go SDK reaches the registry over gRPC on --bootstrap)")
@@ -123,7 +123,8 @@ func produce(ctx context.Context, c *fjord.Client, topic, input, output, compres
 		return err
 	}
 	codec, ok := map[string]fjordv1.Compression{"none": fjordv1.Compression_COMPRESSION_NONE,
-		"gzip": fjordv1.Compression_COMPRESSION_GZIP, "zstd": fjordv1.Compression_COMPRESSION_ZSTD}[compression]
+		"gzip": fjordv1.Compression_COMPRESSION_GZIP, "snappy": fjordv1.Compression_COMPRESSION_SNAPPY,
+		"lz4": fjordv1.Compression_COMPRESSION_LZ4, "zstd": fjordv1.Compression_COMPRESSION_ZSTD}[compression]
 	if !ok {
 		return fmt.Errorf("unknown compression %q", compression)
 	}
