@@ -171,8 +171,12 @@ public final class BatchCodec {
           throw corrupt("snappy: " + e.getMessage());
         }
       case COMPRESSION_LZ4:
-        try (net.jpountz.lz4.LZ4FrameInputStream in =
-            new net.jpountz.lz4.LZ4FrameInputStream(new ByteArrayInputStream(data))) {
+        // commons-compress, not lz4-java: a valid frame may link its blocks (block independence
+        // flag clear; cramjam and the lz4 CLI write those) and lz4-java refuses such frames.
+        // Concatenated frames are read too; block and content checksums are verified.
+        try (org.apache.commons.compress.compressors.lz4.FramedLZ4CompressorInputStream in =
+            new org.apache.commons.compress.compressors.lz4.FramedLZ4CompressorInputStream(
+                new ByteArrayInputStream(data), true)) {
           byte[] out = in.readNBytes(MAX_DECOMPRESSED + 1);
           if (out.length > MAX_DECOMPRESSED) {
             throw corrupt("decompressed batch too large");

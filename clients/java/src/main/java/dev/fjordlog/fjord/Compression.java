@@ -8,7 +8,7 @@ public enum Compression {
   GZIP,
   /** Raw Snappy block format, not the framing format (snappy-java). */
   SNAPPY,
-  /** LZ4 frame format (lz4-java). */
+  /** LZ4 frame format (written with lz4-java; read with commons-compress, linked blocks too). */
   LZ4,
   /** Zstandard (zstd-jni). */
   ZSTD;

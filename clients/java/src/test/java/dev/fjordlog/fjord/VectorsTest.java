@@ -157,6 +157,74 @@ class VectorsTest {
     assertTrue(n >= 4);
   }
 
+  /** Frame flag byte (FLG) bit 5: set means independent blocks, clear means linked blocks. */
+  static boolean blocksIndependent(byte[] frame) {
+    assertEquals("04224d18", HEX.formatHex(java.util.Arrays.copyOf(frame, 4)), "LZ4 frame magic");
+    return (frame[4] & 0x20) != 0;
+  }
+
+  static byte[] lz4DependentBlocks(byte[] raw) throws Exception {
+    java.io.ByteArrayOutputStream bo = new java.io.ByteArrayOutputStream();
+    var params = new org.apache.commons.compress.compressors.lz4.FramedLZ4CompressorOutputStream.Parameters(
+        org.apache.commons.compress.compressors.lz4.FramedLZ4CompressorOutputStream.BlockSize.K64,
+        true /* content checksum */, false /* block checksum */, true /* with block dependency */);
+    try (var out = new org.apache.commons.compress.compressors.lz4.FramedLZ4CompressorOutputStream(bo, params)) {
+      out.write(raw);
+    }
+    return bo.toByteArray();
+  }
+
+  /**
+   * A valid LZ4 frame may link its blocks (later blocks reference earlier ones); the decoder must
+   * read it. 200 KiB of repetitive text spans four 64 KiB blocks, so the links matter.
+   */
+  @Test
+  void lz4FrameWithDependentBlocksDecodes() throws Exception {
+    byte[] raw = "fjord is a gRPC-native log; ".repeat(200 * 1024 / 28 + 1)
+        .getBytes(StandardCharsets.UTF_8);
+    byte[] frame = lz4DependentBlocks(raw);
+    assertTrue(!blocksIndependent(frame), "the test frame must have linked blocks");
+    assertArrayEquals(raw, BatchCodec.decompress(Compression.LZ4.wire(), frame, raw.length));
+
+    // The same inside a whole batch: records whose bytes span several blocks.
+    List<BatchCodec.Entry> es = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      es.add(new BatchCodec.Entry(("k" + i).getBytes(StandardCharsets.UTF_8),
+          ("value " + i + " ").repeat(800).getBytes(StandardCharsets.UTF_8), List.of(), 1_700_000_000_000L + i));
+    }
+    RecordBatch ours = BatchCodec.encode(es, Compression.LZ4, 0, 0, 0);
+    byte[] linked = lz4DependentBlocks(BatchCodec.records(es).toByteArray());
+    assertTrue(ours.getUncompressedSize() > 3 * 65536);
+    assertTrue(!blocksIndependent(linked));
+    RecordBatch b = ours.toBuilder().setCrc((int) BatchCodec.crc32c(linked))
+        .setCompressedRecords(com.google.protobuf.ByteString.copyFrom(linked)).build();
+    assertSameRecords(es, BatchCodec.decode(RecordBatch.parseFrom(b.toByteArray())));
+
+    // A linked-block frame with a flipped byte fails the content checksum: CORRUPT_MESSAGE.
+    byte[] bad = frame.clone();
+    bad[bad.length / 2] ^= 0x01;
+    FjordException e = assertThrows(FjordException.class,
+        () -> BatchCodec.decompress(Compression.LZ4.wire(), bad, raw.length));
+    assertEquals("CORRUPT_MESSAGE", e.reason());
+  }
+
+  /** A frame written by the Python SDK's codec (cramjam), which links its blocks. */
+  @Test
+  void lz4FrameFromPythonCramjamDecodes() throws Exception {
+    StringBuilder hex = new StringBuilder();
+    try (var in = VectorsTest.class.getResourceAsStream("/lz4/cramjam-dependent-blocks.hex")) {
+      for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+        if (!line.startsWith("#")) {
+          hex.append(line.strip());
+        }
+      }
+    }
+    byte[] frame = HEX.parseHex(hex);
+    assertTrue(!blocksIndependent(frame), "cramjam writes linked blocks");
+    byte[] want = "fjord ".repeat(40000).getBytes(StandardCharsets.UTF_8);
+    assertArrayEquals(want, BatchCodec.decompress(Compression.LZ4.wire(), frame, want.length));
+  }
+
   @Test
   void snappyIsTheRawBlockFormat() throws Exception {
     byte[] raw = "hello hello hello hello".getBytes(java.nio.charset.StandardCharsets.UTF_8);
