@@ -12,10 +12,57 @@ type AvroType = avro.Type;
 /** avsc's named-type registry: full name -> type, shared by the parses that see each other's names. */
 type NamedTypes = Record<string, AvroType>;
 
+/**
+ * An Avro long as the SDK hands it out: a number when it is a safe integer
+ * (|n| <= 2^53 - 1), a bigint otherwise. serialize() takes either.
+ */
+export type AvroLong = number | bigint;
+
+const MIN_LONG = -(2n ** 63n);
+const MAX_LONG = 2n ** 63n - 1n;
+
+/** normLong returns v as an AvroLong (number when safe), or undefined when v is no 64-bit integer. */
+function normLong(v: unknown): AvroLong | undefined {
+  if (typeof v === "number") return Number.isSafeInteger(v) ? v : undefined;
+  if (typeof v !== "bigint" || v < MIN_LONG || v > MAX_LONG) return undefined;
+  return v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v;
+}
+
+/**
+ * longType replaces avsc's long, which refuses values beyond 2^53 ("potential
+ * precision loss"), with one that covers all 64 bits: it decodes to a number
+ * when safe and a bigint otherwise, and encodes a safe-integer number or any
+ * bigint in range. avsc hands fromBuffer/toBuffer the value as 8 bytes,
+ * little-endian two's complement, and does the zigzag varint itself.
+ */
+const longType = avro.types.LongType.__with({
+  fromBuffer: (buf: Buffer) => normLong(buf.readBigInt64LE(0)),
+  toBuffer: (v: AvroLong) => {
+    const b = Buffer.alloc(8);
+    b.writeBigInt64LE(BigInt(v));
+    return b;
+  },
+  fromJSON: (v: unknown) => {
+    const n = normLong(v);
+    if (n === undefined) throw new Error(typeof v === "number" ? `long ${v} is not a safe integer (pass longs beyond 2^53 as bigint)` : `${String(v)} is not a 64-bit long`);
+    return n;
+  },
+  toJSON: (v: AvroLong) => v,
+  isValid: (v: unknown) => normLong(v) !== undefined,
+  compare: (a: AvroLong, b: AvroLong) => (BigInt(a) < BigInt(b) ? -1 : BigInt(a) > BigInt(b) ? 1 : 0),
+});
+
+/** typeHook makes every long (bare, {"type":"long"}, or a logical type on long) the 64-bit longType. */
+function longHook(schema: unknown): AvroType | undefined {
+  if (schema === "long") return longType;
+  if (schema !== null && typeof schema === "object" && !Array.isArray(schema) && (schema as { type?: unknown }).type === "long") return longType;
+  return undefined;
+}
+
 function parseType(schema: string | object, named?: NamedTypes, what = "Avro schema"): AvroType {
   try {
     const s = typeof schema === "string" ? JSON.parse(schema) : schema;
-    return avro.Type.forSchema(s as avro.Schema, { wrapUnions: false, registry: named } as never);
+    return avro.Type.forSchema(s as avro.Schema, { wrapUnions: false, registry: named, typeHook: longHook } as never);
   } catch (e) {
     let msg = (e as Error).message;
     if (/^undefined type name/.test(msg)) msg += " (a type defined by another registered schema must be named in the references option)";
@@ -68,6 +115,22 @@ export interface AvroSerializerOptions {
    * with the schema when it is registered or looked up.
    */
   references?: SchemaReference[];
+}
+
+/** invalidAt names the first place where value does not match type (avsc's own message JSON-encodes the value, which fails on a bigint). */
+function invalidAt(type: AvroType, value: unknown): string | undefined {
+  let found: string | undefined;
+  try {
+    type.isValid(value, {
+      errorHook: (path: string[], v: unknown, t: AvroType) => {
+        const shown = typeof v === "bigint" ? `${v}n` : (JSON.stringify(v, (_, x: unknown) => (typeof x === "bigint" ? `${x}n` : x)) ?? String(v));
+        found ??= `${path.length ? `field ${path.join(".")}` : "value"} ${shown} is not a valid ${t.typeName === "abstract:long" ? "long (a safe-integer number or a bigint in 64 bits)" : (t.typeName ?? "value")}`;
+      },
+    });
+  } catch {
+    return undefined; // e.g. "ambiguous conversion": avsc's own message says it
+  }
+  return found;
 }
 
 /** Header written before every Avro payload. */
@@ -148,7 +211,7 @@ export class AvroSerializer<T = unknown> {
     try {
       body = type.toBuffer(value);
     } catch (e) {
-      throw makeError({ reason: Reason.Serialization, message: `value does not match the Avro schema: ${(e as Error).message}`, cause: e });
+      throw makeError({ reason: Reason.Serialization, message: `value does not match the Avro schema: ${invalidAt(type, value) ?? (e as Error).message}`, cause: e });
     }
     return Buffer.concat([wireHeader(id), body]);
   }
@@ -210,7 +273,12 @@ export class AvroDeserializer<T = unknown> {
   }
 }
 
-/** toJSONValue turns a decoded Avro value into plain JSON (bytes as ISO-8859-1 strings, longs as numbers). */
+/**
+ * toJSONValue turns a decoded Avro value into plain JSON values (bytes as
+ * ISO-8859-1 strings). Longs stay as decoded: a number, or a bigint beyond
+ * 2^53, which JSON.stringify refuses; write them with a bigint-aware
+ * stringifier (the interop tool uses lossless-json's stringify).
+ */
 export function toJSONValue(v: unknown): unknown {
   if (Buffer.isBuffer(v)) return v.toString("latin1");
   if (Array.isArray(v)) return v.map(toJSONValue);

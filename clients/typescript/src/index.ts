@@ -5,7 +5,7 @@ export { Consumer, type ConsumerOptions, type ConsumerRecord, type TopicPartitio
 export type { RebalanceListener, GroupOptions } from "./group.js";
 export { Admin, type NewTopic, type TopicListing, type TopicDescription, type PartitionDescription, type GroupDescription, type ResetTo } from "./admin.js";
 export { RegistryClient, type RegistryOptions, type RegisteredSchema, type SchemaReference, type SchemaById } from "./registry.js";
-export { AvroSerializer, AvroDeserializer, toJSONValue, wireHeader, type AvroSerializerOptions } from "./avro.js";
+export { AvroSerializer, AvroDeserializer, toJSONValue, wireHeader, type AvroSerializerOptions, type AvroLong } from "./avro.js";
 export {
   murmur2, keyHashPartition, stickyKeyPartitioner, roundRobinPartitioner, manualPartitioner,
   type Partitioner, type PartitionerRecord,

@@ -142,6 +142,30 @@ test("Avro round trip through the registry (Confluent wire format, cached ids)",
   assert.equal((await reader.deserialize(recs[0].value)).tier, "free");
 });
 
+test("Avro longs cover all 64 bits: number when safe, bigint beyond 2^53, through the registry", async () => {
+  const registry = new RegistryClient({ url: broker.registry });
+  const schema = { type: "record", name: "Longs", fields: [{ name: "a", type: "long" }, { name: "b", type: ["null", "long"] }, { name: "c", type: { type: "array", items: { type: "long" } } }, { name: "m", type: { type: "map", values: "long" } }] };
+  const ser = new AvroSerializer(registry, schema, { subject: "longs-value" });
+  const de = new AvroDeserializer(registry);
+  const min = -(2n ** 63n), max = 2n ** 63n - 1n, past = 2n ** 53n + 1n;
+  // Avro binary: zigzag varint; -2^63 zigzags to 2^64-1 (ten bytes 0xff..0x01).
+  assert.equal(Buffer.from(await ser.serialize("longs", { a: min, b: null, c: [], m: {} })).subarray(5).toString("hex"), "ffffffffffffffffff01" + "00" + "00" + "00"); // b null (branch 0), c and m empty
+  for (const v of [min, max, past, -past, 9007199254740991, -9007199254740991, 0, -1]) {
+    const got = await de.deserialize(await ser.serialize("longs", { a: v, b: v, c: [v, 1n], m: { k: v } }));
+    assert.deepEqual({ ...got }, { a: v, b: v, c: [v, 1], m: { k: v } }, `value ${v}`);
+  }
+  // bigints in the safe range decode as numbers; unsafe numbers and out-of-range bigints are refused, not rounded.
+  assert.deepEqual({ ...(await de.deserialize(await ser.serialize("longs", { a: 5n, b: null, c: [], m: {} }))) }, { a: 5, b: null, c: [], m: {} });
+  for (const bad of [2 ** 60, 1.5, max + 1n, min - 1n, "1"]) {
+    await assert.rejects(ser.serialize("longs", { a: bad, b: null, c: [], m: {} }), (e) => e instanceof SchemaError && e.reason === "SERIALIZATION" && /field a .* is not a valid long/.test(e.message), `value ${bad}`);
+  }
+  assert.deepEqual({ ...ser.fromJSON({ a: max, b: 3, c: [], m: {} }) }, { a: max, b: 3, c: [], m: {} });
+  assert.throws(() => ser.fromJSON({ a: 2 ** 60, b: null, c: [], m: {} }), (e) => e.reason === "SERIALIZATION" && /not a safe integer/.test(e.message));
+  // Resolution to a reader schema keeps the 64 bits (long -> long) and rounds only for long -> double.
+  const reader = new AvroDeserializer(registry, { ...schema, fields: [{ name: "a", type: "double" }, schema.fields[1]] });
+  assert.deepEqual({ ...(await reader.deserialize(await ser.serialize("longs", { a: past, b: past, c: [], m: {} }))) }, { a: Number(past), b: past });
+});
+
 test("Avro schema references: registered with the schema, resolved (transitively) from the registry on both sides", async () => {
   const registry = new RegistryClient({ url: broker.registry });
   const country = { type: "enum", name: "Country", namespace: "com.example", symbols: ["NO", "SE"] };

@@ -68,6 +68,18 @@ test("interop avro-encode then avro-decode; failures exit non-zero with a messag
   await assert.rejects(run(tool, ["consume", "--bootstrap", broker.bootstrap, "--topic", "missing", "--count", "1", "--output", join(dir, "x.json"), "--timeout-ms", "2000"]), (e) => e.code === 1 && /UNKNOWN_TOPIC_OR_PARTITION/.test(e.stderr));
 });
 
+test("interop avro JSON form carries 64-bit longs as plain JSON numbers without rounding", async () => {
+  writeFileSync(join(dir, "l.avsc"), '{"type":"record","name":"L","fields":[{"name":"a","type":"long"},{"name":"b","type":{"type":"array","items":"long"}},{"name":"d","type":"double"}]}');
+  const text = '{"a":-9223372036854775808,"b":[9223372036854775807,9007199254740993,9007199254740991,-1],"d":12.5}';
+  writeFileSync(join(dir, "l.json"), text);
+  await run(tool, ["avro-encode", "--registry", broker.registry, "--subject", "interop-longs", "--schema", join(dir, "l.avsc"), "--json", join(dir, "l.json"), "--output", join(dir, "l.hex")]);
+  const hex = readFileSync(join(dir, "l.hex"), "utf8");
+  // Avro binary: a = zigzag(-2^63) = 2^64-1; b = a block of 4 (2^63-1 zigzags to 2^64-2, 2^53+1 to 2^54+2), end 0; d = 12.5.
+  assert.match(hex, new RegExp("^00[0-9a-f]{8}" + "ffffffffffffffffff01 08 feffffffffffffffff01 8280808080808020 feffffffffffff1f 01 00 0000000000002940".replaceAll(" ", "") + "$"));
+  await run(tool, ["avro-decode", "--registry", broker.registry, "--input", join(dir, "l.hex"), "--output", join(dir, "l.out.json")]);
+  assert.equal(readFileSync(join(dir, "l.out.json"), "utf8"), text);
+});
+
 test("the README's runnable examples run", async () => {
   const ex = (f) => fileURLToPath(new URL(`../examples/${f}`, import.meta.url));
   const p = await run("node", [ex("produce.mjs"), broker.bootstrap]);
