@@ -8,6 +8,7 @@ from collections.abc import Iterator
 import pytest
 
 from fjord import Admin, Consumer, Producer, RecordMetadata
+from fjord.errors import TopicExistsError, UnknownTopicError
 from harness import Cluster, start_cluster
 
 
@@ -28,11 +29,24 @@ def test_leader_failover_keeps_acknowledged_records(cluster3: Cluster) -> None:
             try:
                 admin.create_topic(topic, partitions=2, replication_factor=3)
                 break
+            except TopicExistsError:
+                break  # an earlier attempt's answer was lost
             except Exception:
                 if time.monotonic() > deadline:
                     raise
                 time.sleep(0.2)
-        leader_id = admin.describe_topic(topic).partitions[0].leader_id
+        # The broker answering may learn of the new topic a moment after the
+        # controller committed it.
+        while True:
+            try:
+                leader_id = admin.describe_topic(topic).partitions[0].leader_id
+                if leader_id >= 0:
+                    break
+            except UnknownTopicError:
+                pass
+            if time.monotonic() > deadline:
+                raise AssertionError(f"topic {topic} has no leader after 30 s")
+            time.sleep(0.1)
     acked: list[tuple[RecordMetadata, bytes]] = []
     failed = 0
     with Producer(cluster3.bootstrap, acks="all", idempotence=True, linger_ms=1, delivery_timeout=30) as p:

@@ -13,7 +13,14 @@ test("leader failover on 3 brokers loses no acknowledged record", { timeout: 120
   try {
     await admin.createTopic("failover", 2, 3, { "min.insync.replicas": "2" });
     const [desc] = await waitFor(async () => {
-      const d = await admin.describeTopics(["failover"]);
+      let d;
+      try {
+        d = await admin.describeTopics(["failover"]);
+      } catch (e) {
+        // The broker asked may learn of the new topic a moment after the controller committed it.
+        if (e.reason === "UNKNOWN_TOPIC_OR_PARTITION") return undefined;
+        throw e;
+      }
       return d[0].partitions.every((p) => p.leaderId > 0 && p.isr.length === 3) ? d : undefined;
     }, 20000, "leaders and full ISR");
     const victim = desc.partitions[0].leaderId;

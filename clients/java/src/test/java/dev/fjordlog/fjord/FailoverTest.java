@@ -107,7 +107,14 @@ class FailoverTest {
   static int awaitLeader(FjordAdmin admin, String topic) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
     while (System.nanoTime() < deadline) {
-      var d = admin.describeTopic(topic);
+      dev.fjordlog.fjord.v1.TopicDescription d;
+      try {
+        d = admin.describeTopic(topic);
+      } catch (UnknownTopicOrPartitionException e) {
+        // The broker asked may learn of the new topic a moment after the controller committed it.
+        Thread.sleep(50);
+        continue;
+      }
       int l0 = d.getPartitions(0).getLeaderId();
       if (l0 > 0 && d.getPartitions(0).getIsrCount() == 3 && d.getPartitions(1).getLeaderId() > 0) {
         return l0;
