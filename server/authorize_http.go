@@ -166,21 +166,6 @@ func (s *Server) authorizeREST(next http.Handler) http.Handler {
 	})
 }
 
-// authorizeHTTP guards an admin endpoint (/metrics) with DESCRIBE on the
-// cluster.
-func (s *Server) authorizeHTTP(next http.Handler) http.Handler {
-	if !s.authz.enabled {
-		return next
-	}
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if err := s.authz.httpCheck(s, r).cluster(acl.Describe); err != nil {
-			http.Error(w, err.Error(), http.StatusForbidden)
-			return
-		}
-		next.ServeHTTP(w, r)
-	})
-}
-
 // writeRESTDenied answers 403 with a Confluent error body (40301).
 func writeRESTDenied(w http.ResponseWriter, err error) {
 	msg := err.Error()

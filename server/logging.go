@@ -212,35 +212,34 @@ func (s *Server) withHTTPRequestID(h http.Handler) http.Handler {
 // "debug", "info", "warn" or "error") the broker's log level.
 const logLevelPath = "/admin/log-level"
 
-// registerLogLevel adds the log level endpoint to mux. With ACLs on,
-// reading it needs Describe and changing it Alter on the cluster.
-func (s *Server) registerLogLevel(mux *http.ServeMux) {
-	mux.Handle("GET "+logLevelPath, s.authorizeClusterHTTP(acl.Describe, func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-		_, _ = io.WriteString(w, levelName(s.level.Level())+"\n")
-	}))
-	mux.Handle("PUT "+logLevelPath, s.authorizeClusterHTTP(acl.Alter, func(w http.ResponseWriter, r *http.Request) {
-		body, err := io.ReadAll(io.LimitReader(r.Body, 65))
-		if err != nil {
-			http.Error(w, "server: read body: "+err.Error(), http.StatusBadRequest)
-			return
-		}
-		l, err := parseLevel(strings.TrimSpace(string(body)))
-		if err != nil {
-			http.Error(w, err.Error(), http.StatusBadRequest)
-			return
-		}
-		old := s.level.Level()
-		s.level.Set(l)
-		s.opts.Logger.InfoContext(r.Context(), "log level changed", "from", levelName(old), "to", levelName(l))
-		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-		_, _ = io.WriteString(w, levelName(l)+"\n")
-	}))
+// getLogLevel and putLogLevel serve the log level endpoint; the HTTP route
+// table (httpRoutes) guards them with Describe and Alter on the cluster.
+func (s *Server) getLogLevel(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	_, _ = io.WriteString(w, levelName(s.level.Level())+"\n")
+}
+
+func (s *Server) putLogLevel(w http.ResponseWriter, r *http.Request) {
+	body, err := io.ReadAll(io.LimitReader(r.Body, 65))
+	if err != nil {
+		http.Error(w, "server: read body: "+err.Error(), http.StatusBadRequest)
+		return
+	}
+	l, err := parseLevel(strings.TrimSpace(string(body)))
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	old := s.level.Level()
+	s.level.Set(l)
+	s.opts.Logger.InfoContext(r.Context(), "log level changed", "from", levelName(old), "to", levelName(l))
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	_, _ = io.WriteString(w, levelName(l)+"\n")
 }
 
 // authorizeClusterHTTP lets a request through only if ACLs are off or the
 // caller may do op on the cluster.
-func (s *Server) authorizeClusterHTTP(op acl.Operation, next http.HandlerFunc) http.Handler {
+func (s *Server) authorizeClusterHTTP(op acl.Operation, next http.Handler) http.Handler {
 	if s.authz == nil || !s.authz.enabled {
 		return next
 	}

@@ -86,6 +86,47 @@ type Console struct {
 	registry fjordv1.SchemaRegistryServiceClient
 	pages    map[string]*template.Template
 	mux      *http.ServeMux
+	static   http.Handler
+}
+
+// routes is every pattern the console serves: nothing else is registered
+// on its mux, and the broker mounts exactly Routes() on its HTTP listener.
+var routes = []struct {
+	pattern string
+	handler func(*Console, http.ResponseWriter, *http.Request)
+}{
+	{"GET /ui/static/", func(c *Console, w http.ResponseWriter, r *http.Request) { c.static.ServeHTTP(w, r) }},
+	{"GET /ui/{$}", (*Console).overview},
+	{"GET /ui/topics", (*Console).topics},
+	{"POST /ui/topics", (*Console).createTopic},
+	{"GET /ui/topics/{name}", (*Console).topic},
+	{"POST /ui/topics/{name}/configs", (*Console).alterConfigs},
+	{"POST /ui/topics/{name}/delete", (*Console).deleteTopic},
+	{"POST /ui/topics/{name}/partitions", (*Console).addPartitions},
+	{"POST /ui/topics/{name}/reassign", (*Console).reassign},
+	{"POST /ui/topics/{name}/elect", (*Console).elect},
+	{"GET /ui/topics/{name}/messages", (*Console).messages},
+	{"GET /ui/groups", (*Console).groupList},
+	{"GET /ui/groups/{id}", (*Console).group},
+	{"POST /ui/groups/{id}/reset", (*Console).resetOffsets},
+	{"POST /ui/groups/{id}/delete", (*Console).deleteGroup},
+	{"GET /ui/schemas", (*Console).subjects},
+	{"GET /ui/schemas/{subject}", (*Console).subject},
+	{"POST /ui/schemas/{subject}/check", (*Console).checkCompatibility},
+	{"POST /ui/schemas/{subject}/config", (*Console).setCompatibility},
+	{"/ui/", func(c *Console, w http.ResponseWriter, r *http.Request) {
+		c.fail(w, r, status.Errorf(codes.NotFound, "no console page at %s", r.URL.Path))
+	}},
+}
+
+// Routes returns the patterns (http.ServeMux syntax) of every console
+// route, for the broker's HTTP route table.
+func Routes() []string {
+	out := make([]string, len(routes))
+	for i, rt := range routes {
+		out[i] = rt.pattern
+	}
+	return out
 }
 
 // New returns a console for the broker that opts.Conn reaches.
@@ -122,29 +163,11 @@ func New(opts Options) (*Console, error) {
 		c.pages[strings.TrimSuffix(strings.TrimPrefix(n, "templates/"), ".html")] = t
 	}
 	static, _ := fs.Sub(assets, "static")
+	c.static = http.StripPrefix("/ui/static/", http.FileServerFS(static))
 	m := http.NewServeMux()
-	m.Handle("GET /ui/static/", http.StripPrefix("/ui/static/", http.FileServerFS(static)))
-	m.HandleFunc("GET /ui/{$}", c.overview)
-	m.HandleFunc("GET /ui/topics", c.topics)
-	m.HandleFunc("POST /ui/topics", c.createTopic)
-	m.HandleFunc("GET /ui/topics/{name}", c.topic)
-	m.HandleFunc("POST /ui/topics/{name}/configs", c.alterConfigs)
-	m.HandleFunc("POST /ui/topics/{name}/delete", c.deleteTopic)
-	m.HandleFunc("POST /ui/topics/{name}/partitions", c.addPartitions)
-	m.HandleFunc("POST /ui/topics/{name}/reassign", c.reassign)
-	m.HandleFunc("POST /ui/topics/{name}/elect", c.elect)
-	m.HandleFunc("GET /ui/topics/{name}/messages", c.messages)
-	m.HandleFunc("GET /ui/groups", c.groupList)
-	m.HandleFunc("GET /ui/groups/{id}", c.group)
-	m.HandleFunc("POST /ui/groups/{id}/reset", c.resetOffsets)
-	m.HandleFunc("POST /ui/groups/{id}/delete", c.deleteGroup)
-	m.HandleFunc("GET /ui/schemas", c.subjects)
-	m.HandleFunc("GET /ui/schemas/{subject}", c.subject)
-	m.HandleFunc("POST /ui/schemas/{subject}/check", c.checkCompatibility)
-	m.HandleFunc("POST /ui/schemas/{subject}/config", c.setCompatibility)
-	m.HandleFunc("/ui/", func(w http.ResponseWriter, r *http.Request) {
-		c.fail(w, r, status.Errorf(codes.NotFound, "no console page at %s", r.URL.Path))
-	})
+	for _, rt := range routes {
+		m.HandleFunc(rt.pattern, func(w http.ResponseWriter, r *http.Request) { rt.handler(c, w, r) })
+	}
 	c.mux = m
 	return c, nil
 }
