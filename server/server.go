@@ -335,6 +335,7 @@ func (o *Options) configEntries() []*fjordv1.ConfigEntry {
 	}
 	return []*fjordv1.ConfigEntry{
 		e("advertised.addr", o.AdvertisedAddr),
+		e("authorizer", o.Authorizer),
 		e("auto.create.topics", strconv.FormatBool(o.AutoCreateTopics)),
 		e("data.dir", o.DataDir),
 		e("default.partitions", strconv.Itoa(int(o.DefaultPartitions))),

@@ -208,6 +208,29 @@ func (a *Admin) DescribeCluster(ctx context.Context) (*fjordv1.DescribeClusterRe
 	return out, err
 }
 
+// BrokerConfigs returns the settings (name to value) of the broker that
+// answers, as DescribeConfigs reports them for the broker resource.
+func (a *Admin) BrokerConfigs(ctx context.Context) (map[string]string, error) {
+	out := map[string]string{}
+	err := a.admin(ctx, func(ctx context.Context, ac fjordv1.AdminServiceClient) error {
+		resp, err := ac.DescribeConfigs(ctx, &fjordv1.DescribeConfigsRequest{Resources: []*fjordv1.ConfigResource{{
+			Type: fjordv1.ConfigResourceType_CONFIG_RESOURCE_TYPE_BROKER}}})
+		if err != nil {
+			return err
+		}
+		for _, r := range resp.GetResults() {
+			if e := errorFromProto(r.GetError(), "", -1); e != nil {
+				return e
+			}
+			for _, c := range r.GetConfigs() {
+				out[c.GetName()] = c.GetValue()
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
 // listOffset is ListOffset for one partition, sent to its leader.
 func (c *Client) listOffset(ctx context.Context, topic string, partition int32, at Offset) (int64, error) {
 	req := &fjordv1.ListOffsetsPartition{Partition: partition}

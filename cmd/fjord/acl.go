@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"strings"
@@ -128,6 +129,15 @@ func parseOperations(c *cobra.Command, names []string) ([]fjord.ACLOperation, er
 	return out, nil
 }
 
+// noteACLsOff warns on stderr when the broker reports (DescribeConfigs,
+// key authorizer) that it does not enforce ACLs. A broker that does not
+// say, or refuses to, gets no note.
+func noteACLsOff(ctx context.Context, c *cobra.Command, a *fjord.Admin) {
+	if cfg, err := a.BrokerConfigs(ctx); err == nil && cfg["authorizer"] == "off" {
+		fmt.Fprintln(c.ErrOrStderr(), "note: this broker does not enforce ACLs (--authorizer=off)")
+	}
+}
+
 func newACLCreateCmd(env *cliEnv, cf *clientFlags) *cobra.Command {
 	f := &aclFlags{}
 	cmd := &cobra.Command{
@@ -183,6 +193,7 @@ changes nothing.
 			return adminCmd(c, env, cf, func(a *fjord.Admin) error {
 				ctx, cancel := cf.requestCtx(c.Context())
 				defer cancel()
+				noteACLsOff(ctx, c, a)
 				if err := a.CreateACLs(ctx, bindings...); err != nil {
 					return fmt.Errorf("cannot create ACLs: %w", err)
 				}
@@ -287,6 +298,7 @@ resource, then principal, operation and permission.
 			return adminCmd(c, env, cf, func(a *fjord.Admin) error {
 				ctx, cancel := cf.requestCtx(c.Context())
 				defer cancel()
+				noteACLsOff(ctx, c, a)
 				bindings, err := a.DescribeACLs(ctx, filter)
 				if err != nil {
 					return fmt.Errorf("cannot list ACLs: %w", err)

@@ -194,3 +194,22 @@ func sameRows(got, want [][]string) bool {
 	}
 	return fmt.Sprint(got[0]) == fmt.Sprint(want[0])
 }
+
+// TestACLNoteWhenAuthorizerOff: acl list and create warn on stderr when
+// the broker reports --authorizer=off, and not when it enforces ACLs.
+func TestACLNoteWhenAuthorizerOff(t *testing.T) {
+	const note = "note: this broker does not enforce ACLs (--authorizer=off)\n"
+	off := startBroker(t)
+	for _, args := range [][]string{
+		{"acl", "list", "--brokers", off},
+		{"acl", "create", "--allow", "--principal", "User:alice", "--operation", "read", "--topic", "t", "--brokers", off},
+	} {
+		if r := runCLI(t, nil, "", args...); r.code != 0 || r.stderr != note {
+			t.Errorf("%v against --authorizer=off: exit %d, stderr %q, want %q", args, r.code, r.stderr, note)
+		}
+	}
+	on := startACLBroker(t)
+	if r := runCLI(t, nil, "", "acl", "list", "--brokers", on, "--token", "admin-secret"); r.code != 0 || r.stderr != "" {
+		t.Errorf("acl list against --authorizer=acl: exit %d, stderr %q", r.code, r.stderr)
+	}
+}
