@@ -236,11 +236,12 @@ func TestGroupLagsShardTimeout(t *testing.T) {
 	if len(loaded) == 0 {
 		t.Fatal("no loaded coordinator shard")
 	}
-	// Hold every shard busy until the scrape's deadline has passed.
+	// Hold every shard busy until the scrape gave up at its deadline (not
+	// merely until the deadline: a shard freed at that instant could still
+	// answer the scrape, and the test would depend on a race).
 	lctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
 	release := make(chan struct{})
-	context.AfterFunc(lctx, func() { close(release) })
 	var held sync.WaitGroup
 	for _, sh := range loaded {
 		started := make(chan struct{})
@@ -255,7 +256,9 @@ func TestGroupLagsShardTimeout(t *testing.T) {
 		}()
 		<-started
 	}
-	if lags := b.groupLags(lctx); len(lags) != 0 {
+	lags := b.groupLags(lctx)
+	close(release)
+	if len(lags) != 0 {
 		t.Errorf("groupLags on busy shards = %v, want nothing", lags)
 	}
 	held.Wait()
