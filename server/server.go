@@ -677,13 +677,15 @@ func (s *Server) Serve() error {
 			}
 		}()
 	}
+	// A Shutdown that stops the gRPC server before a goroutine reaches
+	// Serve makes that Serve return ErrServerStopped: not a failure.
 	go func() {
-		if err := s.grpc.Serve(s.lis); err != nil {
+		if err := s.grpc.Serve(s.lis); err != nil && !errors.Is(err, grpc.ErrServerStopped) {
 			errc <- fmt.Errorf("server: grpc: %w", err)
 		}
 	}()
 	go func() {
-		if err := s.grpc.Serve(s.local.lis); err != nil {
+		if err := s.grpc.Serve(s.local.lis); err != nil && !errors.Is(err, grpc.ErrServerStopped) {
 			errc <- fmt.Errorf("server: grpc (in-process): %w", err)
 		}
 	}()
