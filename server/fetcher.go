@@ -80,6 +80,9 @@ func (fs *fetcherSet) removeLocked(p *partition) {
 	}
 	delete(fs.leaderOf, p)
 	f := fs.byLeader[leader]
+	if f == nil {
+		return
+	}
 	if f.remove(p) == 0 {
 		f.stop()
 		delete(fs.byLeader, leader)
@@ -94,6 +97,9 @@ func (fs *fetcherSet) close() {
 		f.stop()
 		delete(fs.byLeader, id)
 	}
+	// A reconcile still running after close may remove partitions; with
+	// no fetchers left there is nothing for it to find.
+	clear(fs.leaderOf)
 	fs.mu.Unlock()
 	fs.wg.Wait()
 }
