@@ -305,6 +305,24 @@ func (r *Registry) GetSchemaSubjects(ctx context.Context, req *fjordv1.GetSchema
 	})
 }
 
+// SubjectsUsing lists the subjects with a version (soft-deleted ones
+// included) using schema id; none when the id is unknown. Authorization
+// uses it: a schema read by id is allowed to a reader of one of them.
+func (r *Registry) SubjectsUsing(ctx context.Context, id int32) ([]string, error) {
+	return read(r, ctx, func(v *view) ([]string, error) {
+		var out []string
+		if v.ids[id] == nil {
+			return out, nil
+		}
+		for _, ver := range v.usesOf(id, true) {
+			if len(out) == 0 || out[len(out)-1] != ver.subject {
+				out = append(out, ver.subject)
+			}
+		}
+		return out, nil
+	})
+}
+
 // GetSchemaVersions lists the subject versions using a schema id.
 func (r *Registry) GetSchemaVersions(ctx context.Context, req *fjordv1.GetSchemaVersionsRequest) (*fjordv1.GetSchemaVersionsResponse, error) {
 	return read(r, ctx, func(v *view) (*fjordv1.GetSchemaVersionsResponse, error) {

@@ -102,6 +102,7 @@ func (a *authorizer) principal(ctx context.Context) auth.Principal {
 
 // check is one call's authorization context.
 type check struct {
+	ctx       context.Context
 	a         *acl.Authorizer
 	principal auth.Principal
 	super     bool
@@ -111,7 +112,7 @@ type check struct {
 func (a *authorizer) newCheck(s *Server, ctx context.Context) *check {
 	p := a.principal(ctx)
 	super := !a.enabled || (a.isBroker != nil && a.isBroker(p))
-	return &check{a: a.acls(), principal: p, super: super, s: s}
+	return &check{ctx: ctx, a: a.acls(), principal: p, super: super, s: s}
 }
 
 func (c *check) allowed(op acl.Operation, typ acl.ResourceType, name string) bool {
@@ -367,20 +368,17 @@ var rpcRules = map[string]rpcRule{
 		return c.need(acl.Read, acl.Subject, req.(*fjordv1.LookupSchemaRequest).GetSubject())
 	}},
 	fjordv1.SchemaRegistryService_GetSchemaByID_FullMethodName: {pre: func(c *check, req any) error {
-		if s := req.(*fjordv1.GetSchemaByIDRequest).GetSubject(); s != "" {
-			return c.need(acl.Read, acl.Subject, s)
-		}
-		return c.anySubject()
+		return c.schemaByID(req.(*fjordv1.GetSchemaByIDRequest).GetId())
 	}},
 	fjordv1.SchemaRegistryService_GetSchemaSubjects_FullMethodName: {
-		pre: func(c *check, _ any) error { return c.anySubject() },
+		pre: func(c *check, req any) error { return c.schemaByID(req.(*fjordv1.GetSchemaSubjectsRequest).GetId()) },
 		post: func(c *check, resp any) {
 			r := resp.(*fjordv1.GetSchemaSubjectsResponse)
 			r.Subjects = slices.DeleteFunc(r.Subjects, func(s string) bool { return !c.allowed(acl.Describe, acl.Subject, s) })
 		},
 	},
 	fjordv1.SchemaRegistryService_GetSchemaVersions_FullMethodName: {
-		pre: func(c *check, _ any) error { return c.anySubject() },
+		pre: func(c *check, req any) error { return c.schemaByID(req.(*fjordv1.GetSchemaVersionsRequest).GetId()) },
 		post: func(c *check, resp any) {
 			r := resp.(*fjordv1.GetSchemaVersionsResponse)
 			r.Versions = slices.DeleteFunc(r.Versions, func(v *fjordv1.SubjectVersion) bool { return !c.allowed(acl.Describe, acl.Subject, v.GetSubject()) })
@@ -448,8 +446,34 @@ var rpcRules = map[string]rpcRule{
 	"/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo": openRule,
 }
 
-// anySubject: reading schemas by id needs READ on some subject (ids are
-// global; the subjects they belong to are filtered where listed).
+// schemaByID: a schema read by its global id needs READ on a subject that
+// uses it (soft-deleted versions count, as they still resolve the id). An
+// id no subject uses needs READ on some subject; the registry then answers
+// not found. The refusal names the id, not the subjects using it.
+func (c *check) schemaByID(id int32) error {
+	if c.super {
+		return nil
+	}
+	if c.s == nil || c.s.broker == nil || c.s.broker.registry == nil {
+		return c.anySubject()
+	}
+	subjects, err := c.s.broker.registry.SubjectsUsing(c.ctx, id)
+	if err != nil {
+		return err
+	}
+	if len(subjects) == 0 {
+		return c.anySubject()
+	}
+	for _, s := range subjects {
+		if c.allowed(acl.Read, acl.Subject, s) {
+			return nil
+		}
+	}
+	return denied(c.principal, acl.Read, acl.Subject, fmt.Sprintf("of schema id %d", id))
+}
+
+// anySubject: READ on some subject (ids are global; the subjects they
+// belong to are filtered where listed).
 func (c *check) anySubject() error {
 	if c.super || c.a.AllowedAny(c.principal.String(), acl.Read, acl.Subject) {
 		return nil

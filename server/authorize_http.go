@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/fjordlog/fjord/schemaregistry"
@@ -30,13 +31,15 @@ func restSubjectOrCluster(op acl.Operation) restRule {
 
 var restOpen = restRule{check: func(*check, *http.Request) error { return nil }}
 
-// restByID: schemas by global id need READ on the ?subject= given, or on
-// some subject.
+// restByID: a schema by global id needs READ on a subject using it (the
+// ?subject= parameter only picks the context of the answer). A malformed
+// id needs READ on some subject; the registry then answers 404.
 var restByID = restRule{check: func(c *check, r *http.Request) error {
-	if s := r.URL.Query().Get("subject"); s != "" {
-		return c.need(acl.Read, acl.Subject, s)
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 32)
+	if err != nil {
+		return c.anySubject()
 	}
-	return c.anySubject()
+	return c.schemaByID(int32(id))
 }}
 
 func filterSubjects(c *check, body []byte) ([]byte, bool) {
@@ -110,7 +113,7 @@ func (a *authorizer) httpPrincipal(r *http.Request) auth.Principal {
 
 func (a *authorizer) httpCheck(s *Server, r *http.Request) *check {
 	p := a.httpPrincipal(r)
-	return &check{a: a.acls(), principal: p, super: !a.enabled || (a.isBroker != nil && a.isBroker(p)), s: s}
+	return &check{ctx: r.Context(), a: a.acls(), principal: p, super: !a.enabled || (a.isBroker != nil && a.isBroker(p)), s: s}
 }
 
 // authorizeREST wraps the registry's REST handler: every route is checked

@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"strings"
@@ -11,6 +12,7 @@ import (
 
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/metadata"
+	"google.golang.org/grpc/status"
 
 	fjordv1 "github.com/fjordlog/fjord/gen/go/fjord/v1"
 	wirev1 "github.com/fjordlog/fjord/gen/go/fjord/wire/v1"
@@ -278,5 +280,70 @@ func TestACLsRegistryREST(t *testing.T) {
 		t.Fatalf("metrics as alice: %v %v, want 403", err, r)
 	} else {
 		r.Body.Close()
+	}
+}
+
+// A schema read by its global id needs READ on a subject that uses it:
+// READ on another subject (even one named in ?subject=) is not enough.
+func TestACLsSchemaByID(t *testing.T) {
+	tb := startBroker(t, "", aclOpts)
+	base := "http://" + tb.srv.HTTPAddr().String()
+	do := func(method, path, body string) (int, []byte) {
+		t.Helper()
+		req, _ := http.NewRequest(method, base+path, strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/vnd.schemaregistry.v1+json")
+		req.Header.Set(testPrincipalHeader, "User:alice")
+		if method == "POST" {
+			req.Header.Set(testPrincipalHeader, "User:admin")
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		out, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, out
+	}
+	register := func(subject, schema string) int32 {
+		t.Helper()
+		code, body := do("POST", "/subjects/"+subject+"/versions", schema)
+		var r struct {
+			ID int32 `json:"id"`
+		}
+		if code != 200 || json.Unmarshal(body, &r) != nil {
+			t.Fatalf("register %s: %d %s", subject, code, body)
+		}
+		return r.ID
+	}
+	secret := register("secret-value", `{"schema":"{\"type\":\"record\",\"name\":\"Salary\",\"fields\":[{\"name\":\"amount\",\"type\":\"long\"}]}"}`)
+	public := register("s-value", `{"schema":"\"string\""}`)
+	createACLs(t, tb, &fjordv1.AclBinding{Principal: "User:alice", ResourceType: fjordv1.AclResourceType_ACL_RESOURCE_TYPE_SUBJECT,
+		PatternType: fjordv1.AclPatternType_ACL_PATTERN_TYPE_PREFIXED, ResourceName: "s-", Operation: fjordv1.AclOperation_ACL_OPERATION_READ,
+		Permission: fjordv1.AclPermission_ACL_PERMISSION_ALLOW})
+
+	for _, path := range []string{"/schemas/ids/%d", "/schemas/ids/%d?subject=s-value", "/schemas/ids/%d/schema", "/schemas/ids/%d/subjects", "/schemas/ids/%d/versions"} {
+		if code, body := do("GET", fmt.Sprintf(path, secret), ""); code != 403 || strings.Contains(string(body), "Salary") || strings.Contains(string(body), "secret") {
+			t.Errorf("GET %s as alice: %d %s, want 403 naming neither schema nor subject", fmt.Sprintf(path, secret), code, body)
+		}
+		if code, body := do("GET", fmt.Sprintf(path, public), ""); code != 200 {
+			t.Errorf("GET %s as alice: %d %s, want 200", fmt.Sprintf(path, public), code, body)
+		}
+	}
+	if code, body := do("GET", "/schemas/ids/9999", ""); code != 404 {
+		t.Errorf("unknown id as alice: %d %s, want 404", code, body)
+	}
+
+	_, err := tb.schemas().GetSchemaByID(as(t, "User:alice"), &fjordv1.GetSchemaByIDRequest{Id: secret, Subject: "s-value"})
+	if code, reason, md := errorReason(t, err); code != codes.PermissionDenied || reason != string(ReasonSubjectAuthorizationFailed) || strings.Contains(md["resource"], "secret") {
+		t.Errorf("GetSchemaByID of the secret id as alice: %v %s %v, want PERMISSION_DENIED %s without the subject", code, reason, md, ReasonSubjectAuthorizationFailed)
+	}
+	if _, err := tb.schemas().GetSchemaVersions(as(t, "User:alice"), &fjordv1.GetSchemaVersionsRequest{Id: secret}); status.Code(err) != codes.PermissionDenied {
+		t.Errorf("GetSchemaVersions of the secret id as alice: %v, want PERMISSION_DENIED", err)
+	}
+	if r, err := tb.schemas().GetSchemaByID(as(t, "User:alice"), &fjordv1.GetSchemaByIDRequest{Id: public}); err != nil || r.GetSchema().GetSchema() != `"string"` {
+		t.Errorf("GetSchemaByID of alice's schema: %v %v", r, err)
+	}
+	if _, err := tb.schemas().GetSchemaByID(as(t, "User:admin"), &fjordv1.GetSchemaByIDRequest{Id: secret}); err != nil {
+		t.Errorf("GetSchemaByID as a super user: %v", err)
 	}
 }
