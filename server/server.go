@@ -177,6 +177,11 @@ type Options struct {
 	// callers authenticate (client certificates, bearer tokens). The zero
 	// value serves plaintext to anonymous callers.
 	Auth auth.Options
+	// CredentialsReloadInterval is how often the files Auth names
+	// (certificates, keys, CAs, tokens, JWKS) are read again; changed
+	// ones take effect for new connections and calls (ReloadCredentials).
+	// Default 30s; negative: only when ReloadCredentials is called.
+	CredentialsReloadInterval time.Duration
 }
 
 // clustered reports whether the node talks to other nodes.
@@ -225,6 +230,9 @@ func (o Options) EnsureDefaults() Options {
 	}
 	if o.ShutdownTimeout == 0 {
 		o.ShutdownTimeout = 30 * time.Second
+	}
+	if o.CredentialsReloadInterval == 0 {
+		o.CredentialsReloadInterval = 30 * time.Second
 	}
 	if o.SessionTimeout == 0 {
 		o.SessionTimeout = 1500 * time.Millisecond
@@ -548,6 +556,9 @@ func (s *Server) openBroker() error {
 		}
 	}
 	s.broker.start(o.MaintenanceInterval)
+	if o.CredentialsReloadInterval > 0 && len(s.authn.Files()) > 0 {
+		go s.reloadCredentialsLoop(o.CredentialsReloadInterval)
+	}
 	s.broker.wg.Add(2)
 	go s.broker.watchLoop()
 	go s.broker.runSession(so)

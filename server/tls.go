@@ -3,6 +3,7 @@ package server
 import (
 	"crypto/tls"
 	"errors"
+	"time"
 
 	"google.golang.org/grpc"
 
@@ -22,10 +23,8 @@ func (s *Server) setupSecurity() error {
 			"use mutual TLS (--tls-client-ca) or --inter-broker-token-file")
 	}
 	s.authn = a
-	if cfg := a.ServerTLSConfig(); cfg != nil && s.httpLis != nil {
-		httpCfg := cfg.Clone()
-		httpCfg.NextProtos = []string{"http/1.1"}
-		s.httpLis = tls.NewListener(s.httpLis, httpCfg)
+	if cfg := a.HTTPTLSConfig(); cfg != nil && s.httpLis != nil {
+		s.httpLis = tls.NewListener(s.httpLis, cfg)
 	}
 	return nil
 }
@@ -51,3 +50,47 @@ func (s *Server) BrokerPrincipals() []auth.Principal { return s.authn.BrokerPrin
 
 // Authenticator is the broker's authenticator, valid after New.
 func (s *Server) Authenticator() *auth.Authenticator { return s.authn }
+
+// ReloadCredentials reads the files of Options.Auth again (certificates,
+// keys, CAs, tokens, JWKS): new TLS handshakes and calls use what changed,
+// established connections keep going. A file that fails to load keeps the
+// previous ones in force and is reported. `fjord serve` calls it on SIGHUP
+// and every CredentialsReloadInterval.
+func (s *Server) ReloadCredentials() (changed bool, err error) {
+	changed, err = s.authn.Reload()
+	s.logReload(changed, err)
+	return changed, err
+}
+
+func (s *Server) logReload(changed bool, err error) {
+	switch {
+	case err != nil:
+		s.opts.Logger.Error("credentials reload failed; the previous ones stay in force", "err", err)
+	case changed:
+		s.opts.Logger.Info("credentials reloaded", "files", s.authn.Files())
+	}
+}
+
+// reloadCredentialsLoop calls ReloadCredentials every interval until
+// Shutdown. The same failure is logged once, not at every tick.
+func (s *Server) reloadCredentialsLoop(interval time.Duration) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	lastErr := ""
+	for {
+		select {
+		case <-s.done:
+			return
+		case <-t.C:
+			changed, err := s.authn.Reload()
+			msg := ""
+			if err != nil {
+				msg = err.Error()
+			}
+			if msg != lastErr || changed {
+				s.logReload(changed, err)
+			}
+			lastErr = msg
+		}
+	}
+}

@@ -56,6 +56,7 @@ func TestServeConfigPrecedence(t *testing.T) {
 					ReplicaLagTimeMax: 10 * time.Second, ReplicaFetchWait: 500 * time.Millisecond, ProducerIDExpiration: 24 * time.Hour,
 					OffsetsTopicPartitions: 50, GroupSessionTimeout: 45 * time.Second, GroupMinSessionTimeout: 6 * time.Second,
 					GroupMaxSessionTimeout: 30 * time.Minute, GroupHeartbeatInterval: 5 * time.Second, OffsetsRetention: 168 * time.Hour,
+					Security: securityConfig{CredentialsReloadInterval: 30 * time.Second},
 				}
 				if *c != want {
 					t.Errorf("got %+v\nwant %+v", *c, want)

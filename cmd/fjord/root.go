@@ -22,7 +22,8 @@ type cliEnv struct {
 	stdout, stderr io.Writer
 	// lookupEnv reads an environment variable (os.LookupEnv in production).
 	lookupEnv func(key string) (string, bool)
-	// notifySignals relays SIGINT and SIGTERM to c until stop is called.
+	// notifySignals relays SIGINT, SIGTERM and SIGHUP to c until stop is
+	// called.
 	notifySignals func(c chan<- os.Signal) (stop func())
 	// exit ends the process at once; serve calls it on a second signal.
 	exit func(code int)
@@ -37,7 +38,7 @@ func newStdEnv() *cliEnv {
 		stderr:    os.Stderr,
 		lookupEnv: os.LookupEnv,
 		notifySignals: func(c chan<- os.Signal) func() {
-			signal.Notify(c, os.Interrupt, syscall.SIGTERM)
+			signal.Notify(c, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 			return func() { signal.Stop(c) }
 		},
 		exit: os.Exit,
@@ -53,7 +54,7 @@ func (e *cliEnv) getenv(key string) (string, bool) {
 	return v, ok && v != ""
 }
 
-// interruptible returns a context cancelled by the first SIGINT or SIGTERM;
+// interruptible returns a context cancelled by the first SIGINT, SIGTERM or SIGHUP;
 // after that the default signal behaviour (exit) is restored, so a second
 // signal kills the process.
 func (e *cliEnv) interruptible(parent context.Context) (context.Context, context.CancelFunc) {

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/fjordlog/fjord/server"
 	"github.com/fjordlog/fjord/server/auth/authtest"
@@ -61,6 +62,24 @@ func TestServeTLSAndTokens(t *testing.T) {
 	wantOneLineError(t, r, 1, "unknown bearer token")
 	r = runCLI(t, nil, "", "topic", "list", "--brokers", "10.1.2.3:9092", "--token", "bob-secret")
 	wantOneLineError(t, r, 2, "--token needs TLS")
+
+	// Rotate the tokens: SIGHUP makes the broker read the file again.
+	if err := os.WriteFile(tokens, []byte("carol-secret User:carol\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	sig <- syscall.SIGHUP
+	// The signal is handled by serve's loop: wait for its log line.
+	for deadline := time.Now().Add(10 * time.Second); !strings.Contains(errOut.String(), "credentials reloaded"); time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("no reload logged after SIGHUP: %s", errOut.String())
+		}
+	}
+	r = runCLI(t, map[string]string{"FJORD_TOKEN": "carol-secret", "FJORD_TLS_CA": ca.CertFile}, "", "topic", "list", "--brokers", addr)
+	if r.code != 0 || !strings.Contains(r.stdout, "t1") {
+		t.Errorf("topic list with the rotated token: exit %d %q %q", r.code, r.stdout, r.stderr)
+	}
+	r = runCLI(t, map[string]string{"FJORD_TOKEN": "bob-secret", "FJORD_TLS_CA": ca.CertFile}, "", "topic", "list", "--brokers", addr)
+	wantOneLineError(t, r, 1, "unknown bearer token")
 
 	sig <- syscall.SIGTERM
 	if code := <-done; code != 0 {

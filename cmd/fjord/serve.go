@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -10,6 +11,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
+	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -33,7 +36,8 @@ environment as FJORD_<FLAG> (e.g. FJORD_DATA, FJORD_NODE_ID).
 Precedence: flag > environment > config file > default.
 
 SIGINT or SIGTERM shuts the broker down gracefully (bounded by
---shutdown-timeout); a second signal exits at once.`,
+--shutdown-timeout); a second signal exits at once. SIGHUP reads the TLS,
+token and JWKS files again (as --credentials-reload-interval does).`,
 		Args: exactArgs(0, "none"),
 		RunE: func(c *cobra.Command, _ []string) error {
 			if err := resolveServeConfig(c.Flags(), env); err != nil {
@@ -124,6 +128,7 @@ func (c *serveConfig) serverOptions(logger *slog.Logger) server.Options {
 		Authorizer:                    c.Authorizer,
 		SuperUsers:                    splitPrincipals(c.SuperUsers),
 		Auth:                          c.Security.authOptions(),
+		CredentialsReloadInterval:     cmp.Or(c.Security.CredentialsReloadInterval, -1), // 0: SIGHUP only
 	}
 }
 
@@ -180,6 +185,12 @@ func serve(ctx context.Context, cfg *serveConfig, env *cliEnv) error {
 			}
 			served = nil // wait for Shutdown to report
 		case sig := <-sigs:
+			if sig == syscall.SIGHUP {
+				if _, err := srv.ReloadCredentials(); err == nil {
+					logger.Info("SIGHUP: credentials checked", "files", len(srv.Authenticator().Files()))
+				}
+				continue
+			}
 			if shutdownDone != nil {
 				logger.Warn("second signal, exiting at once", "signal", sig.String())
 				env.exit(1)
@@ -221,6 +232,7 @@ type securityConfig struct {
 	AuthTokenFile, AuthJWKSFile, AuthJWTIssuer, AuthJWTAudience, AuthJWTPrincipalClaim string
 	AuthAllowAnonymous                                                                 autoBool
 	InterBrokerTokenFile, BrokerPrincipals                                             string
+	CredentialsReloadInterval                                                          time.Duration
 }
 
 func (c *securityConfig) register(fs *pflag.FlagSet) {
@@ -239,6 +251,7 @@ func (c *securityConfig) register(fs *pflag.FlagSet) {
 	fs.Lookup("auth-allow-anonymous").NoOptDefVal = "true"
 	fs.StringVar(&c.InterBrokerTokenFile, "inter-broker-token-file", "", "file holding the bearer token this broker sends to other brokers (one of --auth-token-file's tokens or a JWT)")
 	fs.StringVar(&c.BrokerPrincipals, "broker-principals", "", "other brokers' principals when they differ from this broker's certificate, e.g. User:broker-2,User:broker-3 (super users for ACLs)")
+	fs.DurationVar(&c.CredentialsReloadInterval, "credentials-reload-interval", 30*time.Second, "how often the TLS, token and JWKS files are read again (changes apply to new connections and calls; 0: only on SIGHUP)")
 }
 
 // securityValidators check the security settings' values.
@@ -246,6 +259,12 @@ var securityValidators = map[string]func(string) error{
 	"tls-client-auth":   emptyOr(oneOf("require", "request")),
 	"tls-principal":     emptyOr(oneOf("cn", "dn")),
 	"broker-principals": func(v string) error { _, err := parsePrincipals(v); return err },
+	"credentials-reload-interval": func(v string) error {
+		if d, _ := time.ParseDuration(v); d < 0 {
+			return errors.New("must not be negative")
+		}
+		return nil
+	},
 }
 
 func emptyOr(check func(string) error) func(string) error {

@@ -1,11 +1,17 @@
 package auth
 
 import (
+	"context"
+	"crypto/sha256"
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"os"
+	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"google.golang.org/grpc"
@@ -69,19 +75,29 @@ func (o *Options) TLS() bool { return o.CertFile != "" }
 
 // Authenticator establishes the principal of every call: from a bearer
 // token, a verified client certificate, the in-process LocalPrincipalKey,
-// or Anonymous when allowed. It is safe for concurrent use; its state
-// never changes after New.
+// or Anonymous when allowed. It is safe for concurrent use. The files it
+// was given (certificates, keys, CAs, tokens, JWKS) are read by New and
+// again by Reload, which swaps them in whole; the options never change.
 type Authenticator struct {
 	opts           Options
-	serverTLS      *tls.Config // nil: plaintext
-	clientTLS      *tls.Config // nil: plaintext
-	tokens         tokenTable  // nil: no static tokens
-	jwt            *jwtVerifier
+	clientAuth     tls.ClientAuthType
 	allowAnonymous bool
-	brokerToken    string
-	brokers        []Principal
-	brokerCAs      *x509.CertPool // verifies brokers; nil: system roots
-	self           Principal      // this broker's certificate's principal
+
+	reloadMu sync.Mutex // one Reload at a time
+	cur      atomic.Pointer[material]
+}
+
+// material is what the files named by Options hold, as of one read.
+type material struct {
+	digest      [sha256.Size]byte // of every file's bytes, in a fixed order
+	cert        *tls.Certificate  // nil: plaintext
+	clientCAs   *x509.CertPool    // verifies client certificates
+	brokerCAs   *x509.CertPool    // verifies brokers; nil: system roots
+	self        Principal         // this broker's certificate's principal
+	tokens      tokenTable        // nil: no static tokens
+	jwt         *jwtVerifier      // nil: no JWTs
+	brokerToken string
+	brokers     []Principal
 }
 
 // New loads the certificates, tokens and keys opts names.
@@ -106,94 +122,158 @@ func New(opts Options) (*Authenticator, error) {
 	if opts.ClientCAFile == "" && opts.ClientAuth != "" {
 		return nil, errors.New("auth: --tls-client-auth needs --tls-client-ca (the CA that signs client certificates)")
 	}
-	if opts.TLS() {
-		if err := a.loadTLS(); err != nil {
-			return nil, err
+	if opts.ClientCAFile != "" {
+		switch opts.ClientAuth {
+		case "", ClientAuthRequire:
+			a.clientAuth = tls.RequireAndVerifyClientCert
+		case ClientAuthRequest:
+			a.clientAuth = tls.VerifyClientCertIfGiven
+		default:
+			return nil, fmt.Errorf("auth: client auth %q is not require or request", opts.ClientAuth)
 		}
 	}
-	if opts.TokenFile != "" {
-		t, err := loadTokenFile(opts.TokenFile)
-		if err != nil {
-			return nil, err
-		}
-		a.tokens = t
-	}
-	if opts.JWKSFile != "" {
-		keys, err := loadJWKS(opts.JWKSFile)
-		if err != nil {
-			return nil, err
-		}
-		a.jwt = &jwtVerifier{keys: keys, issuer: opts.JWTIssuer, audience: opts.JWTAudience,
-			claim: opts.JWTPrincipalClaim, now: a.opts.Now}
-		if a.jwt.claim == "" {
-			a.jwt.claim = "sub"
-		}
-	} else if opts.JWTIssuer != "" || opts.JWTAudience != "" || opts.JWTPrincipalClaim != "" {
+	if opts.JWKSFile == "" && (opts.JWTIssuer != "" || opts.JWTAudience != "" || opts.JWTPrincipalClaim != "") {
 		return nil, errors.New("auth: --auth-jwt-issuer, --auth-jwt-audience and --auth-jwt-principal-claim need --auth-jwks-file")
 	}
-	configured := opts.ClientCAFile != "" || a.tokens != nil || a.jwt != nil
-	a.allowAnonymous = !configured
+	a.allowAnonymous = opts.ClientCAFile == "" && opts.TokenFile == "" && opts.JWKSFile == ""
 	if opts.AllowAnonymous != nil {
 		a.allowAnonymous = *opts.AllowAnonymous
 	}
-	if opts.InterBrokerTokenFile != "" {
-		tok, err := ReadTokenFile(opts.InterBrokerTokenFile)
-		if err != nil {
-			return nil, err
-		}
-		a.brokerToken = tok
-		p, err := a.tokenPrincipal(tok)
-		if err != nil {
-			return nil, fmt.Errorf("auth: the inter-broker token does not authenticate: %w", err)
-		}
-		a.brokers = append(a.brokers, p)
+	m, err := a.load()
+	if err != nil {
+		return nil, err
 	}
-	for _, p := range opts.BrokerPrincipals {
-		a.addBroker(p)
-	}
+	a.cur.Store(m)
 	return a, nil
 }
 
-func (a *Authenticator) loadTLS() error {
+// files lists the files Options names, in a fixed order.
+func (a *Authenticator) files() []string {
+	o := &a.opts
+	var out []string
+	for _, f := range []string{o.CertFile, o.KeyFile, o.ClientCAFile, o.CAFile, o.TokenFile, o.JWKSFile, o.InterBrokerTokenFile} {
+		if f != "" {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// fingerprint digests the current bytes of every file.
+func (a *Authenticator) fingerprint() ([sha256.Size]byte, error) {
+	h := sha256.New()
+	for _, f := range a.files() {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			return [sha256.Size]byte{}, fmt.Errorf("auth: %w", err)
+		}
+		fmt.Fprintf(h, "%s\x00%d\x00", f, len(data))
+		h.Write(data)
+	}
+	var d [sha256.Size]byte
+	h.Sum(d[:0])
+	return d, nil
+}
+
+// load reads every file into a new material.
+func (a *Authenticator) load() (*material, error) {
+	o := &a.opts
+	m := &material{}
+	var err error
+	if m.digest, err = a.fingerprint(); err != nil {
+		return nil, err
+	}
+	if o.TLS() {
+		if err := a.loadTLS(m); err != nil {
+			return nil, err
+		}
+	}
+	if o.TokenFile != "" {
+		if m.tokens, err = loadTokenFile(o.TokenFile); err != nil {
+			return nil, err
+		}
+	}
+	if o.JWKSFile != "" {
+		keys, err := loadJWKS(o.JWKSFile)
+		if err != nil {
+			return nil, err
+		}
+		m.jwt = &jwtVerifier{keys: keys, issuer: o.JWTIssuer, audience: o.JWTAudience, claim: cmpOr(o.JWTPrincipalClaim, "sub"), now: o.Now}
+	}
+	if o.InterBrokerTokenFile != "" {
+		tok, err := ReadTokenFile(o.InterBrokerTokenFile)
+		if err != nil {
+			return nil, err
+		}
+		m.brokerToken = tok
+		p, err := m.tokenPrincipal(tok)
+		if err != nil {
+			return nil, fmt.Errorf("auth: the inter-broker token does not authenticate: %w", err)
+		}
+		m.addBroker(p)
+	}
+	for _, p := range o.BrokerPrincipals {
+		m.addBroker(p)
+	}
+	return m, nil
+}
+
+func (a *Authenticator) loadTLS(m *material) error {
 	o := &a.opts
 	cert, err := tls.LoadX509KeyPair(o.CertFile, o.KeyFile)
 	if err != nil {
 		return fmt.Errorf("auth: load broker certificate: %w", err)
 	}
-	a.serverTLS = &tls.Config{MinVersion: tls.VersionTLS12, Certificates: []tls.Certificate{cert}}
+	m.cert = &cert
 	if o.ClientCAFile != "" {
-		pool, err := LoadCertPool(o.ClientCAFile)
-		if err != nil {
+		if m.clientCAs, err = LoadCertPool(o.ClientCAFile); err != nil {
 			return err
 		}
-		a.serverTLS.ClientCAs = pool
-		switch o.ClientAuth {
-		case "", ClientAuthRequire:
-			a.serverTLS.ClientAuth = tls.RequireAndVerifyClientCert
-		case ClientAuthRequest:
-			a.serverTLS.ClientAuth = tls.VerifyClientCertIfGiven
-		default:
-			return fmt.Errorf("auth: client auth %q is not require or request", o.ClientAuth)
+	}
+	if ca := cmpOr(o.CAFile, o.ClientCAFile); ca != "" {
+		if m.brokerCAs, err = LoadCertPool(ca); err != nil {
+			return err
 		}
 	}
-	a.clientTLS, err = ClientTLSConfig(cmpOr(o.CAFile, o.ClientCAFile), o.CertFile, o.KeyFile, "")
-	if err != nil {
-		return err
-	}
-	a.brokerCAs = a.clientTLS.RootCAs
 	leaf, err := x509.ParseCertificate(cert.Certificate[0])
 	if err != nil {
 		return fmt.Errorf("auth: parse broker certificate: %w", err)
 	}
 	if p, err := certPrincipal(leaf, o.PrincipalFrom); err == nil {
-		a.self = p
+		m.self = p
 		if o.ClientCAFile != "" {
 			// Other brokers verify this certificate and know this broker by it.
-			a.addBroker(p)
+			m.addBroker(p)
 		}
 	}
 	return nil
 }
+
+// Reload reads every file again and, when any changed, swaps in their new
+// contents: new handshakes present the new certificate and verify against
+// the new CAs, new calls check the new tokens and keys (established
+// connections keep their principal). On an error nothing changes and the
+// previous files stay in force. changed reports whether anything did.
+func (a *Authenticator) Reload() (changed bool, err error) {
+	a.reloadMu.Lock()
+	defer a.reloadMu.Unlock()
+	d, err := a.fingerprint()
+	if err != nil {
+		return false, err
+	}
+	if d == a.cur.Load().digest {
+		return false, nil
+	}
+	m, err := a.load()
+	if err != nil {
+		return false, err
+	}
+	a.cur.Store(m)
+	return true, nil
+}
+
+// Files lists the files Reload reads.
+func (a *Authenticator) Files() []string { return a.files() }
 
 // RaftTLSConfigs are the controller quorum transport's TLS configurations,
 // nil when TLS is off. The server side requires a client certificate that
@@ -201,26 +281,32 @@ func (a *Authenticator) loadTLS() error {
 // broker's own certificate principal or one of BrokerPrincipals: a client
 // certificate from the same CA does not let a user speak raft.
 func (a *Authenticator) RaftTLSConfigs() (server, client *tls.Config) {
-	if a.serverTLS == nil {
+	if !a.opts.TLS() {
 		return nil, nil
 	}
-	server = a.serverTLS.Clone()
-	server.ClientCAs = a.brokerCAs
-	server.ClientAuth = tls.RequireAndVerifyClientCert
-	server.VerifyConnection = func(cs tls.ConnectionState) error {
-		if len(cs.VerifiedChains) == 0 || len(cs.VerifiedChains[0]) == 0 {
-			return errors.New("auth: raft peer sent no verified certificate")
-		}
-		p, err := certPrincipal(cs.VerifiedChains[0][0], a.opts.PrincipalFrom)
-		if err != nil {
-			return err
-		}
-		if p != a.self && !a.IsBroker(p) {
-			return fmt.Errorf("auth: raft peer %s is not a broker principal", p)
-		}
-		return nil
-	}
-	return server, a.clientTLS.Clone()
+	server = &tls.Config{MinVersion: tls.VersionTLS12, GetConfigForClient: func(*tls.ClientHelloInfo) (*tls.Config, error) {
+		m := a.cur.Load()
+		return &tls.Config{
+			MinVersion:   tls.VersionTLS12,
+			Certificates: []tls.Certificate{*m.cert},
+			ClientCAs:    m.brokerCAs,
+			ClientAuth:   tls.RequireAndVerifyClientCert,
+			VerifyConnection: func(cs tls.ConnectionState) error {
+				if len(cs.VerifiedChains) == 0 || len(cs.VerifiedChains[0]) == 0 {
+					return errors.New("auth: raft peer sent no verified certificate")
+				}
+				p, err := certPrincipal(cs.VerifiedChains[0][0], a.opts.PrincipalFrom)
+				if err != nil {
+					return err
+				}
+				if p != m.self && !m.isBroker(p) {
+					return fmt.Errorf("auth: raft peer %s is not a broker principal", p)
+				}
+				return nil
+			},
+		}, nil
+	}}
+	return server, a.ClientTLSConfig()
 }
 
 func cmpOr(a, b string) string {
@@ -230,68 +316,108 @@ func cmpOr(a, b string) string {
 	return b
 }
 
-func (a *Authenticator) addBroker(p Principal) {
-	for _, q := range a.brokers {
-		if q == p {
-			return
-		}
+func (m *material) addBroker(p Principal) {
+	if !m.isBroker(p) {
+		m.brokers = append(m.brokers, p)
 	}
-	a.brokers = append(a.brokers, p)
 }
+
+func (m *material) isBroker(p Principal) bool { return slices.Contains(m.brokers, p) }
 
 // BrokerPrincipals lists the principals brokers call each other as: the
 // one this broker's certificate names (with mutual TLS), the one its
 // inter-broker token names, and Options.BrokerPrincipals. Authorization
 // treats them as super users.
 func (a *Authenticator) BrokerPrincipals() []Principal {
-	return append([]Principal(nil), a.brokers...)
+	return slices.Clone(a.cur.Load().brokers)
 }
 
 // IsBroker reports whether p is one of BrokerPrincipals.
-func (a *Authenticator) IsBroker(p Principal) bool {
-	for _, q := range a.brokers {
-		if q == p {
-			return true
-		}
+func (a *Authenticator) IsBroker(p Principal) bool { return a.cur.Load().isBroker(p) }
+
+// listenerTLS is a listener's TLS configuration offering nextProtos
+// (ALPN), nil when the broker serves plaintext. Each handshake takes the
+// certificate and client CAs in force (see Reload).
+func (a *Authenticator) listenerTLS(nextProtos ...string) *tls.Config {
+	if !a.opts.TLS() {
+		return nil
 	}
-	return false
+	return &tls.Config{MinVersion: tls.VersionTLS12, NextProtos: nextProtos, GetConfigForClient: func(*tls.ClientHelloInfo) (*tls.Config, error) {
+		m := a.cur.Load()
+		return &tls.Config{MinVersion: tls.VersionTLS12, NextProtos: nextProtos, Certificates: []tls.Certificate{*m.cert},
+			ClientCAs: m.clientCAs, ClientAuth: a.clientAuth}, nil
+	}}
 }
 
-// ServerTLSConfig is the listeners' TLS configuration, nil when they serve
-// plaintext. Callers must not modify it.
-func (a *Authenticator) ServerTLSConfig() *tls.Config { return a.serverTLS }
+// HTTPTLSConfig is the HTTP listener's TLS configuration (HTTP/1.1), nil
+// when it serves plaintext.
+func (a *Authenticator) HTTPTLSConfig() *tls.Config { return a.listenerTLS("http/1.1") }
 
-// ClientTLSConfig is the configuration to dial other brokers with (their
-// CA, this broker's certificate), nil when TLS is off. Callers must not
-// modify it.
-func (a *Authenticator) ClientTLSConfig() *tls.Config { return a.clientTLS }
+// ClientTLSConfig is the configuration to dial other brokers with, nil
+// when TLS is off: this broker's certificate, and the broker CA (CAFile,
+// else ClientCAFile, else the system roots) verifying the peer, both as
+// of the last Reload.
+func (a *Authenticator) ClientTLSConfig() *tls.Config {
+	if !a.opts.TLS() {
+		return nil
+	}
+	return &tls.Config{
+		MinVersion: tls.VersionTLS12,
+		GetClientCertificate: func(*tls.CertificateRequestInfo) (*tls.Certificate, error) {
+			return a.cur.Load().cert, nil
+		},
+		// The chain is verified in VerifyConnection against the broker CAs
+		// in force, which a fixed RootCAs could not follow.
+		InsecureSkipVerify: true,
+		VerifyConnection: func(cs tls.ConnectionState) error {
+			if len(cs.PeerCertificates) == 0 {
+				return errors.New("auth: the broker sent no certificate")
+			}
+			opts := x509.VerifyOptions{Roots: a.cur.Load().brokerCAs, DNSName: cs.ServerName, Intermediates: x509.NewCertPool()}
+			for _, c := range cs.PeerCertificates[1:] {
+				opts.Intermediates.AddCert(c)
+			}
+			_, err := cs.PeerCertificates[0].Verify(opts)
+			return err
+		},
+	}
+}
 
 // ServerCredentials are the gRPC server's transport credentials: TLS (or
 // plaintext) on network connections, plaintext on the in-memory listener.
 func (a *Authenticator) ServerCredentials() credentials.TransportCredentials {
-	return newServerCreds(a.serverTLS)
+	return newServerCreds(a.listenerTLS("h2"))
 }
 
 // DialOptions are what a broker dials other brokers with: TLS with its
 // certificate when TLS is on, and the inter-broker token when set.
 func (a *Authenticator) DialOptions() []grpc.DialOption {
 	var opts []grpc.DialOption
-	if a.clientTLS != nil {
-		opts = append(opts, grpc.WithTransportCredentials(credentials.NewTLS(a.clientTLS)))
+	if cfg := a.ClientTLSConfig(); cfg != nil {
+		opts = append(opts, grpc.WithTransportCredentials(credentials.NewTLS(cfg)))
 	} else {
 		opts = append(opts, grpc.WithTransportCredentials(insecure.NewCredentials()))
 	}
-	if a.brokerToken != "" {
-		opts = append(opts, grpc.WithPerRPCCredentials(BearerCredentials{Token: a.brokerToken, Insecure: a.clientTLS == nil}))
+	if a.opts.InterBrokerTokenFile != "" {
+		opts = append(opts, grpc.WithPerRPCCredentials(brokerTokenCredentials{a}))
 	}
 	return opts
 }
+
+// brokerTokenCredentials send the inter-broker token in force.
+type brokerTokenCredentials struct{ a *Authenticator }
+
+func (b brokerTokenCredentials) GetRequestMetadata(context.Context, ...string) (map[string]string, error) {
+	return map[string]string{"authorization": "Bearer " + b.a.cur.Load().brokerToken}, nil
+}
+
+func (b brokerTokenCredentials) RequireTransportSecurity() bool { return b.a.opts.TLS() }
 
 // AuthenticatesToPeers reports whether other brokers requiring
 // credentials can authenticate this one: by its certificate (mutual TLS)
 // or by its inter-broker token.
 func (a *Authenticator) AuthenticatesToPeers() bool {
-	return a.brokerToken != "" || (a.clientTLS != nil && a.opts.ClientCAFile != "")
+	return a.opts.InterBrokerTokenFile != "" || (a.opts.TLS() && a.opts.ClientCAFile != "")
 }
 
 // AllowsAnonymous reports whether callers without credentials get in.
@@ -299,16 +425,20 @@ func (a *Authenticator) AllowsAnonymous() bool { return a.allowAnonymous }
 
 // tokenPrincipal checks a bearer token: a static token first, then a JWT.
 func (a *Authenticator) tokenPrincipal(tok string) (Principal, error) {
-	if a.tokens == nil && a.jwt == nil {
+	return a.cur.Load().tokenPrincipal(tok)
+}
+
+func (m *material) tokenPrincipal(tok string) (Principal, error) {
+	if m.tokens == nil && m.jwt == nil {
 		return Principal{}, errors.New("bearer tokens are not enabled on this broker")
 	}
-	if a.tokens != nil {
-		if p, ok := a.tokens.lookup(tok); ok {
+	if m.tokens != nil {
+		if p, ok := m.tokens.lookup(tok); ok {
 			return p, nil
 		}
 	}
-	if a.jwt != nil && looksLikeJWT(tok) {
-		return a.jwt.verify(tok)
+	if m.jwt != nil && looksLikeJWT(tok) {
+		return m.jwt.verify(tok)
 	}
 	return Principal{}, errors.New("unknown bearer token")
 }

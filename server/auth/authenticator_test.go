@@ -246,7 +246,7 @@ func TestCertPrincipalAndHTTP(t *testing.T) {
 			w.Write([]byte(FromContext(r.Context()).String()))
 		}), "/healthz")
 		srv := httptest.NewUnstartedServer(h)
-		srv.TLS = a.ServerTLSConfig().Clone()
+		srv.TLS = a.HTTPTLSConfig()
 		srv.StartTLS()
 		get := func(cfg *tls.Config, path string) (int, string) {
 			cl := &http.Client{Transport: &http.Transport{TLSClientConfig: cfg}}

@@ -135,7 +135,7 @@ func (a *Authenticator) anonymous() (Principal, error) {
 	if a.opts.ClientCAFile != "" {
 		how = append(how, "a client certificate signed by the broker's client CA")
 	}
-	if a.tokens != nil || a.jwt != nil {
+	if a.opts.TokenFile != "" || a.opts.JWKSFile != "" {
 		how = append(how, `an "authorization: Bearer TOKEN" header`)
 	}
 	return Principal{}, unauthenticated("no credentials: this broker requires %s", strings.Join(how, " or "))
