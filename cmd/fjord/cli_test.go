@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"net"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -134,4 +135,17 @@ func TestUnreachableBroker(t *testing.T) {
 	addr2 := closedAddr(t)
 	r := runCLI(t, map[string]string{"FJORD_BROKERS": addr + "," + addr2}, "", "topic", "list")
 	wantOneLineError(t, r, 1, "cannot reach any broker at "+addr+","+addr2)
+}
+
+func TestVersion(t *testing.T) {
+	for _, args := range [][]string{{"version"}, {"--version"}} {
+		r := runCLI(t, nil, "", args...)
+		if r.code != 0 || !strings.HasPrefix(r.stdout, "fjord ") || !strings.Contains(r.stdout, runtime.Version()) || strings.Count(r.stdout, "\n") != 1 {
+			t.Errorf("fjord %v: exit %d, stdout %q, stderr %q", args, r.code, r.stdout, r.stderr)
+		}
+	}
+	r := runCLI(t, nil, "", "version", "extra")
+	if r.code != 2 {
+		t.Errorf("fjord version extra: exit %d, want 2 (usage)", r.code)
+	}
 }

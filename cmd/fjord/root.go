@@ -134,6 +134,8 @@ Then, in another terminal:                fjord topic create demo
 	root.SilenceUsage = true
 	root.SilenceErrors = true
 	root.CompletionOptions.DisableDefaultCmd = true
+	root.Version = buildVersion()
+	root.SetVersionTemplate("{{.Version}}\n")
 	root.SetIn(env.stdin)
 	root.SetOut(env.stdout)
 	root.SetErr(env.stderr)
@@ -152,6 +154,7 @@ Then, in another terminal:                fjord topic create demo
 		newACLCmd(env),
 		newQuotaCmd(env),
 		newBenchCmd(env),
+		newVersionCmd(env),
 	)
 	return root
 }

@@ -186,8 +186,10 @@ func serve(ctx context.Context, cfg *serveConfig, env *cliEnv) error {
 			served = nil // wait for Shutdown to report
 		case sig := <-sigs:
 			if sig == syscall.SIGHUP {
-				if _, err := srv.ReloadCredentials(); err == nil {
-					logger.Info("SIGHUP: credentials checked", "files", len(srv.Authenticator().Files()))
+				if len(srv.Authenticator().Files()) == 0 {
+					logger.Info("SIGHUP: no credential files to reload")
+				} else if changed, err := srv.ReloadCredentials(); err == nil && !changed {
+					logger.Info("SIGHUP: credential files unchanged")
 				}
 				continue
 			}
