@@ -18,8 +18,8 @@ import pytest
 from fjord import Producer, Record
 from fjord.v1 import (common_pb2, metadata_pb2, metadata_pb2_grpc, produce_pb2, produce_pb2_grpc)
 
-OK, WRITE_THEN_UNAVAILABLE, UNKNOWN_PID, TIMED_OUT_WRITTEN, TIMED_OUT = (
-    "ok", "write-then-unavailable", "unknown-pid", "timed-out-written", "timed-out")
+OK, WRITE_THEN_UNAVAILABLE, UNKNOWN_PID, TIMED_OUT_WRITTEN, TIMED_OUT, TOO_LARGE = (
+    "ok", "write-then-unavailable", "unknown-pid", "timed-out-written", "timed-out", "too-large")
 
 
 @dataclass
@@ -64,6 +64,9 @@ class Fake(metadata_pb2_grpc.MetadataServiceServicer, produce_pb2_grpc.ProduceSe
                     elif step == UNKNOWN_PID:
                         pr.error.CopyFrom(common_pb2.Error(code=9, reason="UNKNOWN_PRODUCER_ID",
                                                            message="no state for the producer"))
+                    elif step == TOO_LARGE:
+                        pr.error.CopyFrom(common_pb2.Error(code=10, reason="MESSAGE_TOO_LARGE",
+                                                           message="batch larger than max.message.bytes"))
                     elif step in (TIMED_OUT_WRITTEN, TIMED_OUT):
                         pr.error.CopyFrom(common_pb2.Error(code=4, reason="REQUEST_TIMED_OUT", retriable=True,
                                                            indefinite=True, message="acks=all wait cut short"))
@@ -147,3 +150,20 @@ def test_record_futures_work_with_concurrent_futures(fake: Fake) -> None:
         assert late == [futs[0]]
     assert len(seen) == 6 and all(e is None for e, _ in seen)
     assert [md.partition for _, md in sorted(seen, key=lambda x: x[1].offset * 2 + x[1].partition)] == [0, 1] * 3
+
+
+@pytest.mark.parametrize("fake", [(1, {0: [TOO_LARGE, TOO_LARGE]})], indirect=True)
+def test_too_large_batch_split_shares_its_sequence(fake: Fake) -> None:
+    # The 4-record batch is rejected whole, then its first half: the halves take the rejected
+    # batch's sequence numbers (first half its base, second half base + len(first half)), same epoch.
+    from concurrent.futures import ALL_COMPLETED, wait
+    seen: list[tuple[Any, Any]] = []
+    with Producer(fake.address, linger_ms=1000) as p:
+        futs = [p.send("t", b"%d" % i, partition=0, callback=lambda e, md: seen.append((e, md))) for i in range(4)]
+        assert p.flush(20)
+        done, _ = wait(futs, timeout=20, return_when=ALL_COMPLETED)
+        assert len(done) == 4
+        assert [f.result(0).offset for f in futs] == [0, 1, 2, 3]
+    assert fake.stamps[0] == [(0, 0, 4), (0, 0, 2), (0, 0, 1), (0, 1, 1), (0, 2, 2)]
+    assert fake.log[0] == [b"0", b"1", b"2", b"3"]
+    assert sorted(md.offset for e, md in seen if e is None) == [0, 1, 2, 3] and len(seen) == 4

@@ -26,7 +26,8 @@ import grpc
 
 from fjord._codec import _VARINTS, Header, Record, codec_from_name, finish_batch, key_partition, record_tail, uvarint
 from fjord.client import Client, ClientConfig, TopicPartition
-from fjord.errors import (REASON_CLOSED, REASON_INVALID_PRODUCER_EPOCH, REASON_OUT_OF_ORDER_SEQUENCE,
+from fjord.errors import (REASON_CLOSED, REASON_INVALID_PRODUCER_EPOCH, REASON_MESSAGE_TOO_LARGE,
+                          REASON_OUT_OF_ORDER_SEQUENCE,
                           REASON_RECORD_TOO_LARGE, REASON_REQUEST_TIMED_OUT, REASON_UNKNOWN_PRODUCER_ID, ClosedError,
                           FjordError, from_proto, from_rpc, make_error)
 from fjord.v1 import produce_pb2, produce_pb2_grpc, record_pb2
@@ -70,7 +71,7 @@ class _Batch:
 
     __slots__ = ("part", "buf", "n", "first_ts", "max_ts", "size", "created", "deadline", "attempts", "retry_at",
                  "base_seq", "pid", "encoded", "maybe_written", "seq_errs", "done", "err", "base_offset",
-                 "log_append", "cond", "cbs", "watched")
+                 "log_append", "cond", "cbs", "watched", "split")
 
     def __init__(self, part: _Part, first_ts: int, now: float, deadline: float) -> None:
         self.part = part
@@ -95,6 +96,7 @@ class _Batch:
         self.cond = threading.Condition()  # reentrant: concurrent.futures.wait acquires each future's
         self.cbs: list[tuple[_RecordFuture, Callable[[Future[RecordMetadata]], object]]] = []
         self.watched: list[_RecordFuture] = []  # futures with concurrent.futures waiters
+        self.split: tuple[_Batch, _Batch] | None = None  # the halves that replaced this batch, if split
 
     def resolve(self, base_offset: int, err: BaseException | None, log_append: int) -> None:
         with self.cond:
@@ -123,6 +125,42 @@ class _Batch:
                        tp.topic, tp.partition)
                 for r in record_pb2.Records.FromString(bytes(self.buf)).records]
 
+    def halves(self) -> tuple[_Batch, _Batch]:
+        """Two new batches holding the first and second half of this one's records (re-encoded, with
+        their own offset and timestamp deltas), inheriting its deadline and attempts, not yet stamped."""
+        recs = record_pb2.Records.FromString(bytes(self.buf)).records
+        half = self.n // 2
+        out = []
+        for lo, hi in ((0, half), (half, self.n)):
+            ts = [self.first_ts + r.timestamp_delta for r in recs[lo:hi]]
+            h = _Batch(self.part, ts[0], self.created, self.deadline)
+            h.max_ts = max(ts)
+            h.attempts, h.maybe_written, h.seq_errs = self.attempts, self.maybe_written, self.seq_errs
+            msg = record_pb2.Records()
+            for j, r in enumerate(recs[lo:hi]):
+                nr = msg.records.add()
+                nr.CopyFrom(r)
+                nr.offset_delta, nr.timestamp_delta = j, ts[j] - h.first_ts
+                h.size += _RECORD_OVERHEAD + len(r.key) + len(r.value) + \
+                    sum(len(x.key) + len(x.value) for x in r.headers)
+            h.buf = bytearray(msg.SerializeToString(deterministic=True))
+            h.n = hi - lo
+            out.append(h)
+        # The sizes only count against max_buffered_bytes: keep their sum the one accounted for.
+        out[1].size = self.size - out[0].size
+        return out[0], out[1]
+
+    def replace(self, first: _Batch, second: _Batch) -> None:
+        """Hands this batch's futures (and their callbacks and waiters) over to its two halves."""
+        with self.cond:
+            self.split = (first, second)
+            for f, fn in self.cbs:
+                f._loc()[0].cbs.append((f, fn))
+            for f in self.watched:
+                f._loc()[0].watched.append(f)
+            self.cbs, self.watched = [], []
+            self.cond.notify_all()
+
 
 class _RecordFuture(Future):  # type: ignore[type-arg]
     """The Future send() returns: a light handle on its batch's outcome (no lock of its own).
@@ -132,9 +170,26 @@ class _RecordFuture(Future):  # type: ignore[type-arg]
     """
 
     def __init__(self, batch: _Batch, index: int, timestamp_ms: int) -> None:  # no Future.__init__: no lock
-        self._b = batch
-        self._i = index
+        self._at = (batch, index)  # replaced as a whole (atomic) when the batch was split
         self._ts = timestamp_ms
+
+    def _loc(self) -> tuple[_Batch, int]:
+        """The batch holding the record now and its index there: a split batch hands it to a half."""
+        b, i = self._at
+        if b.split is not None:
+            while b.split is not None:
+                first, second = b.split
+                b, i = (first, i) if i < first.n else (second, i - first.n)
+            self._at = (b, i)
+        return b, i
+
+    @property
+    def _b(self) -> _Batch:
+        return self._loc()[0]
+
+    @property
+    def _i(self) -> int:
+        return self._loc()[1]
 
     # The internals concurrent.futures.wait and as_completed use.
     @property
@@ -154,8 +209,8 @@ class _RecordFuture(Future):  # type: ignore[type-arg]
         return wl
 
     def __repr__(self) -> str:
-        b = self._b
-        return f"<RecordFuture {b.part.tp.topic}-{b.part.tp.partition} #{self._i} {'done' if b.done else 'pending'}>"
+        b, i = self._loc()
+        return f"<RecordFuture {b.part.tp.topic}-{b.part.tp.partition} #{i} {'done' if b.done else 'pending'}>"
 
     def cancel(self) -> bool:
         return False
@@ -172,31 +227,41 @@ class _RecordFuture(Future):  # type: ignore[type-arg]
     def set_running_or_notify_cancel(self) -> bool:
         return True
 
-    def _wait(self, timeout: float | None) -> _Batch:
-        b = self._b
-        if not b.done:
+    def _wait(self, timeout: float | None) -> tuple[_Batch, int]:
+        b, i = self._loc()
+        if b.done:
+            return b, i
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while True:
             with b.cond:
-                if not b.cond.wait_for(lambda: b.done, timeout):
+                left = None if deadline is None else max(0.0, deadline - time.monotonic())
+                if not b.cond.wait_for(lambda: b.done or b.split is not None, left):
                     raise FutureTimeoutError()
-        return b
+            b, i = self._loc()
+            if b.done:
+                return b, i
 
     def result(self, timeout: float | None = None) -> RecordMetadata:
-        b = self._wait(timeout)
+        b, i = self._wait(timeout)
         if b.err is not None:
             raise b.err
         tp = b.part.tp
-        return RecordMetadata(tp.topic, tp.partition, -1 if b.base_offset < 0 else b.base_offset + self._i,
+        return RecordMetadata(tp.topic, tp.partition, -1 if b.base_offset < 0 else b.base_offset + i,
                               b.log_append if b.log_append > 0 else self._ts)
 
     def exception(self, timeout: float | None = None) -> BaseException | None:
-        return self._wait(timeout).err
+        return self._wait(timeout)[0].err
 
     def add_done_callback(self, fn: Callable[[Future[RecordMetadata]], object]) -> None:
-        b = self._b
-        with b.cond:
-            if not b.done:
-                b.cbs.append((self, fn))
-                return
+        while True:
+            b = self._b
+            with b.cond:
+                if b.split is not None:
+                    continue  # split meanwhile: register on the half
+                if not b.done:
+                    b.cbs.append((self, fn))
+                    return
+            break
         fn(self)
 
     def set_result(self, result: object) -> None:
@@ -634,6 +699,9 @@ class Producer:
                                  indefinite=b.maybe_written is not None, metadata=err.metadata,
                                  topic=err.topic, partition=err.partition)
                 backoff = 0.0
+            if retry and err.reason == REASON_MESSAGE_TOO_LARGE and b.n > 1 and not self._closing:
+                self._split(b)
+                return
             if retry and err.retriable and now + backoff < b.deadline and not self._closing \
                     and err.reason != REASON_INVALID_PRODUCER_EPOCH:
                 if err.reason not in (REASON_OUT_OF_ORDER_SEQUENCE, REASON_UNKNOWN_PRODUCER_ID):
@@ -662,6 +730,27 @@ class Producer:
             self._pending -= b.n
             self._cond.notify_all()
         b.resolve(-1 if base_offset is None or base_offset < 0 else base_offset, err, log_append_time)
+
+    def _split(self, b: _Batch) -> None:
+        """Replaces b, rejected whole as larger than the topic's max.message.bytes (which batch_bytes
+        does not know), by its two halves: nothing was appended, and its records may fit alone. They
+        go first in the partition's queue (first half first) and are sent one at a time like retries;
+        a single record still too large then fails alone. An idempotent producer's halves take b's
+        sequence numbers: b was its partition's only stamped unresolved batch (one in flight, in
+        order), so the sequence steps back to b's base and the halves are stamped from it when sent,
+        the first with b's base sequence, the second with base + len(first half)."""
+        first, second = b.halves()
+        part = b.part
+        with self._cond:
+            if self._idempotent and b.base_seq >= 0 and part.pid == b.pid and \
+                    part.seq == (b.base_seq + b.n) & 0x7FFFFFFF:
+                part.seq = b.base_seq
+            # else a sequence restart is pending: the halves are stamped under the new epoch.
+            b.replace(first, second)
+            part.queue.appendleft(second)
+            part.queue.appendleft(first)
+            part.inflight = False
+            self._cond.notify_all()
 
     def _fail_all(self, err: FjordError) -> None:
         with self._cond:
