@@ -75,6 +75,8 @@ interface Batch {
   baseSeq: number;
   /** An attempt's outcome was unknown: the batch may be in the log. */
   maybeWritten: boolean;
+  /** Goes alone in its request: a half of a batch split after MESSAGE_TOO_LARGE, or one sent before it. */
+  solo?: boolean;
 }
 
 interface PartState {
@@ -96,6 +98,13 @@ export function toBytes(b: Bytes): Uint8Array {
 }
 
 const NO_HEADERS: Header[] = [];
+
+/** recordSize is the bytes a record counts for against maxBatchBytes and maxBufferedBytes. */
+function recordSize(br: BatchRecord): number {
+  let size = 24 + (br.key?.length ?? 0) + (br.value?.length ?? 0);
+  for (const h of br.headers) size += 8 + h.key.length * 3 + h.value.length;
+  return size;
+}
 
 function toHeaders(h: ProducerRecord["headers"]): Header[] {
   if (!h) return NO_HEADERS;
@@ -179,8 +188,7 @@ export class Producer implements AsyncDisposable {
       headers: toHeaders(record.headers),
       timestampMs: record.timestampMs ?? Date.now(),
     };
-    let size = 24 + (br.key?.length ?? 0) + (br.value?.length ?? 0);
-    for (const h of br.headers) size += 8 + h.key.length * 3 + h.value.length;
+    const size = recordSize(br);
     if (size > this.maxBatchBytes) {
       return Promise.reject(makeError({ reason: Reason.RecordTooLarge, message: `record of about ${size} bytes is larger than maxBatchBytes ${this.maxBatchBytes}`, topic: record.topic }));
     }
@@ -312,7 +320,8 @@ export class Producer implements AsyncDisposable {
     st.inflight = true;
     const batches: Batch[] = [];
     let bytes = 0;
-    while (st.sealed.length > 0 && (batches.length === 0 || bytes + st.sealed[0]!.bytes <= this.maxRequestBytes)) {
+    while (st.sealed.length > 0 && (batches.length === 0 ||
+      (!batches[0]!.solo && !st.sealed[0]!.solo && bytes + st.sealed[0]!.bytes <= this.maxRequestBytes))) {
       const b = st.sealed.shift()!;
       bytes += b.bytes;
       batches.push(b);
@@ -430,6 +439,9 @@ export class Producer implements AsyncDisposable {
           return;
         }
         if (pr && pr.leaderId >= 0) this.client.noteLeader(st.topic, st.partition, pr.leaderId, pr.leaderEpoch);
+        if (perr.reason === Reason.MessageTooLarge && !this.abandon && (batches.length > 1 || batches[0]!.records.length > 1)) {
+          return this.split(st, batches, perr, pr ? Number(pr.baseOffset) : -1);
+        }
         err = perr;
       } catch (e) {
         err = errorFromRPC(e, true);
@@ -471,6 +483,60 @@ export class Producer implements AsyncDisposable {
   }
 
   private abandon = false;
+
+  /**
+   * split handles MESSAGE_TOO_LARGE for a request of st's batches: the
+   * broker appended the first err.metadata.appended_batches of them (at
+   * baseOffset) and none after; the rejected one exceeds the topic's
+   * max.message.bytes (which maxBatchBytes does not know) but its records
+   * may fit alone. Like the Go SDK, the rejected batch is replaced by its two
+   * halves, queued ahead of the later batches and sent one at a time; a
+   * single record fails alone. Idempotent: the appended batches go again with
+   * their stamps (the broker answers them as duplicates with their offsets),
+   * the partition's sequence steps back to the rejected batch's base, so the
+   * halves take its numbers (first half its base, second half base + first
+   * half's length) and the later batches theirs.
+   */
+  private split(st: PartState, batches: Batch[], err: FjordError, baseOffset: number): void {
+    const k = Math.min(Math.max(Number.parseInt(err.metadata["appended_batches"] ?? "0", 10) || 0, 0), batches.length - 1);
+    const appended = batches.slice(0, k);
+    const rejected = batches[k]!;
+    const later = batches.slice(k + 1);
+    if (debug) console.error(`fjord producer: ${st.topic}/${st.partition} batch of ${rejected.records.length} records too large (${k} appended before it): ${err.message}`);
+    const requeue: Batch[] = [];
+    if (this.idempotent) {
+      for (const b of appended) b.solo = true;
+      requeue.push(...appended);
+    } else {
+      // Written, and with no sequence to recognize a retry by: done.
+      let off = baseOffset;
+      for (const b of appended) {
+        b.records.forEach((r, i) => b.resolves[i]!({ topic: st.topic, partition: st.partition, offset: off < 0 ? -1 : off + i, timestampMs: r.timestampMs }));
+        if (off >= 0) off += b.records.length;
+        this.release(b.bytes);
+        this.settled(b.records.length);
+      }
+    }
+    if (this.idempotent && this.pid && rejected.stampPid === this.pid.id && rejected.stampEpoch === this.pid.epoch) {
+      st.nextSeq = rejected.baseSeq;
+      for (const b of later) b.encoded = undefined;
+    }
+    if (rejected.records.length > 1) {
+      const half = rejected.records.length >> 1;
+      for (const [lo, hi] of [[0, half], [half, rejected.records.length]] as const) {
+        const records = rejected.records.slice(lo, hi);
+        requeue.push({
+          topic: rejected.topic, partition: rejected.partition, records,
+          resolves: rejected.resolves.slice(lo, hi), rejects: rejected.rejects.slice(lo, hi),
+          bytes: records.reduce((n, r) => n + recordSize(r), 0), createdAt: rejected.createdAt,
+          baseSeq: 0, maybeWritten: rejected.maybeWritten, solo: true,
+        });
+      }
+    } else {
+      this.fail([rejected], err);
+    }
+    st.sealed.unshift(...requeue, ...later);
+  }
 
   private fail(batches: Batch[], err: FjordError): void {
     for (const b of batches) {
