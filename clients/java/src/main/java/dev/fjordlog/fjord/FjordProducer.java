@@ -191,7 +191,7 @@ public final class FjordProducer<K, V> implements AutoCloseable {
     final TopicPartition tp;
     final ArrayList<Pending> recs = new ArrayList<>();
     final RawBatch raw = new RawBatch();
-    final long createdNanos = System.nanoTime();
+    final long createdNanos;
     int bytes;
     int attempts;
     boolean stamped;
@@ -201,9 +201,15 @@ public final class FjordProducer<K, V> implements AutoCloseable {
     byte[] encoded;
     boolean maybeWritten;
     FjordException lastErr;
+    boolean solo; // goes alone in its request: a half of a batch split after MESSAGE_TOO_LARGE
 
     Batch(TopicPartition tp) {
+      this(tp, System.nanoTime());
+    }
+
+    Batch(TopicPartition tp, long createdNanos) {
       this.tp = tp;
+      this.createdNanos = createdNanos;
     }
   }
 
@@ -296,10 +302,7 @@ public final class FjordProducer<K, V> implements AutoCloseable {
     } catch (RuntimeException e) {
       throw new SerializationException(Errors.SERIALIZATION_ERROR, e.getMessage(), false, e);
     }
-    int size = 12 + (key == null ? 0 : key.length) + (value == null ? 0 : value.length);
-    for (Header h : r.headers()) {
-      size += 4 + h.key().length() + h.value().length;
-    }
+    int size = recordSize(key, value, r.headers());
     if (size > cfg.batchBytes || size > cfg.maxBufferedBytes) {
       throw Errors.create(io.grpc.Status.Code.INVALID_ARGUMENT, Errors.RECORD_TOO_LARGE,
           "record of " + size + " bytes is larger than batchBytes " + cfg.batchBytes, false, false,
@@ -359,6 +362,15 @@ public final class FjordProducer<K, V> implements AutoCloseable {
       lock.unlock();
     }
     return pd.future;
+  }
+
+  /** The bytes a record counts for against batchBytes and maxBufferedBytes. */
+  private static int recordSize(byte[] key, byte[] value, List<Header> headers) {
+    int size = 12 + (key == null ? 0 : key.length) + (value == null ? 0 : value.length);
+    for (Header h : headers) {
+      size += 4 + h.key().length() + h.value().length;
+    }
+    return size;
   }
 
   private ClientCore.TopicInfo topicInfo(String topic) {
@@ -478,9 +490,11 @@ public final class FjordProducer<K, V> implements AutoCloseable {
           List<Batch> dest =
               byLeader.computeIfAbsent(ti.leaders()[tp.partition()], k -> new ArrayList<>());
           int taken = 0;
-          while (!ps.ready.isEmpty() && (taken == 0
-              || (!ps.retrying && taken + ps.ready.peekFirst().bytes <= MAX_PARTITION_REQUEST_BYTES))) {
+          boolean solo = false;
+          while (!ps.ready.isEmpty() && (taken == 0 || (!ps.retrying && !solo && !ps.ready.peekFirst().solo
+              && taken + ps.ready.peekFirst().bytes <= MAX_PARTITION_REQUEST_BYTES))) {
             Batch b = ps.ready.pollFirst();
+            solo = b.solo;
             ps.inflight++;
             taken += b.bytes;
             if (cfg.idempotence && !b.stamped) {
@@ -724,9 +738,12 @@ public final class FjordProducer<K, V> implements AutoCloseable {
     }
     List<Runnable> completions = new ArrayList<>();
     Map<TopicPartition, Long> nextOffset = new HashMap<>();
+    Map<TopicPartition, Integer> index = new HashMap<>();
+    Map<TopicPartition, List<Batch>> requeued = new LinkedHashMap<>();
     lock.lock();
     try {
       for (Batch b : batches) {
+        int idx = index.merge(b.tp, 1, Integer::sum) - 1; // b's place among its partition's batches
         ProducePartitionResponse pr = byTp.get(b.tp);
         if (pr == null) {
           if (cfg.acks == Acks.NONE) {
@@ -747,13 +764,113 @@ public final class FjordProducer<K, V> implements AutoCloseable {
           if (pr.getLeaderId() > 0) {
             core.leaderHint(b.tp.topic(), b.tp.partition(), pr.getLeaderId());
           }
-          retryOrFail(b, err, completions);
+          if (Errors.MESSAGE_TOO_LARGE.equals(err.reason()) && !closed) {
+            tooLarge(b, idx, pr, err, nextOffset,
+                requeued.computeIfAbsent(b.tp, k -> new ArrayList<>()), completions);
+          } else {
+            retryOrFail(b, err, completions);
+          }
         }
+      }
+      // What tooLarge kept goes first, in order: it was sent before anything still queued.
+      for (Map.Entry<TopicPartition, List<Batch>> e : requeued.entrySet()) {
+        ArrayDeque<Batch> ready = parts.get(e.getKey()).ready;
+        List<Batch> l = e.getValue();
+        for (int i = l.size() - 1; i >= 0; i--) {
+          ready.addFirst(l.get(i));
+        }
+        work.signalAll();
       }
     } finally {
       lock.unlock();
     }
     runAll(completions);
+  }
+
+  /**
+   * Handles MESSAGE_TOO_LARGE for b, the idx-th batch of its partition in a request: the broker
+   * appended the partition's first {@code appended_batches} batches and nothing from the rejected
+   * one on. Like the Go SDK, the rejected batch exceeds the topic's max.message.bytes (which
+   * batchBytes does not know) but its records may fit alone: it is replaced by its two halves,
+   * sent one at a time ahead of later batches; a single record fails alone. Idempotent: the
+   * appended batches go again with their stamps (the broker answers duplicates with their
+   * offsets); the partition's sequence steps back to the rejected batch's base and the halves and
+   * later batches are stamped again when sent, so the first half gets that base and the second
+   * base + first half's length. Adds what goes again to front, in order; the lock is held.
+   */
+  private void tooLarge(Batch b, int idx, ProducePartitionResponse pr, FjordException err,
+      Map<TopicPartition, Long> nextOffset, List<Batch> front, List<Runnable> completions) {
+    PartState ps = parts.get(b.tp);
+    int appended = 0;
+    try {
+      appended = Integer.parseInt(err.metadata().getOrDefault("appended_batches", "0"));
+    } catch (NumberFormatException e) {
+      // absent or malformed: nothing was appended
+    }
+    b.lastErr = err;
+    if (idx < appended) {
+      if (cfg.idempotence) {
+        ps.inflight--;
+        front.add(b);
+      } else {
+        // Written, with no sequence a retry could be recognized by: done.
+        long base = nextOffset.getOrDefault(b.tp, pr.getBaseOffset());
+        nextOffset.put(b.tp, base + b.recs.size());
+        finish(b, null, cfg.acks == Acks.NONE ? -1 : base, -1, completions);
+      }
+      return;
+    }
+    ps.inflight--;
+    if (idx == appended && cfg.idempotence && b.stamped && b.pid == pid && b.epoch == epoch) {
+      ps.nextSeq = b.baseSeq;
+    }
+    List<Batch> again = new ArrayList<>();
+    if (idx > appended) {
+      again.add(b);
+    } else if (b.recs.size() > 1) {
+      again.addAll(halves(b));
+    } else {
+      finish(b, err, 0, -1, completions);
+    }
+    for (Batch a : again) {
+      a.stamped = false;
+      a.baseSeq = -1;
+      a.encoded = null;
+    }
+    front.addAll(again);
+  }
+
+  /** The two halves of b, re-encoded, each sent alone; its futures move with its records. */
+  private List<Batch> halves(Batch b) {
+    dev.fjordlog.fjord.v1.Records recs;
+    try {
+      recs = dev.fjordlog.fjord.v1.Records.parseFrom(b.raw.records());
+    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+      throw new IllegalStateException("fjord: the producer's own batch does not parse", e);
+    }
+    int half = b.recs.size() / 2;
+    List<Batch> out = new ArrayList<>();
+    for (int[] r : new int[][] {{0, half}, {half, b.recs.size()}}) {
+      Batch h = new Batch(b.tp, b.createdNanos);
+      h.solo = true;
+      h.attempts = b.attempts;
+      h.maybeWritten = b.maybeWritten;
+      h.lastErr = b.lastErr;
+      for (int i = r[0]; i < r[1]; i++) {
+        dev.fjordlog.fjord.v1.Record rec = recs.getRecords(i);
+        byte[] key = rec.hasKey() ? rec.getKey().toByteArray() : null;
+        byte[] value = rec.hasValue() ? rec.getValue().toByteArray() : null;
+        List<Header> headers = new ArrayList<>();
+        for (dev.fjordlog.fjord.v1.RecordHeader x : rec.getHeadersList()) {
+          headers.add(new Header(x.getKey(), x.getValue().toByteArray()));
+        }
+        h.raw.append(key, value, headers, b.raw.firstTs + rec.getTimestampDelta());
+        h.recs.add(b.recs.get(i));
+        h.bytes += recordSize(key, value, headers);
+      }
+      out.add(h);
+    }
+    return out;
   }
 
   private void onFailure(List<Batch> batches, FjordException err) {
