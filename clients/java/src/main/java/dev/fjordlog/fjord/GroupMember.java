@@ -76,6 +76,7 @@ final class GroupMember {
   private boolean lost;
   private FjordException fatal;
   private Set<TopicPartition> owned = new TreeSet<>();
+  private String coordinatorHint; // the coordinator a NOT_COORDINATOR named; member thread only
   private volatile boolean leaving;
   private volatile boolean connected;
   // poll bookkeeping for maxPollInterval: polling while poll runs, lastPoll when it last returned
@@ -176,6 +177,7 @@ final class GroupMember {
       } catch (SessionEnd e) {
         healthy = e.healthy;
         err = e.err;
+        coordinatorHint = namedCoordinator(err);
       } catch (InterruptedException e) {
         return;
       } catch (RuntimeException e) {
@@ -257,15 +259,39 @@ final class GroupMember {
     }
   }
 
+  /**
+   * The coordinator a NOT_COORDINATOR names (its coordinator_address, or the address of a known
+   * broker coordinator_id), so the next session goes there without asking FindCoordinator; null
+   * otherwise. Only the next session uses it: a wrong hint ends that one and the member asks.
+   */
+  private String namedCoordinator(FjordException err) {
+    if (err == null || !Errors.NOT_COORDINATOR.equals(err.reason())) {
+      return null;
+    }
+    String addr = err.metadata().getOrDefault("coordinator_address", "");
+    if (addr.isEmpty()) {
+      try {
+        addr = core.brokers.getOrDefault(Integer.parseInt(err.metadata().getOrDefault("coordinator_id", "")), "");
+      } catch (NumberFormatException e) {
+        return null;
+      }
+    }
+    return addr.isEmpty() ? null : addr;
+  }
+
   /** Runs one Membership stream; returns after a leave, throws SessionEnd otherwise. */
   private boolean session() throws SessionEnd, InterruptedException {
-    FindCoordinatorResponse fc =
-        core.any(
-            ch ->
-                GroupServiceGrpc.newBlockingStub(ch)
-                    .withDeadlineAfter(core.requestTimeout.toMillis(), TimeUnit.MILLISECONDS)
-                    .findCoordinator(FindCoordinatorRequest.newBuilder().setGroupId(group).build()));
-    String addr = fc.getCoordinator().getAddress();
+    String addr = coordinatorHint;
+    coordinatorHint = null;
+    if (addr == null) {
+      FindCoordinatorResponse fc =
+          core.any(
+              ch ->
+                  GroupServiceGrpc.newBlockingStub(ch)
+                      .withDeadlineAfter(core.requestTimeout.toMillis(), TimeUnit.MILLISECONDS)
+                      .findCoordinator(FindCoordinatorRequest.newBuilder().setGroupId(group).build()));
+      addr = fc.getCoordinator().getAddress();
+    }
     final int myGen;
     JoinGroup.Builder join;
     synchronized (this) {
