@@ -139,7 +139,11 @@ func New(opts Options) (*Authenticator, error) {
 	if opts.AllowAnonymous != nil {
 		a.allowAnonymous = *opts.AllowAnonymous
 	}
-	m, err := a.load()
+	data, d, err := a.readFiles()
+	if err != nil {
+		return nil, err
+	}
+	m, err := a.load(data, d)
 	if err != nil {
 		return nil, err
 	}
@@ -159,49 +163,52 @@ func (a *Authenticator) files() []string {
 	return out
 }
 
-// fingerprint digests the current bytes of every file.
-func (a *Authenticator) fingerprint() ([sha256.Size]byte, error) {
+// readFiles reads every file once and digests their bytes: a material
+// is then built from exactly what was digested.
+func (a *Authenticator) readFiles() (map[string][]byte, [sha256.Size]byte, error) {
+	data := make(map[string][]byte)
 	h := sha256.New()
 	for _, f := range a.files() {
-		data, err := os.ReadFile(f)
-		if err != nil {
-			return [sha256.Size]byte{}, fmt.Errorf("auth: %w", err)
+		b, ok := data[f]
+		if !ok {
+			var err error
+			if b, err = os.ReadFile(f); err != nil {
+				return nil, [sha256.Size]byte{}, fmt.Errorf("auth: %w", err)
+			}
+			data[f] = b
 		}
-		fmt.Fprintf(h, "%s\x00%d\x00", f, len(data))
-		h.Write(data)
+		fmt.Fprintf(h, "%s\x00%d\x00", f, len(b))
+		h.Write(b)
 	}
 	var d [sha256.Size]byte
 	h.Sum(d[:0])
-	return d, nil
+	return data, d, nil
 }
 
-// load reads every file into a new material.
-func (a *Authenticator) load() (*material, error) {
+// load builds a material from the files' bytes.
+func (a *Authenticator) load(data map[string][]byte, digest [sha256.Size]byte) (*material, error) {
 	o := &a.opts
-	m := &material{}
+	m := &material{digest: digest}
 	var err error
-	if m.digest, err = a.fingerprint(); err != nil {
-		return nil, err
-	}
 	if o.TLS() {
-		if err := a.loadTLS(m); err != nil {
+		if err := a.loadTLS(m, data); err != nil {
 			return nil, err
 		}
 	}
 	if o.TokenFile != "" {
-		if m.tokens, err = loadTokenFile(o.TokenFile); err != nil {
+		if m.tokens, err = parseTokens(o.TokenFile, data[o.TokenFile]); err != nil {
 			return nil, err
 		}
 	}
 	if o.JWKSFile != "" {
-		keys, err := loadJWKS(o.JWKSFile)
+		keys, err := parseJWKS(o.JWKSFile, data[o.JWKSFile])
 		if err != nil {
 			return nil, err
 		}
 		m.jwt = &jwtVerifier{keys: keys, issuer: o.JWTIssuer, audience: o.JWTAudience, claim: cmpOr(o.JWTPrincipalClaim, "sub"), now: o.Now}
 	}
 	if o.InterBrokerTokenFile != "" {
-		tok, err := ReadTokenFile(o.InterBrokerTokenFile)
+		tok, err := parseToken(o.InterBrokerTokenFile, data[o.InterBrokerTokenFile])
 		if err != nil {
 			return nil, err
 		}
@@ -218,20 +225,20 @@ func (a *Authenticator) load() (*material, error) {
 	return m, nil
 }
 
-func (a *Authenticator) loadTLS(m *material) error {
+func (a *Authenticator) loadTLS(m *material, data map[string][]byte) error {
 	o := &a.opts
-	cert, err := tls.LoadX509KeyPair(o.CertFile, o.KeyFile)
+	cert, err := tls.X509KeyPair(data[o.CertFile], data[o.KeyFile])
 	if err != nil {
-		return fmt.Errorf("auth: load broker certificate: %w", err)
+		return fmt.Errorf("auth: load broker certificate %s and key %s: %w", o.CertFile, o.KeyFile, err)
 	}
 	m.cert = &cert
 	if o.ClientCAFile != "" {
-		if m.clientCAs, err = LoadCertPool(o.ClientCAFile); err != nil {
+		if m.clientCAs, err = parseCertPool(o.ClientCAFile, data[o.ClientCAFile]); err != nil {
 			return err
 		}
 	}
 	if ca := cmpOr(o.CAFile, o.ClientCAFile); ca != "" {
-		if m.brokerCAs, err = LoadCertPool(ca); err != nil {
+		if m.brokerCAs, err = parseCertPool(ca, data[ca]); err != nil {
 			return err
 		}
 	}
@@ -257,14 +264,14 @@ func (a *Authenticator) loadTLS(m *material) error {
 func (a *Authenticator) Reload() (changed bool, err error) {
 	a.reloadMu.Lock()
 	defer a.reloadMu.Unlock()
-	d, err := a.fingerprint()
+	data, d, err := a.readFiles()
 	if err != nil {
 		return false, err
 	}
 	if d == a.cur.Load().digest {
 		return false, nil
 	}
-	m, err := a.load()
+	m, err := a.load(data, d)
 	if err != nil {
 		return false, err
 	}

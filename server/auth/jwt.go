@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
 	"strings"
 	"time"
 
@@ -31,12 +30,10 @@ type jwtVerifier struct {
 	now      func() time.Time
 }
 
-func loadJWKS(path string) (jose.JSONWebKeySet, error) {
+// parseJWKS parses the JSON Web Key Set data read from path; every key
+// must be public.
+func parseJWKS(path string, data []byte) (jose.JSONWebKeySet, error) {
 	var set jose.JSONWebKeySet
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return set, fmt.Errorf("auth: read JWKS file: %w", err)
-	}
 	if err := json.Unmarshal(data, &set); err != nil {
 		return set, fmt.Errorf("auth: JWKS file %s: %w", path, err)
 	}

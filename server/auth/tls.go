@@ -39,6 +39,11 @@ func LoadCertPool(path string) (*x509.CertPool, error) {
 	if err != nil {
 		return nil, fmt.Errorf("auth: read CA file: %w", err)
 	}
+	return parseCertPool(path, data)
+}
+
+// parseCertPool parses the PEM certificates data read from path.
+func parseCertPool(path string, data []byte) (*x509.CertPool, error) {
 	pool := x509.NewCertPool()
 	if !pool.AppendCertsFromPEM(data) {
 		return nil, fmt.Errorf("auth: CA file %s holds no PEM certificate", path)

@@ -16,18 +16,10 @@ import (
 // principal, so lookups compare digests, never the secrets themselves.
 type tokenTable map[[sha256.Size]byte]Principal
 
-// loadTokenFile reads a static token file: one "TOKEN Type:Name" per line
-// (for example "s3cr3t-alice User:alice"), separated by spaces or tabs;
-// blank lines and lines starting with # are ignored. A token may appear
-// only once.
-func loadTokenFile(path string) (tokenTable, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("auth: read token file: %w", err)
-	}
-	return parseTokens(path, data)
-}
-
+// parseTokens parses a static token file read from path: one
+// "TOKEN Type:Name" per line (for example "s3cr3t-alice User:alice"),
+// separated by spaces or tabs; blank lines and lines starting with # are
+// ignored. A token may appear only once.
 func parseTokens(path string, data []byte) (tokenTable, error) {
 	t := tokenTable{}
 	sc := bufio.NewScanner(bytes.NewReader(data))
@@ -68,6 +60,11 @@ func ReadTokenFile(path string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("auth: read token: %w", err)
 	}
+	return parseToken(path, data)
+}
+
+// parseToken checks data, read from path, holds exactly one token.
+func parseToken(path string, data []byte) (string, error) {
 	tok := strings.TrimSpace(string(data))
 	if tok == "" || strings.ContainsAny(tok, " \t\r\n") {
 		return "", fmt.Errorf("auth: %s must hold exactly one token", path)
